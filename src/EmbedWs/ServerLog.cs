@@ -1,0 +1,32 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs;
+
+/// <summary>Log lines of the server facade, with stable event ids (2xx).</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(200, LogLevel.Information, "Server started on {EndPoints}")]
+    public static partial void Started(ILogger logger, string endPoints);
+
+    [LoggerMessage(201, LogLevel.Information, "Server stopping: closing {Count} connections")]
+    public static partial void Stopping(ILogger logger, int count);
+
+    [LoggerMessage(202, LogLevel.Information, "Server stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(203, LogLevel.Debug, "Connection {Id} opened from {Remote} on {Path}")]
+    public static partial void Opened(ILogger logger, long id, string? remote, string path);
+
+    [LoggerMessage(204, LogLevel.Debug, "Connection {Id} closed: {Close}")]
+    public static partial void Closed(ILogger logger, long id, string close);
+
+    [LoggerMessage(205, LogLevel.Error, "Handler {Handler} failed for connection {Id}")]
+    public static partial void HandlerFailed(ILogger logger, string handler, long id, Exception exception);
+
+    [LoggerMessage(206, LogLevel.Error, "An OnError handler threw")]
+    public static partial void ErrorHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(207, LogLevel.Warning, "Stop timed out: dropping {Count} connections")]
+    public static partial void StopDropping(ILogger logger, int count);
+}

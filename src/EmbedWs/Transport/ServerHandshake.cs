@@ -1,0 +1,239 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using EmbedWs.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs.Transport;
+
+/// <summary>The result of <see cref="ServerHandshake.RunAsync"/>: an accepted request, or nothing.</summary>
+internal sealed class HandshakeOutcome
+{
+    public HandshakeOutcome(WsConnectionInfo info, Dictionary<string, object?>? items, byte[] leftover, int leftoverLength)
+    {
+        Info = info;
+        Items = items;
+        Leftover = leftover;
+        LeftoverLength = leftoverLength;
+    }
+
+    public WsConnectionInfo Info { get; }
+
+    public Dictionary<string, object?>? Items { get; }
+
+    /// <summary>A pooled buffer holding bytes read after the request head: the first frames.</summary>
+    public byte[] Leftover { get; }
+
+    public int LeftoverLength { get; }
+}
+
+/// <summary>
+/// Reads the opening handshake from a stream and answers it (RFC 6455 §4.2): 101 and the
+/// accept key, or an HTTP refusal, or the HTTP fallback handler's page.
+/// </summary>
+internal static class ServerHandshake
+{
+    /// <summary>
+    /// Runs the handshake. Returns null when the connection did not become a WebSocket (refused,
+    /// served as plain HTTP, or closed); the caller then closes the stream. Throws
+    /// OperationCanceledException when <paramref name="cancellationToken"/> (the handshake timeout) fires.
+    /// </summary>
+    public static async Task<HandshakeOutcome?> RunAsync(
+        Stream stream, EndPoint? remote, EndPoint? local, bool isSecure,
+        TransportSettings settings, IConnectionEvents events, ILogger logger, CancellationToken cancellationToken)
+    {
+        // +3 so a head of exactly MaxHandshakeSize bytes whose terminator ends at the limit fits.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(settings.MaxHandshakeSize + 3);
+        bool handedOver = false;
+        try
+        {
+            int filled = 0;
+            HandshakeRequest? request;
+            int headLength;
+            while (true)
+            {
+                int n = await stream.ReadAsync(buffer.AsMemory(filled, settings.MaxHandshakeSize + 3 - filled), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    TransportLog.HandshakeFailed(logger, remote, "closed before the request head was complete");
+                    return null;
+                }
+
+                filled += n;
+                var status = HandshakeParser.TryParse(buffer.AsSpan(0, filled), settings.MaxHandshakeSize, out request, out headLength);
+                if (status == HandshakeParseStatus.Incomplete)
+                {
+                    continue;
+                }
+
+                if (status != HandshakeParseStatus.Complete)
+                {
+                    var error = status == HandshakeParseStatus.TooLarge ? HandshakeError.HeadTooLarge : HandshakeError.MalformedRequest;
+                    await RefuseAsync(stream, error, remote, logger, cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+
+                break;
+            }
+
+            var info = new WsConnectionInfo(request!, remote, local, isSecure);
+            var check = HandshakeValidator.Validate(request!);
+            if (check == HandshakeError.NotUpgrade && request!.Method == "GET")
+            {
+                await ServeHttpAsync(stream, info, settings, events, logger, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            if (check != HandshakeError.None)
+            {
+                await RefuseAsync(stream, check, remote, logger, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            if (events.IsStopping)
+            {
+                await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), cancellationToken).ConfigureAwait(false);
+                TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
+                return null;
+            }
+
+            if (settings.AllowedOrigins is { } origins && !IsOriginAllowed(info.Origin, origins))
+            {
+                await WriteAsync(stream, HandshakeResponse.Http(403, "text/plain; charset=utf-8", "Origin not allowed"u8), cancellationToken).ConfigureAwait(false);
+                TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
+                return null;
+            }
+
+            var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols));
+            if (settings.AcceptHandler is { } hook)
+            {
+                try
+                {
+                    await hook(context).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    events.OnError(null, ex);
+                    await WriteAsync(stream, HandshakeResponse.Http(500, "text/plain; charset=utf-8", "Internal server error"u8), cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+
+                if (context.IsRejected)
+                {
+                    var body = Encoding.UTF8.GetBytes(context.RejectBody ?? HandshakeResponse.ReasonPhrase(context.RejectStatus));
+                    await WriteAsync(stream, HandshakeResponse.Http(context.RejectStatus, "text/plain; charset=utf-8", body), cancellationToken).ConfigureAwait(false);
+                    TransportLog.Rejected(logger, remote, context.RejectStatus);
+                    return null;
+                }
+            }
+
+            // §4.2.2: the subprotocol answered must be one the client offered.
+            string? sub = context.SubProtocol;
+            if (sub is not null && !Contains(info.RequestedSubProtocols, sub))
+            {
+                sub = null;
+            }
+
+            info.SubProtocol = sub;
+            await WriteAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
+
+            // Bytes after the head are the client's first frames: move them to the front.
+            int leftover = filled - headLength;
+            Buffer.BlockCopy(buffer, headLength, buffer, 0, leftover);
+            handedOver = true;
+            return new HandshakeOutcome(info, context._items, buffer, leftover);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>First of the client's offers (in the client's order) that the server supports.</summary>
+    internal static string? ChooseSubProtocol(IReadOnlyList<string> requested, IReadOnlyList<string> supported)
+    {
+        foreach (var offer in requested)
+        {
+            if (Contains(supported, offer))
+            {
+                return offer;
+            }
+        }
+
+        return null;
+    }
+
+    internal static bool IsOriginAllowed(string? origin, IReadOnlyCollection<string> allowed)
+    {
+        if (origin is null)
+        {
+            return false;
+        }
+
+        foreach (var a in allowed)
+        {
+            if (a == "*" || string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        foreach (var s in list)
+        {
+            if (string.Equals(s, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static async Task ServeHttpAsync(Stream stream, WsConnectionInfo info, TransportSettings settings, IConnectionEvents events, ILogger logger, CancellationToken ct)
+    {
+        WsHttpResponse? response = null;
+        if (settings.HttpHandler is { } handler)
+        {
+            try
+            {
+                response = await handler(info).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                events.OnError(null, ex);
+                response = WsHttpResponse.Text("Internal server error", statusCode: 500);
+            }
+        }
+
+        byte[] bytes = response is null
+            ? HandshakeResponse.Refusal(HandshakeError.NotUpgrade)
+            : HandshakeResponse.Http(response.StatusCode, response.ContentType, response.Body, response.Headers);
+        await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
+        TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
+    }
+
+    private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, ILogger logger, CancellationToken ct)
+    {
+        TransportLog.HandshakeRefused(logger, remote, error.Status(), error.Message());
+        await WriteAsync(stream, HandshakeResponse.Refusal(error), ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken ct)
+    {
+        await stream.WriteAsync(bytes.AsMemory(), ct).ConfigureAwait(false);
+        await stream.FlushAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+
+namespace EmbedWs.Transport;
+
+/// <summary>
+/// Given to the accept hook after the handshake is valid and before OnConnect: inspect the
+/// request, then accept (the default), pick the subprotocol, attach state, or reject.
+/// </summary>
+public sealed class WsAcceptContext
+{
+    internal WsAcceptContext(WsConnectionInfo info, string? subProtocol)
+    {
+        Info = info;
+        SubProtocol = subProtocol;
+    }
+
+    /// <summary>The request: path, query, headers, cookies, origin, endpoints and offered subprotocols.</summary>
+    public WsConnectionInfo Info { get; }
+
+    /// <summary>
+    /// The subprotocol to answer with. Preset to the first of the client's offers that the
+    /// server supports; set it to another of <see cref="WsConnectionInfo.RequestedSubProtocols"/> or null.
+    /// </summary>
+    public string? SubProtocol { get; set; }
+
+    /// <summary>State copied into the connection's Items when it is accepted.</summary>
+    public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>();
+
+    internal Dictionary<string, object?>? _items;
+
+    /// <summary>True once <see cref="Reject"/> was called.</summary>
+    public bool IsRejected => RejectStatus != 0;
+
+    internal int RejectStatus { get; private set; }
+
+    internal string? RejectBody { get; private set; }
+
+    /// <summary>Refuses the connection with an HTTP status (for example 401 or 403) and an optional text body.</summary>
+    /// <param name="statusCode">An HTTP status from 400 to 599.</param>
+    /// <param name="body">Plain text sent as the response body.</param>
+    public void Reject(int statusCode = 403, string? body = null)
+    {
+        if (statusCode < 400 || statusCode > 599)
+        {
+            throw new System.ArgumentOutOfRangeException(nameof(statusCode), statusCode, "A rejection needs a 4xx or 5xx status.");
+        }
+
+        RejectStatus = statusCode;
+        RejectBody = body;
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Buffers;
+using System.Text;
+using System.Threading.Tasks;
+using EmbedWs.Protocol;
+
+namespace EmbedWs.Transport;
+
+internal sealed partial class WsConnection
+{
+    // Everything that leaves goes through Enqueue into _pending, and one flush loop at a time
+    // writes it: frames never interleave, and all frames queued while a write was in progress go
+    // out together in the next single write.
+    private readonly object _sendLock = new();
+    private byte[]? _pending;
+    private int _pendingLength;
+    private int _writingLength;
+    private bool _flushing;
+    private bool _sendClosed;
+    private bool _terminated;
+    private TaskCompletionSource<bool>? _drained;
+
+    public ValueTask<bool> SendAsync(string text)
+    {
+        if (text is null)
+        {
+            throw new ArgumentNullException(nameof(text));
+        }
+
+        return new ValueTask<bool>(Enqueue(WsOpcode.Text, default, text));
+    }
+
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => new(Enqueue(WsOpcode.Binary, data.Span, null));
+
+    /// <summary>Bytes queued or being written; for tests and metrics.</summary>
+    internal int QueuedBytes
+    {
+        get
+        {
+            lock (_sendLock)
+            {
+                return _pendingLength + _writingLength;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queues one frame: the payload is <paramref name="text"/> as UTF-8 when given, else
+    /// <paramref name="payload"/>. False when the connection no longer sends or the queue is full.
+    /// </summary>
+    internal bool Enqueue(WsOpcode opcode, ReadOnlySpan<byte> payload, string? text)
+    {
+        int payloadLength = text is null ? payload.Length : Encoding.UTF8.GetByteCount(text);
+        int frameLength = FrameWriter.HeaderSize(payloadLength) + payloadLength;
+        bool start;
+        lock (_sendLock)
+        {
+            if (_sendClosed)
+            {
+                return false;
+            }
+
+            if (!opcode.IsControl() && IsFull(frameLength))
+            {
+                start = false;
+                goto Overflow;
+            }
+
+            var dest = Reserve(frameLength);
+            int h = FrameWriter.WriteHeader(dest, opcode, fin: true, payloadLength);
+            if (text is null)
+            {
+                payload.CopyTo(dest.Slice(h));
+            }
+            else
+            {
+                Encoding.UTF8.GetBytes(text.AsSpan(), dest.Slice(h));
+            }
+
+            _sendClosed = opcode == WsOpcode.Close;
+            start = BeginFlush();
+        }
+
+        if (start)
+        {
+            _ = FlushLoopAsync();
+        }
+
+        return true;
+
+    Overflow:
+        OnSlowConsumer();
+        return false;
+    }
+
+    /// <summary>Queues a frame that was encoded once for many connections (broadcast).</summary>
+    internal bool EnqueueFrame(ReadOnlySpan<byte> frame)
+    {
+        bool start;
+        lock (_sendLock)
+        {
+            if (_sendClosed)
+            {
+                return false;
+            }
+
+            if (IsFull(frame.Length))
+            {
+                start = false;
+                goto Overflow;
+            }
+
+            frame.CopyTo(Reserve(frame.Length));
+            start = BeginFlush();
+        }
+
+        if (start)
+        {
+            _ = FlushLoopAsync();
+        }
+
+        return true;
+
+    Overflow:
+        OnSlowConsumer();
+        return false;
+    }
+
+    /// <summary>Completes when everything queued so far was written (or the connection ended).</summary>
+    private Task WhenDrainedAsync()
+    {
+        lock (_sendLock)
+        {
+            if (!_flushing)
+            {
+                return Task.CompletedTask;
+            }
+
+            _drained ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    // A frame always fits an empty queue, so one message larger than the limit can still be sent.
+    private bool IsFull(int frameLength)
+    {
+        int queued = _pendingLength + _writingLength;
+        return queued > 0 && queued + frameLength > _settings.MaxSendQueueBytes;
+    }
+
+    private Span<byte> Reserve(int length)
+    {
+        int needed = _pendingLength + length;
+        if (_pending is null || _pending.Length < needed)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(4096, (_pending?.Length ?? 0) * 2)));
+            if (_pending is not null)
+            {
+                Buffer.BlockCopy(_pending, 0, bigger, 0, _pendingLength);
+                ArrayPool<byte>.Shared.Return(_pending);
+            }
+
+            _pending = bigger;
+        }
+
+        var span = _pending.AsSpan(_pendingLength, length);
+        _pendingLength = needed;
+        return span;
+    }
+
+    private bool BeginFlush()
+    {
+        if (_flushing)
+        {
+            return false;
+        }
+
+        _flushing = true;
+        return true;
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        while (true)
+        {
+            byte[] chunk;
+            int length;
+            lock (_sendLock)
+            {
+                if (_pendingLength == 0 || _terminated)
+                {
+                    EndFlush();
+                    return;
+                }
+
+                chunk = _pending!;
+                length = _pendingLength;
+                _pending = null;
+                _pendingLength = 0;
+                _writingLength = length;
+            }
+
+            try
+            {
+                await _stream.WriteAsync(chunk.AsMemory(0, length), default).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                TransportLog.IoEnded(_logger, Id, ex.Message);
+                ArrayPool<byte>.Shared.Return(chunk);
+                lock (_sendLock)
+                {
+                    _writingLength = 0;
+                    _sendClosed = true;
+                    EndFlush();
+                }
+
+                SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
+                Drop();
+                return;
+            }
+
+            ArrayPool<byte>.Shared.Return(chunk);
+            lock (_sendLock)
+            {
+                _writingLength = 0;
+            }
+        }
+    }
+
+    /// <summary>Called under the lock when the loop stops: an idle connection holds no send buffer.</summary>
+    private void EndFlush()
+    {
+        _flushing = false;
+        if (_pending is not null && (_pendingLength == 0 || _terminated))
+        {
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = null;
+            _pendingLength = 0;
+        }
+
+        _drained?.TrySetResult(true);
+        _drained = null;
+    }
+
+    private void OnSlowConsumer()
+    {
+        TransportLog.SlowConsumer(_logger, Id, Info.RemoteEndPoint, _settings.MaxSendQueueBytes);
+        StartClose(WsCloseCodes.PolicyViolation, "slow consumer", WsCloseCause.SlowConsumer);
+    }
+}

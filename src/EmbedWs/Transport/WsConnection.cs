@@ -1,0 +1,92 @@
+using System;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+using EmbedWs.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs.Transport;
+
+/// <summary>
+/// One WebSocket connection after its handshake: a read loop (<c>WsConnection.Receive.cs</c>),
+/// a serialized writer (<c>WsConnection.Send.cs</c>) and the closing handshake
+/// (<c>WsConnection.Close.cs</c>). Public members are safe from any thread.
+/// </summary>
+internal sealed partial class WsConnection : IWsConnection
+{
+    private readonly Stream _stream;
+    private readonly Socket? _socket;
+    private readonly TransportSettings _settings;
+    private readonly IConnectionEvents _events;
+    private readonly ILogger _logger;
+    private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ConcurrentDictionary<string, object?>? _items;
+
+    public WsConnection(long id, Stream stream, Socket? socket, WsConnectionInfo info, TransportSettings settings,
+        IConnectionEvents events, ILogger logger)
+    {
+        Id = id;
+        _stream = stream;
+        _socket = socket;
+        Info = info;
+        _settings = settings;
+        _events = events;
+        _logger = logger;
+    }
+
+    public long Id { get; }
+
+    public WsConnectionInfo Info { get; }
+
+    public WsConnectionState State => (WsConnectionState)Volatile.Read(ref _state);
+
+    public IDictionary<string, object?> Items
+    {
+        get
+        {
+            var items = _items;
+            if (items is null)
+            {
+                Interlocked.CompareExchange(ref _items, new ConcurrentDictionary<string, object?>(), null);
+                items = _items;
+            }
+
+            return items!;
+        }
+    }
+
+    /// <summary>Completes after OnClose was raised and every buffer was returned.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>
+    /// Runs the connection to its end: raises OnOpened, reads until the connection closes, then
+    /// raises OnClosed exactly once. <paramref name="initial"/> holds bytes read with the handshake.
+    /// </summary>
+    public async Task RunAsync(byte[] initial, int initialLength, IDictionary<string, object?>? items)
+    {
+        if (items is { Count: > 0 })
+        {
+            foreach (var pair in items)
+            {
+                Items[pair.Key] = pair.Value;
+            }
+        }
+
+        try
+        {
+            _events.OnOpened(this);
+            await ReceiveLoopAsync(initial, initialLength).ConfigureAwait(false);
+        }
+        finally
+        {
+            Terminate();
+            _completion.TrySetResult(true);
+        }
+    }
+
+    public override string ToString() => $"#{Id} {Info}";
+}

@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using EmbedWs.Protocol;
+
+namespace EmbedWs.Transport;
+
+/// <summary>
+/// What a client sent in its opening handshake, and where it came from. Also describes a plain
+/// HTTP request given to the HTTP fallback handler. Immutable once the connection is open.
+/// </summary>
+public sealed class WsConnectionInfo
+{
+    private static readonly IReadOnlyDictionary<string, string> s_empty = new Dictionary<string, string>();
+    private IReadOnlyDictionary<string, string>? _query;
+    private IReadOnlyDictionary<string, string>? _cookies;
+
+    internal WsConnectionInfo(HandshakeRequest request, EndPoint? remote, EndPoint? local, bool isSecure)
+    {
+        Method = request.Method;
+        Path = request.Path;
+        QueryString = request.QueryString;
+        Headers = request.Headers;
+        RemoteEndPoint = remote as IPEndPoint;
+        LocalEndPoint = local as IPEndPoint;
+        IsSecure = isSecure;
+        RequestedSubProtocols = HandshakeValidator.Tokens(request.Header("Sec-WebSocket-Protocol"));
+    }
+
+    /// <summary>The HTTP method; always GET for a WebSocket.</summary>
+    public string Method { get; }
+
+    /// <summary>The request path as sent (still percent-encoded), e.g. <c>/chat</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>The raw query after '?', without it; empty when there is none.</summary>
+    public string QueryString { get; }
+
+    /// <summary>The query parameters, percent-decoded; for a repeated name the first value wins.</summary>
+    public IReadOnlyDictionary<string, string> Query => _query ??= ParseQuery(QueryString);
+
+    /// <summary>The request headers; names are case-insensitive, repeated headers joined with ", ".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>The cookies of the Cookie header.</summary>
+    public IReadOnlyDictionary<string, string> Cookies => _cookies ??= ParseCookies(Header("Cookie"));
+
+    /// <summary>The Origin header (browsers always send it), or null.</summary>
+    public string? Origin => Header("Origin");
+
+    /// <summary>The Host header.</summary>
+    public string? Host => Header("Host");
+
+    /// <summary>The client's address and port.</summary>
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>The server address and port the client connected to.</summary>
+    public IPEndPoint? LocalEndPoint { get; }
+
+    /// <summary>True over TLS (wss://).</summary>
+    public bool IsSecure { get; }
+
+    /// <summary>The subprotocols the client offered (Sec-WebSocket-Protocol), in its order of preference.</summary>
+    public IReadOnlyList<string> RequestedSubProtocols { get; }
+
+    /// <summary>The subprotocol the server chose, or null when none.</summary>
+    public string? SubProtocol { get; internal set; }
+
+    /// <summary>A header's value, or null when absent.</summary>
+    /// <param name="name">The header name, any case.</param>
+    public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{RemoteEndPoint} {Path}";
+
+    private static IReadOnlyDictionary<string, string> ParseQuery(string query)
+    {
+        if (query.Length == 0)
+        {
+            return s_empty;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in query.Split('&'))
+        {
+            if (pair.Length == 0)
+            {
+                continue;
+            }
+
+            int eq = pair.IndexOf('=');
+            string name = Decode(eq < 0 ? pair : pair.Substring(0, eq));
+            string value = eq < 0 ? string.Empty : Decode(pair.Substring(eq + 1));
+            if (!result.ContainsKey(name))
+            {
+                result[name] = value;
+            }
+        }
+
+        return result;
+    }
+
+    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
+
+    private static IReadOnlyDictionary<string, string> ParseCookies(string? header)
+    {
+        if (string.IsNullOrEmpty(header))
+        {
+            return s_empty;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var part in header!.Split(';'))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            string name = part.Substring(0, eq).Trim();
+            string value = part.Substring(eq + 1).Trim().Trim('"');
+            if (name.Length > 0 && !result.ContainsKey(name))
+            {
+                result[name] = value;
+            }
+        }
+
+        return result;
+    }
+}

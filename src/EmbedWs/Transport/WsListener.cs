@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs.Transport;
+
+/// <summary>
+/// Accepts TCP connections on one or more endpoints, runs TLS and the handshake for each, and
+/// hands the accepted ones to <see cref="WsConnection"/>. A failure on one socket is logged
+/// and closes only that socket.
+/// </summary>
+internal sealed class WsListener
+{
+    private readonly TransportSettings _settings;
+    private readonly IConnectionEvents _events;
+    private readonly ILogger _logger;
+    private readonly List<Socket> _sockets = new();
+    private readonly List<Task> _acceptLoops = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private long _nextId;
+    private int _handshakesInFlight;
+
+    public WsListener(TransportSettings settings, IConnectionEvents events)
+    {
+        _settings = settings;
+        _events = events;
+        _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Transport");
+    }
+
+    /// <summary>The endpoints actually bound (with the real port when 0 was asked).</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints { get; private set; } = Array.Empty<IPEndPoint>();
+
+    /// <summary>Handshakes still running; for tests and limits.</summary>
+    public int HandshakesInFlight => Volatile.Read(ref _handshakesInFlight);
+
+    /// <summary>Binds every endpoint (all on the port the first one got when the port is 0) and starts accepting.</summary>
+    public void Start(IReadOnlyList<IPEndPoint> endPoints, int backlog)
+    {
+        var bound = new List<IPEndPoint>();
+        try
+        {
+            int port = endPoints[0].Port;
+            foreach (var ep in endPoints)
+            {
+                var socket = new Socket(ep.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                _sockets.Add(socket);
+                if (ep.AddressFamily == AddressFamily.InterNetworkV6 && ep.Address.Equals(IPAddress.IPv6Any))
+                {
+                    // [::] takes IPv4 clients too (dual-stack).
+                    socket.DualMode = true;
+                }
+
+                socket.Bind(new IPEndPoint(ep.Address, port));
+                socket.Listen(backlog);
+                var local = (IPEndPoint)socket.LocalEndPoint!;
+                port = local.Port;
+                bound.Add(local);
+                TransportLog.Listening(_logger, local);
+            }
+        }
+        catch
+        {
+            foreach (var s in _sockets)
+            {
+                s.Dispose();
+            }
+
+            _sockets.Clear();
+            throw;
+        }
+
+        LocalEndPoints = bound;
+        foreach (var socket in _sockets)
+        {
+            _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket)));
+        }
+    }
+
+    /// <summary>Stops accepting, frees the ports, and cancels handshakes still running.</summary>
+    public async Task StopAcceptingAsync()
+    {
+        _stopping.Cancel();
+        foreach (var s in _sockets)
+        {
+            s.Dispose();
+        }
+
+        try
+        {
+            await Task.WhenAll(_acceptLoops).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException or OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex) when (_stopping.IsCancellationRequested || ex.SocketErrorCode == SocketError.OperationAborted)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // EMFILE, a connection reset before accept, ...: log and go on accepting.
+                TransportLog.AcceptFailed(_logger, listener.LocalEndPoint, ex);
+                continue;
+            }
+
+            _ = HandleAsync(client);
+        }
+    }
+
+    private async Task HandleAsync(Socket socket)
+    {
+        socket.NoDelay = true;
+        EndPoint? remote = null, local = null;
+        Stream? stream = null;
+        HandshakeOutcome? outcome = null;
+        Interlocked.Increment(ref _handshakesInFlight);
+        try
+        {
+            remote = socket.RemoteEndPoint;
+            local = socket.LocalEndPoint;
+            stream = new NetworkStream(socket, ownsSocket: true);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_settings.HandshakeTimeout);
+            if (_settings.Certificate is { } certificate)
+            {
+                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = ssl;
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = certificate,
+                    EnabledSslProtocols = _settings.SslProtocols,
+                    ClientCertificateRequired = false,
+                }, timeout.Token).ConfigureAwait(false);
+            }
+
+            outcome = await ServerHandshake.RunAsync(stream, remote, local, _settings.Certificate is not null,
+                _settings, _events, _logger, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            TransportLog.HandshakeTimeout(_logger, remote, _settings.HandshakeTimeout);
+        }
+        catch (Exception ex) when (ex is AuthenticationException || (ex is IOException && _settings.Certificate is not null && stream is SslStream { IsAuthenticated: false }))
+        {
+            TransportLog.TlsFailed(_logger, remote, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            TransportLog.HandshakeFailed(_logger, remote, ex.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handshakesInFlight);
+        }
+
+        if (outcome is null)
+        {
+            await CloseGracefullyAsync(socket, stream).ConfigureAwait(false);
+            return;
+        }
+
+        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _settings, _events, _logger);
+        await connection.RunAsync(outcome.Leftover, outcome.LeftoverLength, outcome.Items).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends a refused connection so that the client reads the answer: send FIN, then read and
+    /// drop what the client still sends (briefly). Closing with unread bytes would reset the
+    /// connection, and a reset can destroy the answer before the client reads it.
+    /// </summary>
+    private static async Task CloseGracefullyAsync(Socket socket, Stream? stream)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Send);
+            using var linger = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            var scratch = new byte[512];
+            int total = 0;
+            while (total < 64 * 1024)
+            {
+                int n = await socket.ReceiveAsync(scratch.AsMemory(), SocketFlags.None, linger.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+        }
+
+        stream?.Dispose();
+        socket.Dispose();
+    }
+}

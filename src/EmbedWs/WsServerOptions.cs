@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using EmbedWs.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EmbedWs;
+
+/// <summary>
+/// Everything a <see cref="WsServer"/> can be told, with safe defaults. Setters check their
+/// values; the server copies the options when it starts, so later changes have no effect.
+/// </summary>
+public sealed class WsServerOptions
+{
+    private int _maxMessageSize = 1024 * 1024;
+    private int _maxHandshakeSize = 8 * 1024;
+    private int _maxSendQueueBytes = 1024 * 1024;
+    private int _listenBacklog = 512;
+    private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(5);
+    private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
+    private TimeSpan _stopTimeout = TimeSpan.FromSeconds(5);
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+
+    /// <summary>
+    /// Where to listen. The default is 127.0.0.1:8080; port 0 picks a free port
+    /// (read it from <see cref="WsServer.Port"/> after start). Ignored when <see cref="Url"/> is set.
+    /// </summary>
+    public IPEndPoint Endpoint { get; set; } = new(IPAddress.Loopback, 8080);
+
+    /// <summary>
+    /// Where to listen, as <c>ws://host:port</c> or <c>wss://host:port</c> (wss needs
+    /// <see cref="Certificate"/>). The host may be an IPv4 or [IPv6] address, a name such as
+    /// <c>localhost</c> (every address it resolves to is bound), or <c>*</c> / <c>0.0.0.0</c> /
+    /// <c>[::]</c> for all interfaces (<c>*</c> and <c>[::]</c> are dual-stack). The path is
+    /// ignored: every path is served. Null by default (then <see cref="Endpoint"/> is used).
+    /// </summary>
+    public string? Url { get; set; }
+
+    /// <summary>The certificate for TLS (wss). Null (the default) serves plain ws.</summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>TLS versions accepted when <see cref="Certificate"/> is set. The default is TLS 1.2 and 1.3.</summary>
+    public SslProtocols SslProtocols { get; set; } = TransportSettings.DefaultSslProtocols;
+
+    /// <summary>
+    /// Subprotocols the server speaks. The first of the client's offers (in the client's order)
+    /// found here is chosen; the accept hook may change it. Empty by default.
+    /// </summary>
+    public IList<string> SupportedSubProtocols { get; } = new List<string>();
+
+    /// <summary>
+    /// When not null, only handshakes whose Origin header is in this list (case-insensitive,
+    /// e.g. <c>https://example.com</c>; <c>*</c> allows any present Origin) are accepted; others
+    /// get 403. Browsers always send Origin, so this stops other sites' pages from connecting
+    /// with the user's cookies (cross-site WebSocket hijacking). Null by default: any origin.
+    /// </summary>
+    public IList<string>? AllowedOrigins { get; set; }
+
+    /// <summary>
+    /// Runs after the handshake is valid and before OnConnect: inspect path, query, headers,
+    /// cookies, origin, offered subprotocols; reject with an HTTP status, pick the subprotocol,
+    /// attach Items. An exception here refuses the client with 500 and is raised on OnError.
+    /// Null by default: every valid handshake is accepted.
+    /// </summary>
+    public Func<WsAcceptContext, ValueTask>? AcceptHandler { get; set; }
+
+    /// <summary>
+    /// Answers a plain HTTP GET (no Upgrade header) on the same port, so the host can serve a
+    /// page. Return null to send the default answer: 426 Upgrade Required. Null by default.
+    /// </summary>
+    public Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? HttpHandler { get; set; }
+
+    /// <summary>
+    /// The largest message accepted, in bytes, counted across fragments and checked from each
+    /// frame header before its payload is read; a larger one closes the connection with 1009.
+    /// The default is 1 MiB (1,048,576).
+    /// </summary>
+    public int MaxMessageSize
+    {
+        get => _maxMessageSize;
+        set => _maxMessageSize = InRange(value, 1, int.MaxValue / 2, nameof(MaxMessageSize));
+    }
+
+    /// <summary>The largest request head accepted, in bytes; a larger one gets 431. The default is 8 KiB.</summary>
+    public int MaxHandshakeSize
+    {
+        get => _maxHandshakeSize;
+        set => _maxHandshakeSize = InRange(value, 256, 1024 * 1024, nameof(MaxHandshakeSize));
+    }
+
+    /// <summary>
+    /// The bytes that may wait in one connection's send queue. A client that does not read
+    /// until a send would pass this limit is closed with 1008 (cause SlowConsumer). A single
+    /// message larger than the limit is still sent when the queue is empty. The default is 1 MiB.
+    /// </summary>
+    public int MaxSendQueueBytes
+    {
+        get => _maxSendQueueBytes;
+        set => _maxSendQueueBytes = InRange(value, 1024, int.MaxValue / 2, nameof(MaxSendQueueBytes));
+    }
+
+    /// <summary>How long a client has for TLS and its request head before the socket is closed. The default is 5 seconds.</summary>
+    public TimeSpan HandshakeTimeout
+    {
+        get => _handshakeTimeout;
+        set => _handshakeTimeout = Positive(value, nameof(HandshakeTimeout));
+    }
+
+    /// <summary>How long the server waits for the client's close frame and TCP end after sending its own. The default is 5 seconds.</summary>
+    public TimeSpan CloseTimeout
+    {
+        get => _closeTimeout;
+        set => _closeTimeout = Positive(value, nameof(CloseTimeout));
+    }
+
+    /// <summary>How long StopAsync waits for clients to finish the closing handshake before it drops them. The default is 5 seconds.</summary>
+    public TimeSpan StopTimeout
+    {
+        get => _stopTimeout;
+        set => _stopTimeout = Positive(value, nameof(StopTimeout));
+    }
+
+    /// <summary>The listen backlog (connections the OS queues before they are accepted). The default is 512.</summary>
+    public int ListenBacklog
+    {
+        get => _listenBacklog;
+        set => _listenBacklog = InRange(value, 1, 65535, nameof(ListenBacklog));
+    }
+
+    /// <summary>Where the server logs. The default logs nothing (NullLoggerFactory).</summary>
+    public ILoggerFactory LoggerFactory
+    {
+        get => _loggerFactory;
+        set => _loggerFactory = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private static int InRange(int value, int min, int max, string name) =>
+        value >= min && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be from {min} to {max}.");
+
+    private static TimeSpan Positive(TimeSpan value, string name) =>
+        value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+}
