@@ -40,6 +40,13 @@ public sealed partial class WsServer : IConnectionEvents
                 ReportHandlerError(nameof(OnConnect), connection, ex);
             }
         }
+
+        // A handshake that passed its 503 check just before StopAsync took its snapshot of
+        // the connections is closed here, so no connection outlives the server.
+        if (System.Threading.Volatile.Read(ref _state) >= Stopping)
+        {
+            connection.StartClose(Protocol.WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
+        }
     }
 
     void IConnectionEvents.OnMessage(WsConnection connection, in WsMessage message)

@@ -47,6 +47,12 @@ internal static class HandshakeResponse
         {
             foreach (var h in headers)
             {
+                if (!IsSafeHeader(h.Key, h.Value))
+                {
+                    // A CR or LF from user code would let it write a header (or body) of its choosing.
+                    throw new ArgumentException($"Header '{h.Key}' has a character not allowed in HTTP headers.", nameof(headers));
+                }
+
                 sb.Append(h.Key).Append(": ").Append(h.Value).Append("\r\n");
             }
         }
@@ -72,6 +78,32 @@ internal static class HandshakeResponse
             _ => null,
         };
         return Http(error.Status(), "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(error.Message()), headers);
+    }
+
+    private static bool IsSafeHeader(string name, string value)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (c <= ' ' || c >= 0x7F || c == ':')
+            {
+                return false;
+            }
+        }
+
+        foreach (char c in value)
+        {
+            if (c == '\r' || c == '\n' || c == '\0')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static string ReasonPhrase(int status) => status switch

@@ -218,9 +218,19 @@ internal static class ServerHandshake
             }
         }
 
-        byte[] bytes = response is null
-            ? HandshakeResponse.Refusal(HandshakeError.NotUpgrade)
-            : HandshakeResponse.Http(response.StatusCode, response.ContentType, response.Body, response.Headers);
+        byte[] bytes;
+        try
+        {
+            bytes = response is null
+                ? HandshakeResponse.Refusal(HandshakeError.NotUpgrade)
+                : HandshakeResponse.Http(response.StatusCode, response.ContentType, response.Body, response.Headers);
+        }
+        catch (ArgumentException ex)
+        {
+            events.OnError(null, ex);
+            response = WsHttpResponse.Text("Internal server error", statusCode: 500);
+            bytes = HandshakeResponse.Http(500, response.ContentType, response.Body);
+        }
         await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
         TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
     }

@@ -60,7 +60,9 @@ internal sealed partial class WsConnection
                 return false;
             }
 
-            if (!opcode.IsControl() && IsFull(frameLength))
+            // Only the close frame may pass a full queue: a client that floods pings and never
+            // reads must not grow the queue with pongs.
+            if (opcode != WsOpcode.Close && IsFull(frameLength))
             {
                 start = false;
                 goto Overflow;

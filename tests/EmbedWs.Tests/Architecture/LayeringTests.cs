@@ -1,0 +1,190 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Reflection.Emit;
+using EmbedWs.Transport;
+
+namespace EmbedWs.Tests.Architecture;
+
+/// <summary>
+/// DESIGN.md §2: layers depend downward only. Every type of the library is checked: its base
+/// types, interfaces, fields, signatures, and every type its method bodies touch.
+/// </summary>
+public class LayeringTests
+{
+    // Lower rank = lower layer. The root namespace (EmbedWs) is the facade; routing stands on it.
+    private static readonly Dictionary<string, int> s_rank = new()
+    {
+        ["EmbedWs.Protocol"] = 0,
+        ["EmbedWs.Transport"] = 1,
+        ["EmbedWs.Heartbeat"] = 2,
+        ["EmbedWs.Dispatch"] = 3,
+        ["EmbedWs"] = 4,
+        ["EmbedWs.Routing"] = 5,
+    };
+
+    private static readonly Dictionary<short, OpCode> s_opcodes = typeof(OpCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (OpCode)f.GetValue(null)!)
+        .ToDictionary(o => o.Value);
+
+    [Test]
+    public void Library_LowerLayers_DoNotUseHigherLayers()
+    {
+        var assembly = typeof(IWsConnection).Assembly;
+        var violations = new SortedSet<string>();
+        foreach (var type in assembly.GetTypes())
+        {
+            int? rank = Rank(type);
+            if (rank is null)
+            {
+                continue;
+            }
+
+            foreach (var used in UsedTypes(type))
+            {
+                if (used.Assembly == assembly && Rank(used) is int usedRank && usedRank > rank)
+                {
+                    violations.Add($"{type.FullName} ({type.Namespace}) uses {used.FullName} ({used.Namespace})");
+                }
+            }
+        }
+
+        Assert.That(violations, Is.Empty, string.Join("\n", violations));
+    }
+
+    [Test]
+    public void Library_EveryNamespace_IsAKnownLayer()
+    {
+        var unknown = typeof(IWsConnection).Assembly.GetTypes()
+            .Select(t => t.Namespace)
+            .Where(ns => ns is not null && ns.StartsWith("EmbedWs") && !s_rank.ContainsKey(ns))
+            .Distinct()
+            .ToList();
+        Assert.That(unknown, Is.Empty, "add new layers to the rank table and to DESIGN.md §2");
+    }
+
+    private static int? Rank(System.Type type) =>
+        type.Namespace is { } ns && s_rank.TryGetValue(ns, out int r) ? r : null;
+
+    private static IEnumerable<System.Type> UsedTypes(System.Type type)
+    {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        var found = new HashSet<System.Type>();
+        void Add(System.Type? t)
+        {
+            if (t is null || !found.Add(t))
+            {
+                return;
+            }
+
+            if (t.HasElementType)
+            {
+                Add(t.GetElementType());
+            }
+
+            if (t.IsGenericType)
+            {
+                foreach (var a in t.GetGenericArguments())
+                {
+                    Add(a);
+                }
+            }
+        }
+
+        Add(type.BaseType);
+        foreach (var i in type.GetInterfaces())
+        {
+            Add(i);
+        }
+
+        foreach (var f in type.GetFields(all))
+        {
+            Add(f.FieldType);
+        }
+
+        foreach (var m in type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)))
+        {
+            if (m is MethodInfo mi)
+            {
+                Add(mi.ReturnType);
+            }
+
+            foreach (var p in m.GetParameters())
+            {
+                Add(p.ParameterType);
+            }
+
+            foreach (var t in BodyTypes(m))
+            {
+                Add(t);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The types a method body refers to through its IL operands.</summary>
+    private static IEnumerable<System.Type> BodyTypes(MethodBase method)
+    {
+        var il = method.GetMethodBody()?.GetILAsByteArray();
+        if (il is null)
+        {
+            yield break;
+        }
+
+        var module = method.Module;
+        System.Type[]? typeArgs = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
+        System.Type[]? methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        int pos = 0;
+        while (pos < il.Length)
+        {
+            short value = il[pos] == 0xFE ? (short)(0xFE00 | il[pos + 1]) : il[pos];
+            pos += il[pos] == 0xFE ? 2 : 1;
+            var op = s_opcodes[value];
+            int token = 0;
+            switch (op.OperandType)
+            {
+                case OperandType.InlineNone: break;
+                case OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar: pos += 1; break;
+                case OperandType.InlineVar: pos += 2; break;
+                case OperandType.InlineI8 or OperandType.InlineR: pos += 8; break;
+                case OperandType.InlineSwitch: pos += 4 + (4 * System.BitConverter.ToInt32(il, pos)); break;
+                case OperandType.InlineField or OperandType.InlineMethod or OperandType.InlineType or OperandType.InlineTok:
+                    token = System.BitConverter.ToInt32(il, pos);
+                    pos += 4;
+                    break;
+                default: pos += 4; break;
+            }
+
+            if (token == 0)
+            {
+                continue;
+            }
+
+            MemberInfo? member = null;
+            try
+            {
+                member = module.ResolveMember(token, typeArgs, methodArgs);
+            }
+            catch (System.ArgumentException)
+            {
+                // Tokens in generic contexts that cannot be resolved here; signatures cover them.
+            }
+
+            if (member?.DeclaringType is { } declaring)
+            {
+                yield return declaring;
+            }
+
+            if (member is System.Type t)
+            {
+                yield return t;
+            }
+            else if (member is FieldInfo f)
+            {
+                yield return f.FieldType;
+            }
+        }
+    }
+}
