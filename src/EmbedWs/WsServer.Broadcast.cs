@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Text;
 using System.Threading.Tasks;
 using EmbedWs.Protocol;
@@ -60,6 +61,21 @@ public sealed partial class WsServer
         {
             var c = pair.Value;
             if (!ReferenceEquals(c, except) && c.EnqueueFrame(frame))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>Queues one encoded frame to each of <paramref name="targets"/>; returns how many took it.</summary>
+    internal static int SendFrame(IEnumerable<IWsConnection> targets, ReadOnlySpan<byte> frame, IWsConnection? except)
+    {
+        int sent = 0;
+        foreach (var c in targets)
+        {
+            if (!ReferenceEquals(c, except) && c is WsConnection connection && connection.EnqueueFrame(frame))
             {
                 sent++;
             }

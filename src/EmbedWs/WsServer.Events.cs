@@ -1,16 +1,19 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
+using EmbedWs.Dispatch;
 using EmbedWs.Transport;
 
 namespace EmbedWs;
 
-public sealed partial class WsServer : IConnectionEvents
+public sealed partial class WsServer
 {
     /// <summary>A client completed the handshake. Raised before any of its messages.</summary>
     public event Action<IWsConnection>? OnConnect;
 
     /// <summary>
-    /// A whole text or binary message arrived. <see cref="WsMessage.Data"/> is valid only
-    /// until the handler returns.
+    /// A whole text or binary message arrived (text that a JSON route handles does not come
+    /// here). <see cref="WsMessage.Data"/> is valid only until the handler returns.
     /// </summary>
     public event Action<IWsConnection, WsMessage>? OnMessage;
 
@@ -18,77 +21,59 @@ public sealed partial class WsServer : IConnectionEvents
     public event Action<IWsConnection, WsCloseInfo>? OnClose;
 
     /// <summary>
-    /// A handler (or the accept hook, or the HTTP handler) threw. The connection is given when
-    /// there is one. The exception is also logged; the connection and the server go on.
+    /// A handler (or the accept hook, the HTTP handler, a route) threw. The connection is given
+    /// when there is one. The exception is also logged; the connection and the server go on.
     /// </summary>
     public event Action<IWsConnection?, Exception>? OnError;
 
-    bool IConnectionEvents.IsStopping => System.Threading.Volatile.Read(ref _state) >= Stopping;
-
-    void IConnectionEvents.OnOpened(WsConnection connection)
+    /// <summary>
+    /// Runs up to <paramref name="maxEvents"/> waiting events (connects, messages, closes, and
+    /// continuations of async handlers) on the calling thread, and returns how many ran. Only
+    /// with <c>Dispatch = EventDispatch.Queued</c>; call it from your loop, e.g. once per tick.
+    /// </summary>
+    /// <param name="maxEvents">The most events to run in this call.</param>
+    public int PumpEvents(int maxEvents = int.MaxValue)
     {
-        _connections[connection.Id] = connection;
-        ServerLog.Opened(_logger, connection.Id, connection.Info.RemoteEndPoint?.ToString(), connection.Info.Path);
-        if (OnConnect is { } handler)
-        {
-            try
-            {
-                handler(connection);
-            }
-            catch (Exception ex)
-            {
-                ReportHandlerError(nameof(OnConnect), connection, ex);
-            }
-        }
-
-        // A handshake that passed its 503 check just before StopAsync took its snapshot of
-        // the connections is closed here, so no connection outlives the server.
-        if (System.Threading.Volatile.Read(ref _state) >= Stopping)
-        {
-            connection.StartClose(Protocol.WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
-        }
+        var dispatcher = _dispatcher ?? throw new InvalidOperationException("Start the server before pumping its events.");
+        return dispatcher.Pump(maxEvents);
     }
 
-    void IConnectionEvents.OnMessage(WsConnection connection, in WsMessage message)
+    /// <summary>Events waiting to run (ThreadPool and Queued dispatch).</summary>
+    public int PendingEvents => _dispatcher?.PendingEvents ?? 0;
+
+    private ITextMessageHandler? _textHandler;
+
+    /// <summary>Handles text before OnMessage (the JSON router); installed once by the routing layer.</summary>
+    internal ITextMessageHandler? TextHandler => Volatile.Read(ref _textHandler);
+
+    /// <summary>The installed text handler, creating it on first use (thread-safe).</summary>
+    internal T GetOrAddTextHandler<T>(Func<WsServer, T> create)
+        where T : class, ITextMessageHandler
     {
-        if (OnMessage is { } handler)
+        if (Volatile.Read(ref _textHandler) is T existing)
         {
-            try
-            {
-                handler(connection, message);
-            }
-            catch (Exception ex)
-            {
-                ReportHandlerError(nameof(OnMessage), connection, ex);
-            }
+            return existing;
         }
+
+        Interlocked.CompareExchange(ref _textHandler, create(this), null);
+        return _textHandler as T ?? throw new InvalidOperationException("Another text handler is installed.");
     }
 
-    void IConnectionEvents.OnPong(WsConnection connection, ReadOnlySpan<byte> payload)
+    /// <summary>Raises OnMessage (for text the router passes on), containing handler exceptions.</summary>
+    internal void RaiseMessage(IWsConnection connection, WsMessage message)
     {
-    }
-
-    void IConnectionEvents.OnClosed(WsConnection connection, WsCloseInfo close)
-    {
-        _connections.TryRemove(connection.Id, out _);
-        ServerLog.Closed(_logger, connection.Id, close.ToString());
-        if (OnClose is { } handler)
+        try
         {
-            try
-            {
-                handler(connection, close);
-            }
-            catch (Exception ex)
-            {
-                ReportHandlerError(nameof(OnClose), connection, ex);
-            }
+            OnMessage?.Invoke(connection, message);
+        }
+        catch (Exception ex)
+        {
+            ReportError(nameof(OnMessage), connection, ex);
         }
     }
 
-    void IConnectionEvents.OnError(WsConnection? connection, Exception exception) =>
-        ReportHandlerError("accept or HTTP handler", connection, exception);
-
-    private void ReportHandlerError(string handler, IWsConnection? connection, Exception exception)
+    /// <summary>Reports an exception from user code: log, then OnError (whose own exceptions are only logged).</summary>
+    internal void ReportError(string handler, IWsConnection? connection, Exception exception)
     {
         ServerLog.HandlerFailed(_logger, handler, connection?.Id ?? 0, exception);
         if (OnError is { } onError)
@@ -103,4 +88,55 @@ public sealed partial class WsServer : IConnectionEvents
             }
         }
     }
+
+    /// <summary>Runs the user's handlers for one event; the dispatcher decides the thread.</summary>
+    private sealed class HandlerRunner : IDispatchTarget
+    {
+        private readonly WsServer _server;
+
+        public HandlerRunner(WsServer server) => _server = server;
+
+        public void RunConnect(WsConnection connection)
+        {
+            try
+            {
+                _server.OnConnect?.Invoke(connection);
+            }
+            catch (Exception ex)
+            {
+                _server.ReportError(nameof(OnConnect), connection, ex);
+            }
+        }
+
+        public ValueTask RunMessageAsync(WsConnection connection, WsMessage message)
+        {
+            if (message.IsText && _server.TextHandler is { } text)
+            {
+                return text.HandleAsync(connection, message);
+            }
+
+            _server.RaiseMessage(connection, message);
+            return default;
+        }
+
+        public void RunClose(WsConnection connection, WsCloseInfo close)
+        {
+            _server.Groups.RemoveFromAll(connection);
+            try
+            {
+                _server.OnClose?.Invoke(connection, close);
+            }
+            catch (Exception ex)
+            {
+                _server.ReportError(nameof(OnClose), connection, ex);
+            }
+        }
+    }
+}
+
+/// <summary>Takes text messages before OnMessage. The routing layer implements it.</summary>
+internal interface ITextMessageHandler
+{
+    /// <summary>Handles one text message; the payload is valid until the task completes. Never throws.</summary>
+    ValueTask HandleAsync(IWsConnection connection, WsMessage message);
 }

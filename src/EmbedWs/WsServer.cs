@@ -5,6 +5,8 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbedWs.Dispatch;
+using EmbedWs.Heartbeat;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
@@ -24,6 +26,8 @@ public sealed partial class WsServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, WsConnection> _connections = new();
     private WsListener? _listener;
+    private EventDispatcher? _dispatcher;
+    private HeartbeatDriver? _heartbeat;
     private int _state;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -32,6 +36,7 @@ public sealed partial class WsServer : IAsyncDisposable
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = options.LoggerFactory.CreateLogger("EmbedWs.Server");
+        Groups = new WsGroups(this);
     }
 
     /// <summary>Creates a server for a <c>ws://host:port</c> URL with default options.</summary>
@@ -40,6 +45,12 @@ public sealed partial class WsServer : IAsyncDisposable
         : this(new WsServerOptions { Url = url ?? throw new ArgumentNullException(nameof(url)) })
     {
     }
+
+    /// <summary>Named groups of connections: add, remove, send to a group. A closed connection leaves all its groups.</summary>
+    public WsGroups Groups { get; }
+
+    /// <summary>The options the server was created with (read them; changes after start have no effect).</summary>
+    public WsServerOptions Options => _options;
 
     /// <summary>The port listened on (the real one when 0 was asked); 0 before start.</summary>
     public int Port => LocalEndPoints.Count == 0 ? 0 : LocalEndPoints[0].Port;
@@ -87,12 +98,20 @@ public sealed partial class WsServer : IAsyncDisposable
                 }
             }
 
+            _dispatcher = EventDispatcher.Create(_options.Dispatch, new HandlerRunner(this), new DispatchLimits
+            {
+                MaxInboundQueueBytes = _options.MaxInboundQueueBytes,
+                MaxQueuedEvents = _options.MaxQueuedEvents,
+            });
+            _heartbeat = new HeartbeatDriver(_options.Heartbeat, _options.TimeProvider, _connections, _options.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"));
             _listener = new WsListener(Snapshot(_options), this);
             _listener.Start(endPoints, _options.ListenBacklog);
+            _heartbeat.Start();
         }
         catch
         {
             _listener = null;
+            _heartbeat?.Dispose();
             Volatile.Write(ref _state, Created);
             throw;
         }
@@ -104,7 +123,8 @@ public sealed partial class WsServer : IAsyncDisposable
     /// <summary>
     /// Stops: frees the port, refuses new handshakes with 503, closes every client with 1001,
     /// waits up to StopTimeout for them to finish the closing handshake, then drops the rest.
-    /// Completes when every OnClose has been raised.
+    /// Completes when every OnClose has been raised; with Queued dispatch, when every
+    /// connection has ended (the OnClose events then wait for the next PumpEvents).
     /// </summary>
     /// <param name="cancellationToken">Cuts the wait short: remaining clients are dropped at once.</param>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -136,6 +156,12 @@ public sealed partial class WsServer : IAsyncDisposable
             await all.ConfigureAwait(false);
         }
 
+        _heartbeat!.Dispose();
+        if (_options.Dispatch != EventDispatch.Queued)
+        {
+            await _dispatcher!.WhenIdleAsync().ConfigureAwait(false);
+        }
+
         Volatile.Write(ref _state, Stopped);
         ServerLog.Stopped(_logger);
     }
@@ -157,5 +183,6 @@ public sealed partial class WsServer : IAsyncDisposable
         AcceptHandler = o.AcceptHandler,
         HttpHandler = o.HttpHandler,
         LoggerFactory = o.LoggerFactory,
+        TimeProvider = o.TimeProvider,
     };
 }

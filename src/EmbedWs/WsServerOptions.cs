@@ -4,6 +4,8 @@ using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.Tasks;
+using EmbedWs.Dispatch;
+using EmbedWs.Heartbeat;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,6 +26,10 @@ public sealed class WsServerOptions
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
     private TimeSpan _stopTimeout = TimeSpan.FromSeconds(5);
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private IHeartbeatPolicy _heartbeat = EmbedWs.Heartbeat.Heartbeat.PingPong();
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private int _maxInboundQueueBytes = 1024 * 1024;
+    private int _maxQueuedEvents = 10_000;
 
     /// <summary>
     /// Where to listen. The default is 127.0.0.1:8080; port 0 picks a free port
@@ -129,6 +135,48 @@ public sealed class WsServerOptions
     {
         get => _listenBacklog;
         set => _listenBacklog = InRange(value, 1, 65535, nameof(ListenBacklog));
+    }
+
+    /// <summary>
+    /// Finds dead peers. The default is <c>Heartbeat.PingPong()</c>: a protocol ping after 15 s of
+    /// silence, closed when nothing answers within 10 s. Also <c>Heartbeat.JsonPingPong</c>,
+    /// <c>Heartbeat.IdleTimeout</c>, <c>Heartbeat.None</c>, or your own <see cref="IHeartbeatPolicy"/>.
+    /// </summary>
+    public IHeartbeatPolicy Heartbeat
+    {
+        get => _heartbeat;
+        set => _heartbeat = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Where handlers run: ThreadPool (the default), Inline, or Queued (your loop calls PumpEvents).</summary>
+    public EventDispatch Dispatch { get; set; } = EventDispatch.ThreadPool;
+
+    /// <summary>
+    /// ThreadPool and Queued dispatch: the message bytes (plus 64 per event) that may wait for
+    /// one connection's handlers; past it the connection's socket is not read until they catch up
+    /// (TCP then slows the client down). The default is 1 MiB.
+    /// </summary>
+    public int MaxInboundQueueBytes
+    {
+        get => _maxInboundQueueBytes;
+        set => _maxInboundQueueBytes = InRange(value, 1024, int.MaxValue / 2, nameof(MaxInboundQueueBytes));
+    }
+
+    /// <summary>
+    /// Queued dispatch: the events that may wait, over all connections, for PumpEvents; past
+    /// it, sockets are not read until the host pumps. The default is 10,000.
+    /// </summary>
+    public int MaxQueuedEvents
+    {
+        get => _maxQueuedEvents;
+        set => _maxQueuedEvents = InRange(value, 16, int.MaxValue / 2, nameof(MaxQueuedEvents));
+    }
+
+    /// <summary>The clock of the heartbeat (a fake one in tests). The default is <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <summary>Where the server logs. The default logs nothing (NullLoggerFactory).</summary>

@@ -26,6 +26,12 @@ public interface IWsConnection
     IDictionary<string, object?> Items { get; }
 
     /// <summary>
+    /// The last round-trip time measured by the heartbeat (a ping and its matching pong), or
+    /// null until one was measured.
+    /// </summary>
+    TimeSpan? RoundTripTime { get; }
+
+    /// <summary>
     /// Queues a text message. Completes at once with true when queued, false when the
     /// connection is closing or closed. When the client does not read and the send queue is
     /// over <c>MaxSendQueueBytes</c>, the connection is closed with 1008 (slow consumer).

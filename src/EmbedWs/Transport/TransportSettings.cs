@@ -28,6 +28,7 @@ internal sealed class TransportSettings
     public IReadOnlyCollection<string>? AllowedOrigins { get; init; }
     public Func<WsAcceptContext, ValueTask>? AcceptHandler { get; init; }
     public Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? HttpHandler { get; init; }
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
     public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
 }
 
@@ -40,8 +41,11 @@ internal interface IConnectionEvents
     /// <summary>The handshake succeeded; raised before any message of the connection.</summary>
     void OnOpened(WsConnection connection);
 
-    /// <summary>A whole data message; its payload is valid only during the call.</summary>
-    void OnMessage(WsConnection connection, in WsMessage message);
+    /// <summary>
+    /// A whole data message. Its payload stays valid until the returned task completes; the
+    /// connection reads nothing more until then.
+    /// </summary>
+    ValueTask OnMessageAsync(WsConnection connection, WsMessage message);
 
     /// <summary>A pong arrived (for the heartbeat).</summary>
     void OnPong(WsConnection connection, ReadOnlySpan<byte> payload);

@@ -32,10 +32,11 @@ internal sealed partial class WsConnection
         _decoder = new FrameDecoder(_settings.MaxMessageSize);
         try
         {
-            filled = Process(buffer, filled);
+            filled = await ProcessAsync(buffer, filled).ConfigureAwait(false);
             while (true)
             {
                 int n = await _stream.ReadAsync(buffer.AsMemory(filled), default).ConfigureAwait(false);
+                LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
                 if (n == 0)
                 {
                     // The client ended TCP. Without a closing handshake that is an abnormal end (1006).
@@ -43,7 +44,7 @@ internal sealed partial class WsConnection
                     return;
                 }
 
-                filled = Process(buffer, filled + n);
+                filled = await ProcessAsync(buffer, filled + n).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -59,8 +60,15 @@ internal sealed partial class WsConnection
         }
     }
 
-    /// <summary>Decodes <paramref name="filled"/> bytes and returns how many are left (a partial header).</summary>
-    private int Process(byte[] buffer, int filled)
+    /// <summary>When the last read returned data, from <see cref="TransportSettings.TimeProvider"/>; for the heartbeat.</summary>
+    internal long LastReceivedTimestamp { get; private set; }
+
+    /// <summary>
+    /// Decodes <paramref name="filled"/> bytes and returns how many are left (a partial header).
+    /// A message handler that does not complete at once is awaited before the next frame is
+    /// decoded: that is what keeps the message's bytes valid and pauses reading (backpressure).
+    /// </summary>
+    private async ValueTask<int> ProcessAsync(byte[] buffer, int filled)
     {
         if (_discarding)
         {
@@ -84,7 +92,11 @@ internal sealed partial class WsConnection
                     if (State == WsConnectionState.Open)
                     {
                         var type = frame.Opcode == WsOpcode.Text ? WsMessageType.Text : WsMessageType.Binary;
-                        _events.OnMessage(this, new WsMessage(type, frame.Payload));
+                        var handled = _events.OnMessageAsync(this, new WsMessage(type, frame.Payload));
+                        if (!handled.IsCompletedSuccessfully)
+                        {
+                            await handled.ConfigureAwait(false);
+                        }
                     }
 
                     break;

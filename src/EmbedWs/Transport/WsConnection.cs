@@ -40,6 +40,9 @@ internal sealed partial class WsConnection : IWsConnection
 
     public long Id { get; }
 
+    /// <summary>Who receives this connection's events (the server); lets upper layers find their server.</summary>
+    internal IConnectionEvents Owner => _events;
+
     public WsConnectionInfo Info { get; }
 
     public WsConnectionState State => (WsConnectionState)Volatile.Read(ref _state);
@@ -59,6 +62,28 @@ internal sealed partial class WsConnection : IWsConnection
         }
     }
 
+    public TimeSpan? RoundTripTime
+    {
+        get
+        {
+            long ticks = Volatile.Read(ref _roundTripTicks);
+            return ticks < 0 ? null : TimeSpan.FromTicks(ticks);
+        }
+
+        internal set => Volatile.Write(ref _roundTripTicks, value?.Ticks ?? -1);
+    }
+
+    private long _roundTripTicks = -1;
+
+    /// <summary>The dispatcher's per-connection state (its mailbox).</summary>
+    internal object? DispatchState { get; set; }
+
+    /// <summary>The heartbeat policy's own per-connection state.</summary>
+    internal object? HeartbeatState { get; set; }
+
+    /// <summary>Queues a protocol ping (§5.5.2); false when the connection no longer sends.</summary>
+    internal bool SendPing(ReadOnlySpan<byte> payload) => Enqueue(WsOpcode.Ping, payload, null);
+
     /// <summary>Completes after OnClose was raised and every buffer was returned.</summary>
     public Task Completion => _completion.Task;
 
@@ -76,6 +101,7 @@ internal sealed partial class WsConnection : IWsConnection
             }
         }
 
+        LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
         try
         {
             _events.OnOpened(this);

@@ -1,0 +1,36 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs.Routing;
+
+/// <summary>Log lines of routing, with stable event ids (4xx).</summary>
+internal static partial class RoutingLog
+{
+    [LoggerMessage(400, LogLevel.Warning, "Connection {Id}: {Code} for type '{Type}': {Message}")]
+    public static partial void RouteError(ILogger logger, long id, string code, string type, string message);
+
+    [LoggerMessage(401, LogLevel.Error, "Connection {Id}: handler for '{Type}' failed")]
+    public static partial void HandlerFailed(ILogger logger, long id, string type, Exception exception);
+}
+
+/// <summary>Raised on OnError when routing could not handle a message; <see cref="Code"/> is the reply's error code.</summary>
+public sealed class WsRoutingException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="code">One of <see cref="WsRoutingErrors"/>.</param>
+    /// <param name="type">The message type, empty when unknown.</param>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="inner">The handler's exception, for handler_error.</param>
+    public WsRoutingException(string code, string type, string message, Exception? inner = null)
+        : base($"{code}: {message}", inner)
+    {
+        Code = code;
+        MessageType = type;
+    }
+
+    /// <summary>The error code (<see cref="WsRoutingErrors"/>).</summary>
+    public string Code { get; }
+
+    /// <summary>The envelope's "type", empty when it could not be read.</summary>
+    public string MessageType { get; }
+}
