@@ -237,7 +237,8 @@ internal sealed class FrameDecoder : IDisposable
         }
 
         long already = header.Opcode == WsOpcode.Continuation ? _messageLength : 0;
-        return already + header.PayloadLength > _maxMessageSize ? FrameError.MessageTooBig : FrameError.None;
+        // Subtract rather than add: a declared length near 2^63 would overflow the sum.
+        return header.PayloadLength > _maxMessageSize - already ? FrameError.MessageTooBig : FrameError.None;
     }
 
     private DecodeStatus CompleteControl(out DecodedFrame frame)

@@ -68,7 +68,7 @@ internal static class HandshakeParser
         var method = requestLine.Slice(0, sp1);
         var target = rest.Slice(0, sp2);
         var version = rest.Slice(sp2 + 1);
-        if (!IsToken(method) || !IsVisible(target) || !version.StartsWith("HTTP/1."u8) || version.Length != 8)
+        if (!IsToken(method) || !IsVisible(target) || !IsHttp1Version(version))
         {
             return null;
         }
@@ -101,6 +101,10 @@ internal static class HandshakeParser
 
         return new HandshakeRequest(Latin1(method), Latin1(target), Latin1(version), headers);
     }
+
+    /// <summary>RFC 9112 §2.3: "HTTP/" DIGIT "." DIGIT, and only major version 1 here.</summary>
+    private static bool IsHttp1Version(ReadOnlySpan<byte> v) =>
+        v.Length == 8 && v.StartsWith("HTTP/1."u8) && v[7] >= '0' && v[7] <= '9';
 
     private static int IndexOfCrlf(ReadOnlySpan<byte> s) => s.IndexOf("\r\n"u8);
 

@@ -1,0 +1,56 @@
+using System.Collections.Generic;
+using EmbedWs.Protocol;
+
+namespace EmbedWs.Tests.TestSupport;
+
+// One result of FrameDecoder.Decode with its payload copied out (the decoder's payload is only
+// valid until the next call).
+internal sealed record DecodeResult(DecodeStatus Status, WsOpcode Opcode, byte[] Payload, ushort CloseCode, FrameError Error, int Consumed)
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(Payload);
+
+    public static DecodeResult From(DecodeStatus status, in DecodedFrame frame, int consumed) =>
+        new(status, frame.Opcode, frame.Payload.ToArray(), frame.CloseCode, frame.Error, consumed);
+}
+
+// Drives a FrameDecoder the way a read loop does: bytes arrive in chunks, unconsumed bytes are
+// kept and handed back with the next chunk, and Decode is called until it needs more.
+internal static class DecoderFeed
+{
+    // Every non-NeedMore result, in order; stops at the first Error.
+    public static List<DecodeResult> DecodeAll(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize = int.MaxValue)
+    {
+        var results = new List<DecodeResult>();
+        var pending = new List<byte>();
+        for (int start = 0; start < bytes.Length; start += chunkSize)
+        {
+            int n = Math.Min(chunkSize, bytes.Length - start);
+            pending.AddRange(bytes.Slice(start, n).ToArray());
+            while (true)
+            {
+                byte[] buffer = pending.ToArray();
+                var status = decoder.Decode(buffer, out int consumed, out var frame);
+                pending.RemoveRange(0, consumed);
+                if (status == DecodeStatus.NeedMore)
+                {
+                    break;
+                }
+
+                results.Add(DecodeResult.From(status, frame, consumed));
+                if (status == DecodeStatus.Error)
+                {
+                    return results;
+                }
+            }
+        }
+
+        return results;
+    }
+
+    // A single Decode call over a copy of bytes (the decoder unmasks in place).
+    public static DecodeResult DecodeOnce(FrameDecoder decoder, ReadOnlySpan<byte> bytes)
+    {
+        var status = decoder.Decode(bytes.ToArray(), out int consumed, out var frame);
+        return DecodeResult.From(status, frame, consumed);
+    }
+}
