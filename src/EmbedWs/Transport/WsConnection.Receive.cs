@@ -120,6 +120,10 @@ internal sealed partial class WsConnection
                     TransportLog.ProtocolError(_logger, Id, Info.RemoteEndPoint, error.Code(), error.CloseCode());
                     var cause = error == FrameError.MessageTooBig ? WsCloseCause.MessageTooBig : WsCloseCause.ProtocolError;
                     StartClose(error.CloseCode(), error.Code(), cause);
+
+                    // The decoder cannot read the client's close reply after an error, so the
+                    // server ends TCP as soon as its close frame is out (§7.1.1).
+                    _ = ShutdownWhenDrainedAsync();
                     _discarding = true;
                     return 0;
             }
