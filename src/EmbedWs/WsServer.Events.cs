@@ -112,12 +112,36 @@ public sealed partial class WsServer
         {
             if (message.IsText && _server.TextHandler is { } text)
             {
-                return text.HandleAsync(connection, message);
+                try
+                {
+                    var handled = text.HandleAsync(connection, message);
+                    return handled.IsCompletedSuccessfully ? default : GuardAsync(handled, connection);
+                }
+                catch (Exception ex)
+                {
+                    _server.ReportError("text handler", connection, ex);
+                    return default;
+                }
             }
 
             _server.RaiseMessage(connection, message);
             return default;
         }
+
+        private async ValueTask GuardAsync(ValueTask handled, WsConnection connection)
+        {
+            try
+            {
+                await handled.ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                _server.ReportError("text handler", connection, ex);
+            }
+        }
+
+        public void ReportFailure(WsConnection connection, Exception exception) =>
+            _server.ReportError("dispatch", connection, exception);
 
         public void RunClose(WsConnection connection, WsCloseInfo close)
         {

@@ -71,4 +71,7 @@ internal interface IDispatchTarget
     ValueTask RunMessageAsync(WsConnection connection, WsMessage message);
 
     void RunClose(WsConnection connection, WsCloseInfo close);
+
+    /// <summary>Something escaped the handlers (a bug below them): report it; the mailbox goes on.</summary>
+    void ReportFailure(WsConnection connection, Exception exception);
 }

@@ -142,17 +142,26 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
             }
 
             ValueTask pending = default;
-            switch (item.Kind)
+            try
             {
-                case DispatchKind.Connect:
-                    Target.RunConnect(mailbox.Connection);
-                    break;
-                case DispatchKind.Message:
-                    pending = Target.RunMessageAsync(mailbox.Connection, item.Message);
-                    break;
-                default:
-                    Target.RunClose(mailbox.Connection, item.Close!);
-                    break;
+                switch (item.Kind)
+                {
+                    case DispatchKind.Connect:
+                        Target.RunConnect(mailbox.Connection);
+                        break;
+                    case DispatchKind.Message:
+                        pending = Target.RunMessageAsync(mailbox.Connection, item.Message);
+                        break;
+                    default:
+                        Target.RunClose(mailbox.Connection, item.Close!);
+                        break;
+                }
+            }
+            catch (Exception ex)
+            {
+                // Never let an exception leave a thread-pool callback or PumpEvents, and never
+                // leave the mailbox owned by nobody.
+                Target.ReportFailure(mailbox.Connection, ex);
             }
 
             if (!pending.IsCompleted)
@@ -174,9 +183,10 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
         {
             await pending.ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // The target reports handler failures itself; nothing may stop the mailbox.
+            // Nothing may stop the mailbox.
+            Target.ReportFailure(mailbox.Connection, ex);
         }
 
         Finish(mailbox, item);
@@ -217,6 +227,13 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
     {
         lock (_work)
         {
+            // The pump may have drained the queue since the caller's check: do not wait then,
+            // or nothing would ever wake this reader.
+            if (Volatile.Read(ref _pending) <= _limits.MaxQueuedEvents / 2)
+            {
+                return Task.CompletedTask;
+            }
+
             _globalSpace ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             return _globalSpace.Task;
         }

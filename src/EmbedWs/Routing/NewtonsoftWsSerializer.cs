@@ -20,7 +20,14 @@ public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
     /// <param name="settings">Newtonsoft settings; null for the defaults.</param>
     public NewtonsoftWsSerializer(JsonSerializerSettings? settings = null)
     {
-        settings ??= new JsonSerializerSettings { ContractResolver = new CamelCasePropertyNamesContractResolver() };
+        // camelCase property names; dictionary keys are data and stay as they are.
+        settings ??= new JsonSerializerSettings
+        {
+            ContractResolver = new DefaultContractResolver
+            {
+                NamingStrategy = new CamelCaseNamingStrategy { ProcessDictionaryKeys = false, OverrideSpecifiedNames = false },
+            },
+        };
 
         // Envelopes are small: never let a hostile one nest deeper than this.
         settings.MaxDepth ??= 64;

@@ -138,10 +138,24 @@ internal sealed class WsRouter : ITextMessageHandler
     /// <summary>A request (with an id) gets its reply; a fire-and-forget message with an id gets an empty one.</summary>
     private void Reply(IWsConnection connection, in WsEnvelope envelope, object? reply)
     {
-        if (envelope.Id is not null)
+        if (envelope.Id is null)
         {
-            _ = connection.SendAsync(Options.Serializer.WriteMessage(envelope.Type, envelope.Id, reply));
+            return;
         }
+
+        string text;
+        try
+        {
+            text = Options.Serializer.WriteMessage(envelope.Type, envelope.Id, reply);
+        }
+        catch (Exception ex)
+        {
+            // A reply that cannot be serialized is the handler's failure, not the connection's.
+            HandlerFailed(connection, envelope, ex);
+            return;
+        }
+
+        _ = connection.SendAsync(text);
     }
 
     private ValueTask Unrouted(IWsConnection connection, WsMessage message, in WsEnvelope envelope, string code, string error)

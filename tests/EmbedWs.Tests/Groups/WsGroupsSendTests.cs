@@ -1,0 +1,119 @@
+using System.Collections.Generic;
+using EmbedWs.Routing;
+using EmbedWs.Tests.TestSupport;
+using EmbedWs.Transport;
+
+namespace EmbedWs.Tests.Groups;
+
+/// <summary>Groups on a running server: sends reach members only; a closed connection leaves every group.</summary>
+public class WsGroupsSendTests
+{
+    [Test]
+    public async Task Close_MemberOfSeveralGroups_LeavesAllGroupsBeforeOnClose()
+    {
+        var groupsAtClose = new TaskCompletionSource<IReadOnlyCollection<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        WsServer? self = null;
+        await using var server = await RecordingServer.StartAsync(wire: s =>
+        {
+            self = s;
+            s.OnClose += (c, close) => groupsAtClose.TrySetResult(self!.Groups.GroupsOf(c));
+        });
+        var client = await JsonClient.ConnectAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
+        using var stays = await JsonClient.ConnectAsync(server.Port);
+        var other = await server.NextConnectionAsync();
+        var groups = server.Server.Groups;
+        groups.Add(connection, "lobby");
+        groups.Add(connection, "red team");
+        groups.Add(other, "lobby");
+
+        await client.CloseAsync();
+        client.Dispose();
+        await server.CloseOfAsync(connection);
+
+        Assert.That(await groupsAtClose.Task.WaitAsync(RecordingServer.Timeout), Is.Empty, "OnClose sees the connection in no group");
+        Assert.That(groups.GroupsOf(connection), Is.Empty);
+        Assert.That(groups.Members("lobby"), Is.EquivalentTo(new[] { other }));
+        Assert.That(groups.Names, Is.EquivalentTo(new[] { "lobby" }), "\"red team\" had only the closed connection");
+        Assert.That(groups.Add(connection, "lobby"), Is.False, "a closed connection cannot join");
+    }
+
+    [Test]
+    public async Task SendAsync_TextToGroupExceptOne_ReachesOnlyOtherMembers()
+    {
+        await using var server = await RecordingServer.StartAsync();
+        var (clients, connections) = await ConnectAsync(server, 3);
+        try
+        {
+            var groups = server.Server.Groups;
+            groups.Add(connections[0], "room");
+            groups.Add(connections[1], "room");
+
+            int sent = await groups.SendAsync("room", "hello room", except: connections[1]);
+            await server.Server.BroadcastAsync("marker");
+
+            Assert.That(sent, Is.EqualTo(1));
+            Assert.That(await clients[0].ReceiveTextAsync(), Is.EqualTo("hello room"));
+            Assert.That(await clients[0].ReceiveTextAsync(), Is.EqualTo("marker"));
+            Assert.That(await clients[1].ReceiveTextAsync(), Is.EqualTo("marker"), "the excluded member got the group message");
+            Assert.That(await clients[2].ReceiveTextAsync(), Is.EqualTo("marker"), "a non-member got the group message");
+        }
+        finally
+        {
+            Array.ForEach(clients, c => c.Dispose());
+        }
+    }
+
+    [Test]
+    public async Task SendAsync_UnknownGroup_SendsNothing()
+    {
+        await using var server = await RecordingServer.StartAsync();
+        var (clients, _) = await ConnectAsync(server, 1);
+        using var client = clients[0];
+
+        Assert.That(await server.Server.Groups.SendAsync("nowhere", "lost"), Is.Zero);
+        await server.Server.BroadcastAsync("marker");
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("marker"));
+    }
+
+    [Test]
+    public async Task SendAsync_TypeAndData_SendsJsonEnvelopeToMembers()
+    {
+        await using var server = await RecordingServer.StartAsync();
+        var (clients, connections) = await ConnectAsync(server, 3);
+        try
+        {
+            var groups = server.Server.Groups;
+            groups.Add(connections[0], "room");
+            groups.Add(connections[1], "room");
+            groups.Add(connections[2], "room");
+
+            int sent = await groups.SendAsync("room", "room.message", new { From = "ann", Text = "hi" }, except: connections[2]);
+            await server.Server.BroadcastAsync("marker");
+
+            Assert.That(sent, Is.EqualTo(2));
+            const string Expected = "{\"type\":\"room.message\",\"data\":{\"from\":\"ann\",\"text\":\"hi\"}}";
+            Assert.That(await clients[0].ReceiveTextAsync(), Is.EqualTo(Expected));
+            Assert.That(await clients[1].ReceiveTextAsync(), Is.EqualTo(Expected));
+            Assert.That(await clients[2].ReceiveTextAsync(), Is.EqualTo("marker"));
+        }
+        finally
+        {
+            Array.ForEach(clients, c => c.Dispose());
+        }
+    }
+
+    // Connects one client at a time, pairing each with its server-side connection.
+    private static async Task<(JsonClient[] Clients, IWsConnection[] Connections)> ConnectAsync(RecordingServer server, int count)
+    {
+        var clients = new JsonClient[count];
+        var connections = new IWsConnection[count];
+        for (int i = 0; i < count; i++)
+        {
+            clients[i] = await JsonClient.ConnectAsync(server.Port);
+            connections[i] = await server.NextConnectionAsync();
+        }
+
+        return (clients, connections);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Net.WebSockets;
+using EmbedWs.Heartbeat;
+using EmbedWs.Tests.TestSupport;
+using EmbedWs.Transport;
+using Microsoft.Extensions.Time.Testing;
+using NSubstitute;
+
+namespace EmbedWs.Tests.Heartbeat;
+
+/// <summary>The one shared heartbeat timer, driving a substitute policy on fake time (DESIGN §6).</summary>
+public class HeartbeatDriverTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Test]
+    public async Task Tick_ThreeIntervals_CallsOnTickThreeTimesForEachOpenConnection()
+    {
+        var time = new FakeTimeProvider();
+        var policy = Policy();
+        await using var server = await FakeTimeServer.StartAsync(time, policy);
+        using var a = await JsonClient.ConnectAsync(server.Port);
+        var first = await server.NextConnectionAsync();
+        using var b = await JsonClient.ConnectAsync(server.Port);
+        var second = await server.NextConnectionAsync();
+
+        time.AdvanceInSteps(TimeSpan.FromSeconds(3), Second);
+
+        policy.Received(3).OnTick(Arg.Is<HeartbeatPeer>(p => p.Connection == first));
+        policy.Received(3).OnTick(Arg.Is<HeartbeatPeer>(p => p.Connection == second));
+        policy.Received(6).OnTick(Arg.Is<HeartbeatPeer>(p => p.Time == time));
+    }
+
+    [Test]
+    public async Task Tick_ClosedConnection_IsNotTicked()
+    {
+        var time = new FakeTimeProvider();
+        var policy = Policy();
+        await using var server = await FakeTimeServer.StartAsync(time, policy);
+        var client = await JsonClient.ConnectAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
+        await client.CloseAsync();
+        client.Dispose();
+        await server.CloseOfAsync(connection);
+
+        time.AdvanceInSteps(TimeSpan.FromSeconds(3), Second);
+
+        policy.DidNotReceive().OnTick(Arg.Any<HeartbeatPeer>());
+    }
+
+    [Test]
+    public async Task Tick_OnTickThrows_TicksGoOnAndConnectionsStayOpen()
+    {
+        var time = new FakeTimeProvider();
+        var policy = Policy();
+        policy.When(p => p.OnTick(Arg.Any<HeartbeatPeer>())).Do(_ => throw new InvalidOperationException("policy bug"));
+        await using var server = await FakeTimeServer.StartAsync(time, policy, s => s.OnMessage += RecordingServer.Echo);
+        using var a = await JsonClient.ConnectAsync(server.Port);
+        var first = await server.NextConnectionAsync();
+        using var b = await JsonClient.ConnectAsync(server.Port);
+        var second = await server.NextConnectionAsync();
+
+        time.AdvanceInSteps(TimeSpan.FromSeconds(3), Second);
+
+        policy.Received(3).OnTick(Arg.Is<HeartbeatPeer>(p => p.Connection == first));
+        policy.Received(3).OnTick(Arg.Is<HeartbeatPeer>(p => p.Connection == second));
+        Assert.That(first.State, Is.EqualTo(WsConnectionState.Open));
+        Assert.That(second.State, Is.EqualTo(WsConnectionState.Open));
+        await a.SendTextAsync("still");
+        Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("still"));
+    }
+
+    [Test]
+    public async Task Tick_CustomPolicyKillsPeer_ClosesWithCauseHeartbeatTimeout()
+    {
+        var time = new FakeTimeProvider();
+        var policy = Policy();
+        policy.When(p => p.OnTick(Arg.Any<HeartbeatPeer>())).Do(call => call.Arg<HeartbeatPeer>().Kill());
+        await using var server = await FakeTimeServer.StartAsync(time, policy);
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
+
+        time.Advance(Second);
+
+        var (status, reason) = await client.ReceiveCloseAsync();
+        Assert.That(status, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
+        Assert.That(reason, Is.EqualTo("heartbeat timeout"));
+        var info = await server.CloseOfAsync(connection);
+        Assert.That(info.Cause, Is.EqualTo(WsCloseCause.HeartbeatTimeout));
+        Assert.That(info.Code, Is.EqualTo(1001));
+    }
+
+    [Test]
+    public async Task Tick_PolicyWithInfiniteInterval_IsNeverTicked()
+    {
+        var time = new FakeTimeProvider();
+        var policy = Substitute.For<IHeartbeatPolicy>();
+        policy.TickInterval.Returns(System.Threading.Timeout.InfiniteTimeSpan);
+        await using var server = await FakeTimeServer.StartAsync(time, policy);
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        await server.NextConnectionAsync();
+
+        time.AdvanceInSteps(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30));
+
+        policy.DidNotReceive().OnTick(Arg.Any<HeartbeatPeer>());
+    }
+
+    private static IHeartbeatPolicy Policy()
+    {
+        var policy = Substitute.For<IHeartbeatPolicy>();
+        policy.TickInterval.Returns(Second);
+        return policy;
+    }
+}

@@ -1,0 +1,253 @@
+using System.Collections.Generic;
+using EmbedWs.Routing;
+using EmbedWs.Tests.TestSupport;
+using EmbedWs.Transport;
+using Newtonsoft.Json.Linq;
+
+namespace EmbedWs.Tests.Routing;
+
+/// <summary>Every routing error code (DESIGN §5): the reply, OnError, and the connection staying open.</summary>
+public class RoutingErrorTests
+{
+    private static readonly TimeSpan Timeout = RecordingServer.Timeout;
+
+    [Test]
+    public async Task Route_InvalidJson_RepliesInvalidJsonEvenWithoutId()
+    {
+        await using var server = await RoutingFixture.StartAsync();
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"math.add\",");
+
+        var error = await client.ReceiveJsonAsync();
+        AssertError(error, WsRoutingErrors.InvalidJson);
+        Assert.That(error.ContainsKey("id"), Is.False);
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [TestCase("[1,2,3]", TestName = "Route_InvalidEnvelopeArrayRoot_RepliesInvalidEnvelope")]
+    [TestCase("{\"id\":1,\"data\":{}}", TestName = "Route_InvalidEnvelopeMissingType_RepliesInvalidEnvelope")]
+    [TestCase("{\"type\":5,\"id\":1}", TestName = "Route_InvalidEnvelopeNumericType_RepliesInvalidEnvelope")]
+    [TestCase("{\"type\":\"math.add\",\"id\":{\"n\":1},\"data\":{\"a\":1,\"b\":2}}", TestName = "Route_InvalidEnvelopeObjectId_RepliesInvalidEnvelope")]
+    public async Task Route_InvalidEnvelope_RepliesInvalidEnvelope(string text)
+    {
+        await using var server = await RoutingFixture.StartAsync();
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync(text);
+
+        AssertError(await client.ReceiveJsonAsync(), WsRoutingErrors.InvalidEnvelope);
+        var (_, raised) = await server.NextErrorAsync();
+        Assert.That(raised, Is.TypeOf<WsRoutingException>().With.Property(nameof(WsRoutingException.Code)).EqualTo(WsRoutingErrors.InvalidEnvelope));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_UnknownType_RepliesUnknownTypeError()
+    {
+        await using var server = await RoutingFixture.StartAsync();
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"nobody.home\",\"id\":9,\"data\":{}}");
+
+        var text = await client.ReceiveTextAsync();
+        Assert.That(text, Does.StartWith("{\"type\":\"error\",\"id\":9,\"error\":{\"code\":\"unknown_type\""));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_UnknownTypeWithoutId_NoReplyButOnErrorRaised()
+    {
+        await using var server = await RoutingFixture.StartAsync();
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
+
+        await client.SendTextAsync("{\"type\":\"nobody.home\",\"data\":{}}");
+        // The next message the client gets must be the reply to this request, not an error.
+        await RoutingFixture.AssertStillRoutesAsync(client, id: 1);
+
+        var (raisedFor, raised) = await server.NextErrorAsync();
+        Assert.That(raisedFor, Is.SameAs(connection));
+        var routing = raised as WsRoutingException;
+        Assert.That(routing, Is.Not.Null, raised.ToString());
+        Assert.That(routing!.Code, Is.EqualTo(WsRoutingErrors.UnknownType));
+        Assert.That(routing.MessageType, Is.EqualTo("nobody.home"));
+    }
+
+    [Test]
+    public async Task Route_DataIsStringWhereObjectExpected_RepliesInvalidData()
+    {
+        await using var server = await RoutingFixture.StartAsync();
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"math.add\",\"id\":4,\"data\":\"one plus two\"}");
+
+        var error = await client.ReceiveJsonAsync();
+        AssertError(error, WsRoutingErrors.InvalidData);
+        Assert.That((int?)error["id"], Is.EqualTo(4));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_HandlerThrows_RepliesHandlerErrorWithoutExceptionText()
+    {
+        await using var server = await RoutingFixture.StartAsync(Throwing);
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"boom\",\"id\":5,\"data\":{\"a\":1,\"b\":2}}");
+
+        var error = await client.ReceiveJsonAsync();
+        AssertError(error, WsRoutingErrors.HandlerError);
+        Assert.That((int?)error["id"], Is.EqualTo(5));
+        Assert.That(error.ToString(), Does.Not.Contain("secret"));
+        var (_, raised) = await server.NextErrorAsync();
+        Assert.That(raised, Is.TypeOf<WsRoutingException>());
+        Assert.That(raised.InnerException?.Message, Is.EqualTo("secret connection string"));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_HandlerThrowsWithShowExceptionDetails_RepliesExceptionText()
+    {
+        await using var server = await RoutingFixture.StartAsync(s =>
+        {
+            s.UseRouting(o => o.ShowExceptionDetails = true);
+            Throwing(s);
+        });
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"boom\",\"id\":5,\"data\":{\"a\":1,\"b\":2}}");
+
+        var error = await client.ReceiveJsonAsync();
+        AssertError(error, WsRoutingErrors.HandlerError);
+        Assert.That((string?)error["error"]!["message"], Does.Contain("secret connection string"));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_AsyncHandlerThrows_RepliesHandlerError()
+    {
+        await using var server = await RoutingFixture.StartAsync(s => s.Route<AddRequest, AddReply>("boom.later", async (c, r) =>
+        {
+            await Task.Yield();
+            throw new InvalidOperationException("secret");
+        }));
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"boom.later\",\"id\":6}");
+
+        AssertError(await client.ReceiveJsonAsync(), WsRoutingErrors.HandlerError);
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_HandlerNeverCompletes_RepliesHandlerTimeoutAndServesNextRequests()
+    {
+        var never = new TaskCompletionSource<AddReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await RoutingFixture.StartAsync(s =>
+        {
+            s.UseRouting(o => o.HandlerTimeout = TimeSpan.FromMilliseconds(200));
+            s.Route<AddRequest, AddReply>("slow", (c, r) =>
+            {
+                entered.TrySetResult();
+                return never.Task;
+            });
+        });
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        using var other = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"slow\",\"id\":1}");
+        await client.SendTextAsync(RoutingFixture.Add(2, 1, 1));
+        await entered.Task.WaitAsync(Timeout);
+        // Another connection is served while this one's handler hangs.
+        await RoutingFixture.AssertStillRoutesAsync(other, id: 3);
+
+        var error = await client.ReceiveJsonAsync();
+        AssertError(error, WsRoutingErrors.HandlerTimeout);
+        Assert.That((int?)error["id"], Is.EqualTo(1));
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo(RoutingFixture.AddReplyText(2, 2)));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+    }
+
+    [Test]
+    public async Task Route_AsyncHandlerPending_OtherConnectionsAreServed()
+    {
+        var gate = new TaskCompletionSource<AddReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await RoutingFixture.StartAsync(s => s.Route<AddRequest, AddReply>("slow", (c, r) =>
+        {
+            entered.TrySetResult();
+            return gate.Task;
+        }));
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        using var other = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"slow\",\"id\":1}");
+        await entered.Task.WaitAsync(Timeout);
+        await RoutingFixture.AssertStillRoutesAsync(other, id: 2);
+        await RoutingFixture.AssertStillRoutesAsync(other, id: 3);
+        gate.SetResult(new AddReply(11));
+
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("{\"type\":\"slow\",\"id\":1,\"data\":{\"sum\":11}}"));
+    }
+
+    [Test]
+    public async Task Route_EveryErrorInARow_ConnectionStaysOpen()
+    {
+        await using var server = await RoutingFixture.StartAsync(Throwing);
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        string[] bad =
+        {
+            "not json", "[]", "{\"type\":\"\"}", "{\"type\":\"nope\",\"id\":1}",
+            "{\"type\":\"math.add\",\"id\":2,\"data\":\"x\"}", "{\"type\":\"boom\",\"id\":3}",
+        };
+        string[] codes =
+        {
+            WsRoutingErrors.InvalidJson, WsRoutingErrors.InvalidEnvelope, WsRoutingErrors.InvalidEnvelope,
+            WsRoutingErrors.UnknownType, WsRoutingErrors.InvalidData, WsRoutingErrors.HandlerError,
+        };
+
+        foreach (var text in bad)
+        {
+            await client.SendTextAsync(text);
+        }
+
+        var got = new List<string>();
+        for (int i = 0; i < bad.Length; i++)
+        {
+            got.Add((string)(await client.ReceiveJsonAsync())["error"]!["code"]!);
+        }
+
+        Assert.That(got, Is.EqualTo(codes));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+        Assert.That(server.Server.ConnectionCount, Is.EqualTo(1));
+    }
+
+    // A throwing lambda fits both the sync and the Task<T> overload; a method group picks the sync one.
+    private static void Throwing(WsServer server) => server.Route<AddRequest, AddReply>("boom", Boom);
+
+    private static AddReply Boom(IWsConnection connection, AddRequest request) =>
+        throw new InvalidOperationException("secret connection string");
+
+    private static void AssertError(JObject reply, string code)
+    {
+        Assert.That((string?)reply["type"], Is.EqualTo("error"), reply.ToString());
+        Assert.That((string?)reply["error"]?["code"], Is.EqualTo(code), reply.ToString());
+        Assert.That((string?)reply["error"]?["message"], Is.Not.Empty, reply.ToString());
+    }
+
+    [Test]
+    public async Task Route_FireAndForgetHandlerThrowsWithoutId_NoReplyButOnErrorRaised()
+    {
+        await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", (c, m) => throw new InvalidOperationException("oops")));
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"chat.send\",\"data\":{\"text\":\"x\",\"room\":\"r\"}}");
+        await RoutingFixture.AssertStillRoutesAsync(client, id: 1);
+
+        var (_, raised) = await server.NextErrorAsync();
+        Assert.That(raised, Is.TypeOf<WsRoutingException>().With.Property(nameof(WsRoutingException.Code)).EqualTo(WsRoutingErrors.HandlerError));
+        Assert.That(raised.InnerException?.Message, Is.EqualTo("oops"));
+    }
+}
