@@ -1,0 +1,152 @@
+using System;
+using System.Globalization;
+
+namespace EmbedWs.Samples.ConsoleHost;
+
+/// <summary>
+/// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
+/// <c>--help</c>. Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start
+/// the host with these flags, so keep them stable.
+/// </summary>
+internal sealed class Options
+{
+    public const string Usage =
+        """
+        EmbedWs console host: a WebSocket server with a test page, on one port.
+
+        Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
+
+          --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
+          --host NAME   Where to listen: localhost, an IP address, or * for every interface.
+                        Default: localhost.
+          --mode MODE   chat       every text message to every client as "#id: text",
+                                   with join and leave notices (default)
+                        echo       every message back to its sender (text as text, binary as binary)
+                        broadcast  every message to every client, sender included
+          --help        Show this help.
+
+        Open http://HOST:PORT/ in a browser for the test page; WebSocket clients may use any path.
+        Ctrl+C (or SIGTERM) closes every client with 1001 and exits 0.
+        Exit codes: 0 stopped cleanly, 1 could not listen, 2 bad command line.
+        """;
+
+    public int Port { get; private set; } = 8080;
+
+    public string Host { get; private set; } = "localhost";
+
+    public HostMode Mode { get; private set; } = HostMode.Chat;
+
+    public bool ShowHelp { get; private set; }
+
+    /// <summary>The URL given to <c>WsServerOptions.Url</c>; IPv6 literals get their brackets.</summary>
+    public string ListenUrl => $"ws://{Bracket(Host)}:{Port}";
+
+    /// <summary>The page address to print for a browser, with the port actually bound.</summary>
+    public string PageUrl(int boundPort)
+    {
+        string host = Host is "*" or "+" or "0.0.0.0" or "::" or "[::]" ? "localhost" : Bracket(Host);
+        return $"http://{host}:{boundPort}/";
+    }
+
+    /// <summary>Parses the arguments; on failure returns null and a message naming the bad flag.</summary>
+    public static Options? Parse(string[] args, out string? error)
+    {
+        var options = new Options();
+        error = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string? value = null;
+            int eq = arg.IndexOf('=');
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                value = arg.Substring(eq + 1);
+                arg = arg.Substring(0, eq);
+            }
+
+            switch (arg)
+            {
+                case "--help" or "-h" or "-?":
+                    options.ShowHelp = true;
+                    continue;
+                case "--port" or "--host" or "--mode":
+                    break;
+                default:
+                    error = $"Unknown argument '{args[i]}'.";
+                    return null;
+            }
+
+            if (value is null)
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    error = $"{arg} needs a value.";
+                    return null;
+                }
+
+                value = args[++i];
+            }
+
+            error = options.Set(arg, value);
+            if (error is not null)
+            {
+                return null;
+            }
+        }
+
+        return options;
+    }
+
+    private string? Set(string flag, string value)
+    {
+        switch (flag)
+        {
+            case "--port":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port > 65535)
+                {
+                    return $"--port must be a number from 0 to 65535, not '{value}'.";
+                }
+
+                Port = port;
+                return null;
+            case "--host":
+                if (value.Length == 0 || value.IndexOfAny(new[] { '/', ' ' }) >= 0)
+                {
+                    return $"--host must be a host name or IP address, not '{value}'.";
+                }
+
+                Host = value;
+                return null;
+            default:
+                if (!TryParseMode(value, out var mode))
+                {
+                    return $"--mode must be chat, echo or broadcast, not '{value}'.";
+                }
+
+                Mode = mode;
+                return null;
+        }
+    }
+
+    private static bool TryParseMode(string value, out HostMode mode)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "chat":
+                mode = HostMode.Chat;
+                return true;
+            case "echo":
+                mode = HostMode.Echo;
+                return true;
+            case "broadcast":
+                mode = HostMode.Broadcast;
+                return true;
+            default:
+                mode = default;
+                return false;
+        }
+    }
+
+    private static string Bracket(string host) =>
+        host.Contains(':') && !host.StartsWith("[", StringComparison.Ordinal) ? $"[{host}]" : host;
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+
+namespace EmbedWs.Samples.ConsoleHost;
+
+/// <summary>
+/// <c>dotnet run --project samples/EmbedWs.Samples.ConsoleHost -- --port 8080 --mode chat</c>:
+/// serves the test page and a WebSocket until Ctrl+C or SIGTERM, then stops cleanly.
+/// </summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var options = Options.Parse(args, out string? error);
+        if (options is null)
+        {
+            Console.Error.WriteLine(error);
+            Console.Error.WriteLine("Run with --help for usage.");
+            return 2;
+        }
+
+        if (options.ShowHelp)
+        {
+            Console.WriteLine(Options.Usage);
+            return 0;
+        }
+
+        await using var server = ConsoleHostServer.Create(options.Mode, new WsServerOptions { Url = options.ListenUrl }, Console.Out);
+        try
+        {
+            await server.StartAsync();
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"Cannot listen on {options.ListenUrl}: {ex.Message}");
+            return 1;
+        }
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The first Ctrl+C stops cleanly; a second one, while stopping, ends the process at once.
+        Console.CancelKeyPress += (_, e) => e.Cancel = stop.TrySetResult();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+
+        Console.WriteLine($"EmbedWs console host ({options.Mode.ToString().ToLowerInvariant()}) listening on {options.PageUrl(server.Port)}");
+        Console.WriteLine("Press Ctrl+C to stop.");
+        await stop.Task;
+
+        Console.WriteLine($"Stopping: closing {server.ConnectionCount} connection(s) with 1001...");
+        await server.StopAsync();
+        Console.WriteLine("Stopped.");
+        return 0;
+    }
+}

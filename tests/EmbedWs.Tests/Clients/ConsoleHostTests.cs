@@ -1,0 +1,115 @@
+using System.IO;
+using System.Net.WebSockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using EmbedWs.Samples.ConsoleHost;
+using EmbedWs.Tests.Integration;
+
+namespace EmbedWs.Tests.Clients;
+
+/// <summary>
+/// The console host as tools outside the repo use it: its flags, and the real process started
+/// with <c>--mode echo</c>, stopped by SIGTERM.
+/// </summary>
+public class ConsoleHostTests
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    [Test]
+    public void Parse_NoArguments_IsChatOnLocalhost8080()
+    {
+        var options = Options.Parse(Array.Empty<string>(), out string? error);
+
+        Assert.That(error, Is.Null);
+        Assert.That(options!.Mode, Is.EqualTo(HostMode.Chat));
+        Assert.That(options.ListenUrl, Is.EqualTo("ws://localhost:8080"));
+        Assert.That(options.PageUrl(8080), Is.EqualTo("http://localhost:8080/"));
+    }
+
+    [TestCase(new[] { "--port", "9001", "--mode", "echo", "--host", "127.0.0.1" }, "ws://127.0.0.1:9001", HostMode.Echo)]
+    [TestCase(new[] { "--port=0", "--mode=BROADCAST" }, "ws://localhost:0", HostMode.Broadcast)]
+    [TestCase(new[] { "--host", "::1" }, "ws://[::1]:8080", HostMode.Chat)]
+    public void Parse_Flags_AreApplied(string[] args, string url, HostMode mode)
+    {
+        var options = Options.Parse(args, out _);
+
+        Assert.That(options!.ListenUrl, Is.EqualTo(url));
+        Assert.That(options.Mode, Is.EqualTo(mode));
+    }
+
+    [TestCase(new[] { "--port", "abc" }, "--port must be a number")]
+    [TestCase(new[] { "--port", "65536" }, "--port must be a number")]
+    [TestCase(new[] { "--port" }, "--port needs a value")]
+    [TestCase(new[] { "--mode", "--port", "1" }, "--mode needs a value")]
+    [TestCase(new[] { "--mode", "relay" }, "--mode must be chat, echo or broadcast")]
+    [TestCase(new[] { "--verbose" }, "Unknown argument '--verbose'")]
+    public void Parse_BadFlag_NamesIt(string[] args, string message)
+    {
+        Assert.That(Options.Parse(args, out string? error), Is.Null);
+        Assert.That(error, Does.StartWith(message));
+    }
+
+    [Test]
+    public async Task Process_BadPort_ExitsWith2AndSaysWhy()
+    {
+        using var host = StartHost("--port", "abc");
+
+        Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(2), host.Output);
+        Assert.That(host.StandardError, Does.Contain("--port must be a number from 0 to 65535, not 'abc'."));
+    }
+
+    [Test]
+    public async Task Process_EchoMode_EchoesThenStopsOnSigterm_WithExit0()
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            Assert.Ignore("SIGTERM is a POSIX signal; on Windows stop the host with Ctrl+C.");
+        }
+
+        using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo");
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.OutputLine += line =>
+        {
+            var m = Regex.Match(line, @"^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:(\d+)/$");
+            if (m.Success)
+            {
+                listening.TrySetResult(int.Parse(m.Groups[1].Value));
+            }
+        };
+        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
+
+        using var cts = new CancellationTokenSource(s_timeout);
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{listening.Task.Result}/any/path"), cts.Token);
+        await client.SendAsync(Encoding.UTF8.GetBytes("ping"), WebSocketMessageType.Text, true, cts.Token);
+        var (_, data) = await ClientWebSocketTests.ReceiveAsync(client, cts.Token);
+        Assert.That(Encoding.UTF8.GetString(data), Is.EqualTo("ping"));
+
+        Assert.That(SendSigterm(host.Id), Is.EqualTo(0), "kill(SIGTERM) failed");
+
+        // The host closes its clients with 1001 before it exits.
+        var result = await client.ReceiveAsync(new byte[16], cts.Token);
+        Assert.That(result.MessageType, Is.EqualTo(WebSocketMessageType.Close));
+        Assert.That(client.CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
+        await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+        Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(0), host.Output);
+        Assert.That(host.StandardOutput, Does.Contain("#1 text: ping").And.Contain("Stopped."));
+    }
+
+    /// <summary>Runs the built sample, copied next to the tests by the ProjectReference.</summary>
+    private static ChildProcess StartHost(params string[] args)
+    {
+        string dir = TestContext.CurrentContext.TestDirectory;
+        string dll = Path.Combine(dir, "EmbedWs.Samples.ConsoleHost.dll");
+        Assert.That(File.Exists(dll), Is.True, dll + " is missing");
+        string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? ExternalTool.FindOnPath("dotnet") ?? "dotnet";
+        return ChildProcess.Start(dotnet, dir, [dll, .. args]);
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static int SendSigterm(int pid) => Kill(pid, 15);
+}
