@@ -107,13 +107,10 @@ public sealed class WsGroups
             return new ValueTask<int>(0);
         }
 
-        int length = Encoding.UTF8.GetByteCount(text);
-        byte[] frame = ArrayPool<byte>.Shared.Rent(FrameWriter.HeaderSize(length) + length);
+        byte[] frame = FrameWriter.RentFrame(text, default, out int length);
         try
         {
-            int h = FrameWriter.WriteHeader(frame, WsOpcode.Text, fin: true, length);
-            Encoding.UTF8.GetBytes(text.AsSpan(), frame.AsSpan(h));
-            return new ValueTask<int>(WsServer.SendFrame(members.Values, frame.AsSpan(0, h + length), except));
+            return new ValueTask<int>(WsServer.SendFrame(members.Values, frame.AsSpan(0, length), except));
         }
         finally
         {

@@ -16,37 +16,21 @@ public sealed partial class WsServer
     /// </summary>
     /// <param name="text">The message.</param>
     /// <param name="except">A connection to leave out, typically the sender; null for none.</param>
-    public ValueTask<int> BroadcastAsync(string text, IWsConnection? except = null)
-    {
-        if (text is null)
-        {
-            throw new ArgumentNullException(nameof(text));
-        }
-
-        int length = Encoding.UTF8.GetByteCount(text);
-        byte[] frame = ArrayPool<byte>.Shared.Rent(FrameWriter.HeaderSize(length) + length);
-        try
-        {
-            int h = FrameWriter.WriteHeader(frame, WsOpcode.Text, fin: true, length);
-            Encoding.UTF8.GetBytes(text.AsSpan(), frame.AsSpan(h));
-            return new ValueTask<int>(SendFrameToAll(frame.AsSpan(0, h + length), except));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-        }
-    }
+    public ValueTask<int> BroadcastAsync(string text, IWsConnection? except = null) =>
+        new(Broadcast(text ?? throw new ArgumentNullException(nameof(text)), default, except));
 
     /// <summary>Sends a binary message to every open connection (except <paramref name="except"/>); as the text overload.</summary>
     /// <param name="data">The message.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public ValueTask<int> BroadcastAsync(ReadOnlyMemory<byte> data, IWsConnection? except = null)
+    public ValueTask<int> BroadcastAsync(ReadOnlyMemory<byte> data, IWsConnection? except = null) =>
+        new(Broadcast(null, data.Span, except));
+
+    private int Broadcast(string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
     {
-        byte[] frame = ArrayPool<byte>.Shared.Rent(FrameWriter.HeaderSize(data.Length) + data.Length);
+        byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
         try
         {
-            int length = FrameWriter.WriteFrame(frame, WsOpcode.Binary, data.Span);
-            return new ValueTask<int>(SendFrameToAll(frame.AsSpan(0, length), except));
+            return SendFrameToAll(frame.AsSpan(0, length), except);
         }
         finally
         {

@@ -49,6 +49,28 @@ internal static class FrameWriter
     }
 
     /// <summary>
+    /// Encodes a whole text frame (or binary, when <paramref name="text"/> is null) once, into a
+    /// buffer rented from the shared pool: return it with <c>ArrayPool&lt;byte&gt;.Shared.Return</c>.
+    /// </summary>
+    public static byte[] RentFrame(string? text, ReadOnlySpan<byte> binary, out int frameLength)
+    {
+        int payloadLength = text is null ? binary.Length : System.Text.Encoding.UTF8.GetByteCount(text);
+        byte[] frame = System.Buffers.ArrayPool<byte>.Shared.Rent(HeaderSize(payloadLength) + payloadLength);
+        int h = WriteHeader(frame, text is null ? WsOpcode.Binary : WsOpcode.Text, fin: true, payloadLength);
+        if (text is null)
+        {
+            binary.CopyTo(frame.AsSpan(h));
+        }
+        else
+        {
+            System.Text.Encoding.UTF8.GetBytes(text.AsSpan(), frame.AsSpan(h));
+        }
+
+        frameLength = h + payloadLength;
+        return frame;
+    }
+
+    /// <summary>
     /// Writes a close payload (§5.5.1): the code big-endian, then the reason in UTF-8, cut at a
     /// character boundary so the whole frame fits the 125-byte control limit.
     /// </summary>

@@ -52,80 +52,95 @@ internal sealed partial class WsConnection
     {
         int payloadLength = text is null ? payload.Length : Encoding.UTF8.GetByteCount(text);
         int frameLength = FrameWriter.HeaderSize(payloadLength) + payloadLength;
-        bool start;
+        Admission admission;
         lock (_sendLock)
         {
-            if (_sendClosed)
-            {
-                return false;
-            }
-
             // Only the close frame may pass a full queue: a client that floods pings and never
             // reads must not grow the queue with pongs.
-            if (opcode != WsOpcode.Close && IsFull(frameLength))
+            admission = Admit(frameLength, mayPassLimit: opcode == WsOpcode.Close);
+            if (admission >= Admission.Queued)
             {
-                start = false;
-                goto Overflow;
-            }
+                var dest = _pending.AsSpan(_pendingLength - frameLength, frameLength);
+                int h = FrameWriter.WriteHeader(dest, opcode, fin: true, payloadLength);
+                if (text is null)
+                {
+                    payload.CopyTo(dest.Slice(h));
+                }
+                else
+                {
+                    Encoding.UTF8.GetBytes(text.AsSpan(), dest.Slice(h));
+                }
 
-            var dest = Reserve(frameLength);
-            int h = FrameWriter.WriteHeader(dest, opcode, fin: true, payloadLength);
-            if (text is null)
-            {
-                payload.CopyTo(dest.Slice(h));
+                _sendClosed = opcode == WsOpcode.Close;
             }
-            else
-            {
-                Encoding.UTF8.GetBytes(text.AsSpan(), dest.Slice(h));
-            }
-
-            _sendClosed = opcode == WsOpcode.Close;
-            start = BeginFlush();
         }
 
-        if (start)
-        {
-            _ = FlushLoopAsync();
-        }
-
-        return true;
-
-    Overflow:
-        OnSlowConsumer();
-        return false;
+        return Complete(admission);
     }
 
     /// <summary>Queues a frame that was encoded once for many connections (broadcast).</summary>
     internal bool EnqueueFrame(ReadOnlySpan<byte> frame)
     {
-        bool start;
+        Admission admission;
         lock (_sendLock)
         {
-            if (_sendClosed)
+            admission = Admit(frame.Length, mayPassLimit: false);
+            if (admission >= Admission.Queued)
             {
-                return false;
+                frame.CopyTo(_pending.AsSpan(_pendingLength - frame.Length));
             }
-
-            if (IsFull(frame.Length))
-            {
-                start = false;
-                goto Overflow;
-            }
-
-            frame.CopyTo(Reserve(frame.Length));
-            start = BeginFlush();
         }
 
-        if (start)
+        return Complete(admission);
+    }
+
+    private enum Admission
+    {
+        Refused,
+        Full,
+        Queued,
+        QueuedStartFlush,
+    }
+
+    /// <summary>Under the lock: decides, and reserves <paramref name="frameLength"/> bytes at the end of the queue when admitted.</summary>
+    private Admission Admit(int frameLength, bool mayPassLimit)
+    {
+        if (_sendClosed)
         {
-            _ = FlushLoopAsync();
+            return Admission.Refused;
         }
 
-        return true;
+        if (!mayPassLimit && IsFull(frameLength))
+        {
+            return Admission.Full;
+        }
 
-    Overflow:
-        OnSlowConsumer();
-        return false;
+        Reserve(frameLength);
+        if (_flushing)
+        {
+            return Admission.Queued;
+        }
+
+        _flushing = true;
+        return Admission.QueuedStartFlush;
+    }
+
+    /// <summary>Outside the lock: starts the writer, or acts on a full queue.</summary>
+    private bool Complete(Admission admission)
+    {
+        switch (admission)
+        {
+            case Admission.QueuedStartFlush:
+                _ = FlushLoopAsync();
+                return true;
+            case Admission.Queued:
+                return true;
+            case Admission.Full:
+                OnSlowConsumer();
+                return false;
+            default:
+                return false;
+        }
     }
 
     /// <summary>Completes when everything queued so far was written (or the connection ended).</summary>
@@ -150,7 +165,7 @@ internal sealed partial class WsConnection
         return queued > 0 && queued + frameLength > _settings.MaxSendQueueBytes;
     }
 
-    private Span<byte> Reserve(int length)
+    private void Reserve(int length)
     {
         int needed = _pendingLength + length;
         if (_pending is null || _pending.Length < needed)
@@ -165,20 +180,7 @@ internal sealed partial class WsConnection
             _pending = bigger;
         }
 
-        var span = _pending.AsSpan(_pendingLength, length);
         _pendingLength = needed;
-        return span;
-    }
-
-    private bool BeginFlush()
-    {
-        if (_flushing)
-        {
-            return false;
-        }
-
-        _flushing = true;
-        return true;
     }
 
     private async Task FlushLoopAsync()
