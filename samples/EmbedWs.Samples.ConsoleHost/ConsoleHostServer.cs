@@ -7,16 +7,21 @@ using EmbedWs.Transport;
 namespace EmbedWs.Samples.ConsoleHost;
 
 /// <summary>
-/// Builds the console host's server: the test page on GET /, and one of the <see cref="HostMode"/>
-/// behaviours on every WebSocket path. Public so that tests can run the same server in process.
+/// Builds the console host's server: the mode's page on GET / (chat.html in chat mode,
+/// index.html otherwise), the browser client at /embedws.js, and one of the
+/// <see cref="HostMode"/> behaviours on every WebSocket path. Public so that tests can run the
+/// same server in process.
 /// </summary>
 public static class ConsoleHostServer
 {
-    private static readonly Lazy<string> s_page = new(LoadPage);
+    private static readonly Lazy<string> s_index = new(() => LoadResource("index.html"));
+    private static readonly Lazy<string> s_chat = new(() => LoadResource("chat.html"));
+    private static readonly Lazy<string> s_client = new(() => LoadResource("embedws.js"));
 
     /// <summary>
     /// Creates (does not start) a server. <paramref name="options"/> says where to listen; its
-    /// <see cref="WsServerOptions.HttpHandler"/> is replaced by the page handler.
+    /// <see cref="WsServerOptions.HttpHandler"/> is replaced by the page handler. Its
+    /// <see cref="WsServerOptions.Heartbeat"/> applies in every mode; the pages answer JSON pings.
     /// </summary>
     /// <param name="mode">What to do with received messages.</param>
     /// <param name="options">Endpoint or Url and limits.</param>
@@ -28,11 +33,14 @@ public static class ConsoleHostServer
             throw new ArgumentNullException(nameof(options));
         }
 
-        options.HttpHandler = ServePage;
+        options.HttpHandler = request => ServePage(mode, request);
         var server = new WsServer(options);
+        Action<string>? line = null;
         if (log is not null)
         {
-            HostLog.Attach(server, TextWriter.Synchronized(log));
+            var synchronized = TextWriter.Synchronized(log);
+            HostLog.Attach(server, synchronized);
+            line = text => HostLog.Write(synchronized, text);
         }
 
         switch (mode)
@@ -44,17 +52,7 @@ public static class ConsoleHostServer
                 server.OnMessage += (c, m) => _ = m.IsText ? server.BroadcastAsync(m.Text) : server.BroadcastAsync(m.Data);
                 break;
             case HostMode.Chat:
-                // The joiner is already in Connections when OnConnect runs, so it sees its own notice;
-                // the leaver is gone when OnClose runs, so only the others see "left".
-                server.OnConnect += c => _ = server.BroadcastAsync($"#{c.Id} joined");
-                server.OnMessage += (c, m) =>
-                {
-                    if (m.IsText)
-                    {
-                        _ = server.BroadcastAsync($"#{c.Id}: {m.Text}");
-                    }
-                };
-                server.OnClose += (c, close) => _ = server.BroadcastAsync($"#{c.Id} left");
+                ChatRoutes.Map(server, line);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown mode.");
@@ -69,18 +67,23 @@ public static class ConsoleHostServer
         _ = message.IsText ? connection.SendAsync(message.Text) : connection.SendAsync(message.Data);
     }
 
-    private static ValueTask<WsHttpResponse?> ServePage(WsConnectionInfo request)
+    private static ValueTask<WsHttpResponse?> ServePage(HostMode mode, WsConnectionInfo request)
     {
-        var response = request.Path is "/" or "/index.html"
-            ? WsHttpResponse.Html(s_page.Value)
-            : WsHttpResponse.NotFound();
+        var response = request.Path switch
+        {
+            "/" => WsHttpResponse.Html(mode == HostMode.Chat ? s_chat.Value : s_index.Value),
+            "/index.html" => WsHttpResponse.Html(s_index.Value),
+            "/chat.html" => WsHttpResponse.Html(s_chat.Value),
+            "/embedws.js" => WsHttpResponse.Text(s_client.Value, "text/javascript"),
+            _ => WsHttpResponse.NotFound(),
+        };
         response.Headers["Cache-Control"] = "no-store";
         return new ValueTask<WsHttpResponse?>(response);
     }
 
-    private static string LoadPage()
+    private static string LoadResource(string file)
     {
-        const string name = "EmbedWs.Samples.ConsoleHost.index.html";
+        string name = "EmbedWs.Samples.ConsoleHost." + file;
         using var stream = typeof(ConsoleHostServer).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"Embedded resource '{name}' is missing.");
         using var reader = new StreamReader(stream);

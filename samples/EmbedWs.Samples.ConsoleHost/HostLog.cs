@@ -30,6 +30,6 @@ internal static class HostLog
             : $"text: {text.Substring(0, MaxShown)}... ({text.Length} chars)";
     }
 
-    private static void Write(TextWriter log, string line) =>
+    public static void Write(TextWriter log, string line) =>
         log.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}");
 }

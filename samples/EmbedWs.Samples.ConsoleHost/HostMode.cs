@@ -3,7 +3,7 @@ namespace EmbedWs.Samples.ConsoleHost;
 /// <summary>What the console host does with the messages it receives.</summary>
 public enum HostMode
 {
-    /// <summary>Each text message goes to every client as "#id: text", with join and leave notices.</summary>
+    /// <summary>A chat over JSON routing: nicknames, rooms, messages to the room (see ChatRoutes).</summary>
     Chat,
 
     /// <summary>Each message goes back to its sender only: text as text, binary as binary.</summary>

@@ -5,7 +5,8 @@ namespace EmbedWs.Samples.ConsoleHost;
 
 /// <summary>
 /// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
-/// <c>--help</c>. Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start
+/// <c>--heartbeat pingpong|json|idle|none</c>, <c>--heartbeat-interval S</c>,
+/// <c>--heartbeat-timeout S</c>, <c>--help</c>. Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start
 /// the host with these flags, so keep them stable.
 /// </summary>
 internal sealed class Options
@@ -15,14 +16,28 @@ internal sealed class Options
         EmbedWs console host: a WebSocket server with a test page, on one port.
 
         Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
+                   [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
                         Default: localhost.
-          --mode MODE   chat       every text message to every client as "#id: text",
-                                   with join and leave notices (default)
+          --mode MODE   chat       a chat over JSON routing: nicknames, rooms, room.list; the page
+                                   uses /embedws.js (default)
                         echo       every message back to its sender (text as text, binary as binary)
                         broadcast  every message to every client, sender included
+          --heartbeat KIND
+                        pingpong   a protocol ping after the interval of silence; closed when
+                                   nothing arrives within the timeout; browsers answer by
+                                   themselves (default)
+                        json       {"type":"ping","id":N} instead, to be answered with
+                                   {"type":"pong","id":N} (embedws.js and the pages do)
+                        idle       nothing is sent; closed after the timeout of silence
+                        none       no heartbeat
+          --heartbeat-interval S   Seconds of silence before a ping (pingpong, json). Default: 15.
+          --heartbeat-timeout S    Seconds to wait for an answer (pingpong, json; default 10), or
+                                   of silence allowed (idle; default 60).
+                        S is more than 0 and at most 86400; fractions with a dot: 0.5.
+                        Ignored by the kinds they do not apply to. Every mode uses the heartbeat.
           --help        Show this help.
 
         Open http://HOST:PORT/ in a browser for the test page; WebSocket clients may use any path.
@@ -37,6 +52,9 @@ internal sealed class Options
     public HostMode Mode { get; private set; } = HostMode.Chat;
 
     public bool ShowHelp { get; private set; }
+
+    /// <summary>The <c>--heartbeat*</c> flags; <see cref="HeartbeatChoice.Create"/> makes the policy.</summary>
+    public HeartbeatChoice Heartbeat { get; } = new();
 
     /// <summary>The URL given to <c>WsServerOptions.Url</c>; IPv6 literals get their brackets.</summary>
     public string ListenUrl => $"ws://{Bracket(Host)}:{Port}";
@@ -69,7 +87,7 @@ internal sealed class Options
                 case "--help" or "-h" or "-?":
                     options.ShowHelp = true;
                     continue;
-                case "--port" or "--host" or "--mode":
+                case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -116,6 +134,30 @@ internal sealed class Options
                 }
 
                 Host = value;
+                return null;
+            case "--heartbeat":
+                if (!HeartbeatChoice.TryParseKind(value, out var kind))
+                {
+                    return $"--heartbeat must be pingpong, json, idle or none, not '{value}'.";
+                }
+
+                Heartbeat.Kind = kind;
+                return null;
+            case "--heartbeat-interval" or "--heartbeat-timeout":
+                if (!HeartbeatChoice.TryParseSeconds(value, out double seconds))
+                {
+                    return $"{flag} must be a number of seconds more than 0 and at most {HeartbeatChoice.MaxSeconds:0} (e.g. 15 or 0.5), not '{value}'.";
+                }
+
+                if (flag == "--heartbeat-interval")
+                {
+                    Heartbeat.IntervalSeconds = seconds;
+                }
+                else
+                {
+                    Heartbeat.TimeoutSeconds = seconds;
+                }
+
                 return null;
             default:
                 if (!TryParseMode(value, out var mode))

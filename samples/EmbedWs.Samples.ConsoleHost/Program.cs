@@ -27,7 +27,8 @@ internal static class Program
             return 0;
         }
 
-        await using var server = ConsoleHostServer.Create(options.Mode, new WsServerOptions { Url = options.ListenUrl }, Console.Out);
+        var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create() };
+        await using var server = ConsoleHostServer.Create(options.Mode, serverOptions, Console.Out);
         try
         {
             await server.StartAsync();
@@ -49,6 +50,7 @@ internal static class Program
         });
 
         Console.WriteLine($"EmbedWs console host ({options.Mode.ToString().ToLowerInvariant()}) listening on {options.PageUrl(server.Port)}");
+        Console.WriteLine($"Heartbeat: {options.Heartbeat.Describe()}");
         Console.WriteLine("Press Ctrl+C to stop.");
         await stop.Task;
 

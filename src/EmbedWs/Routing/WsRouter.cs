@@ -174,6 +174,13 @@ internal sealed class WsRouter : ITextMessageHandler
 
     private void HandlerFailed(IWsConnection connection, in WsEnvelope envelope, Exception ex)
     {
+        if (ex is WsReplyException reply)
+        {
+            RoutingLog.RouteError(_logger, connection.Id, reply.Code, envelope.Type, reply.Message);
+            Answer(connection, envelope, reply.Code, reply.Message);
+            return;
+        }
+
         RoutingLog.HandlerFailed(_logger, connection.Id, envelope.Type, ex);
         string text = Options.ShowExceptionDetails ? ex.Message : "The handler failed.";
         Answer(connection, envelope, WsRoutingErrors.HandlerError, text);

@@ -52,6 +52,73 @@ public class ConsoleHostTests
     }
 
     [Test]
+    public void Parse_NoHeartbeatFlags_IsPingPongWithTheLibraryDefaults()
+    {
+        var heartbeat = Options.Parse(Array.Empty<string>(), out _)!.Heartbeat;
+
+        Assert.That(heartbeat.Kind, Is.EqualTo(HeartbeatKind.PingPong));
+        Assert.That(heartbeat.IntervalSeconds, Is.Null);
+        Assert.That(heartbeat.TimeoutSeconds, Is.Null);
+        Assert.That(heartbeat.Create().TickInterval, Is.EqualTo(EmbedWs.Heartbeat.Heartbeat.PingPong().TickInterval));
+        Assert.That(heartbeat.Describe(), Is.EqualTo("protocol ping after 15 s of silence, timeout 10 s"));
+    }
+
+    [TestCase(new[] { "--heartbeat", "json", "--heartbeat-interval", "0.5", "--heartbeat-timeout=2" }, "JSON ping after 0.5 s of silence, timeout 2 s", 125)]
+    [TestCase(new[] { "--heartbeat=PingPong", "--heartbeat-interval=.3", "--heartbeat-timeout", "0.25" }, "protocol ping after 0.3 s of silence, timeout 0.25 s", 62.5)]
+    [TestCase(new[] { "--heartbeat", "idle", "--heartbeat-timeout", "1.5", "--heartbeat-interval", "7" }, "idle timeout 1.5 s", 375)]
+    [TestCase(new[] { "--heartbeat", "NONE", "--heartbeat-timeout", "3" }, "none", -1)]
+    public void Parse_HeartbeatFlags_MakeThePolicy(string[] args, string description, double tickMilliseconds)
+    {
+        // A culture whose decimal separator is a comma: the flags still read "0.5" as a half.
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var options = Options.Parse(args, out string? error);
+
+            Assert.That(error, Is.Null);
+            Assert.That(options!.Heartbeat.Describe(), Is.EqualTo(description));
+            Assert.That(options.Heartbeat.Create().TickInterval, Is.EqualTo(TimeSpan.FromMilliseconds(tickMilliseconds)));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [TestCase(new[] { "--heartbeat", "fast" }, "--heartbeat must be pingpong, json, idle or none, not 'fast'.")]
+    [TestCase(new[] { "--heartbeat" }, "--heartbeat needs a value.")]
+    [TestCase(new[] { "--heartbeat-interval", "0" }, "--heartbeat-interval must be a number of seconds more than 0 and at most 86400 (e.g. 15 or 0.5), not '0'.")]
+    [TestCase(new[] { "--heartbeat-interval", "-1" }, "--heartbeat-interval must be a number of seconds")]
+    [TestCase(new[] { "--heartbeat-interval", "0,5" }, "--heartbeat-interval must be a number of seconds")]
+    [TestCase(new[] { "--heartbeat-interval", "1e3" }, "--heartbeat-interval must be a number of seconds")]
+    [TestCase(new[] { "--heartbeat-timeout", "NaN" }, "--heartbeat-timeout must be a number of seconds")]
+    [TestCase(new[] { "--heartbeat-timeout", "86401" }, "--heartbeat-timeout must be a number of seconds")]
+    [TestCase(new[] { "--heartbeat-timeout", "0.0000000001" }, "--heartbeat-timeout must be a number of seconds")]
+    [TestCase(new[] { "--heartbeat-timeout=" }, "--heartbeat-timeout must be a number of seconds")]
+    public void Parse_BadHeartbeatFlag_NamesIt(string[] args, string message)
+    {
+        Assert.That(Options.Parse(args, out string? error), Is.Null);
+        Assert.That(error, Does.StartWith(message));
+    }
+
+    [Test]
+    public void Usage_DocumentsTheHeartbeatFlags()
+    {
+        Assert.That(Options.Usage, Does.Contain("--heartbeat KIND").And.Contain("--heartbeat-interval S").And.Contain("--heartbeat-timeout S"));
+        Assert.That(Options.Usage, Does.Contain("pingpong").And.Contain("json").And.Contain("idle").And.Contain("none"));
+    }
+
+    [Test]
+    public async Task Process_BadHeartbeatTimeout_ExitsWith2AndSaysWhy()
+    {
+        using var host = StartHost("--heartbeat", "json", "--heartbeat-timeout", "soon");
+
+        Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(2), host.Output);
+        Assert.That(host.StandardError, Does.Contain("--heartbeat-timeout must be a number of seconds more than 0 and at most 86400 (e.g. 15 or 0.5), not 'soon'."));
+    }
+
+    [Test]
     public async Task Process_BadPort_ExitsWith2AndSaysWhy()
     {
         using var host = StartHost("--port", "abc");
@@ -68,7 +135,7 @@ public class ConsoleHostTests
             Assert.Ignore("SIGTERM is a POSIX signal; on Windows stop the host with Ctrl+C.");
         }
 
-        using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo");
+        using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo", "--heartbeat", "idle", "--heartbeat-timeout", "30");
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         host.OutputLine += line =>
         {
@@ -95,7 +162,7 @@ public class ConsoleHostTests
         Assert.That(client.CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
         await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
         Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(0), host.Output);
-        Assert.That(host.StandardOutput, Does.Contain("#1 text: ping").And.Contain("Stopped."));
+        Assert.That(host.StandardOutput, Does.Contain("Heartbeat: idle timeout 30 s").And.Contain("#1 text: ping").And.Contain("Stopped."));
     }
 
     /// <summary>Runs the built sample, copied next to the tests by the ProjectReference.</summary>

@@ -1,4 +1,6 @@
 using System.IO;
+using System.Net;
+using EmbedWs.Samples.ConsoleHost;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 
@@ -7,7 +9,8 @@ namespace EmbedWs.Tests.Clients;
 /// <summary>
 /// Node's <c>ws</c> package (a client no one here wrote) against the echo server, through
 /// <c>Clients/node/ws-client.js</c>: text, empty and non-ASCII text, binary, 100 KB, ping/pong,
-/// then a client close with 4001 "done".
+/// then a client close with 4001 "done". And the browser client embedws.js loaded as a CommonJS
+/// module on top of <c>ws</c> (<c>Clients/node/embedws-client.js</c>).
 /// </summary>
 public class NodeWsClientTests
 {
@@ -16,15 +19,13 @@ public class NodeWsClientTests
 
     private static readonly TimeSpan s_processTimeout = TimeSpan.FromSeconds(30);
 
+    private static string NodeDir => Path.Combine(ExternalTool.RepoRoot, "tests", "EmbedWs.Tests", "Clients", "node");
+
     [Test]
     public async Task Echo_NodeWsClient_GetsEveryMessageBackAndClosesWith4001()
     {
-        string nodeDir = Path.Combine(ExternalTool.RepoRoot, "tests", "EmbedWs.Tests", "Clients", "node");
-        string? node = ExternalTool.FindOnPath("node");
-        if (node is null || !Directory.Exists(Path.Combine(nodeDir, "node_modules", "ws")))
-        {
-            ExternalTool.Missing(InstallHint);
-        }
+        string node = FindNode();
+        string nodeDir = NodeDir;
 
         await using var server = await TestServer.StartEchoAsync();
         using var client = ChildProcess.Start(node, nodeDir, "ws-client.js", server.Uri().ToString());
@@ -38,5 +39,31 @@ public class NodeWsClientTests
         Assert.That(close.Code, Is.EqualTo(4001));
         Assert.That(close.Reason, Is.EqualTo("done"));
         Assert.That(server.Errors, Is.Empty);
+    }
+
+    [Test]
+    public async Task EmbedWsJs_AsNodeModuleOnWs_RequestsGetsErrorsAndPushes()
+    {
+        string node = FindNode();
+        string script = Path.Combine(ExternalTool.RepoRoot, "samples", "EmbedWs.Samples.ConsoleHost", "wwwroot", "embedws.js");
+        await using var server = ConsoleHostServer.Create(HostMode.Chat, new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        await server.StartAsync();
+        using var client = ChildProcess.Start(node, NodeDir, "embedws-client.js", $"ws://127.0.0.1:{server.Port}/ws", script);
+
+        int exitCode = await client.WaitForExitAsync(s_processTimeout);
+
+        Assert.That(exitCode, Is.EqualTo(0), client.Output);
+        Assert.That(client.StandardOutput, Does.Contain("\"ok\":true").And.Contain("\"states\":[\"open\",\"closed\"]"), client.Output);
+    }
+
+    private static string FindNode()
+    {
+        string? node = ExternalTool.FindOnPath("node");
+        if (node is null || !Directory.Exists(Path.Combine(NodeDir, "node_modules", "ws")))
+        {
+            ExternalTool.Missing(InstallHint);
+        }
+
+        return node;
     }
 }

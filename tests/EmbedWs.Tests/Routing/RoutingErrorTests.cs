@@ -251,3 +251,22 @@ public class RoutingErrorTests
         Assert.That(raised.InnerException?.Message, Is.EqualTo("oops"));
     }
 }
+
+/// <summary>A handler's own error answer (WsReplyException): its code and message, no OnError.</summary>
+public class RoutingReplyExceptionTests
+{
+    [Test]
+    public async Task Route_HandlerThrowsWsReplyException_RepliesItsCodeAndMessage_NoOnError()
+    {
+        await using var server = await RoutingFixture.StartAsync(
+            s => s.Route<AddRequest, AddReply>("nick.set", (c, r) => r.A == 0 ? throw new WsReplyException("name_taken", "ann is taken") : new AddReply(0)));
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        await client.SendTextAsync("{\"type\":\"nick.set\",\"id\":\"n1\",\"data\":{}}");
+
+        var text = await client.ReceiveTextAsync();
+        Assert.That(text, Is.EqualTo("{\"type\":\"error\",\"id\":\"n1\",\"error\":{\"code\":\"name_taken\",\"message\":\"ann is taken\"}}"));
+        await RoutingFixture.AssertStillRoutesAsync(client);
+        Assert.That(server.HasErrors, Is.False);
+    }
+}
