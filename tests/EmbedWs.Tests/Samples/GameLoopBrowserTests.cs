@@ -13,38 +13,16 @@ namespace EmbedWs.Tests.Samples;
 /// Headless Chromium (Debian's /usr/bin/chromium through Playwright) plays the game loop's
 /// page: status, ticks, player count, the handler thread, and arrow keys that move the player.
 /// </summary>
-[NonParallelizable]
-public class GameLoopBrowserTests
+public class GameLoopBrowserTests : ChromiumTest
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
-    // From BROWSER-TESTS.md: no network use besides 127.0.0.1, no profile left behind.
-    private static readonly string[] s_flags =
-    {
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
-    };
-
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
     private GameHost? _host;
 
     private GameHost Host => _host ?? throw new InvalidOperationException("The game host is not running.");
 
-    [OneTimeSetUp]
-    public void RaiseExpectTimeout() => Assertions.SetDefaultExpectTimeout(15000);
-
+    // Runs after the base class has launched Chromium.
     [SetUp]
-    public async Task SetUp()
+    public async Task StartGameHostAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            ExternalTool.Missing($"{ChromiumPath} not found: run 'apt-get update && apt-get install -y chromium'");
-        }
-
-        _playwright ??= await Playwright.CreateAsync();
-        _browser ??= await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = s_flags });
         _host = GameHost.Create(new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) }, tickRate: 50);
         await _host.StartAsync().WaitAsync(Timeout);
     }
@@ -58,17 +36,6 @@ public class GameLoopBrowserTests
             Assert.That(_host.OffThreadHandlerCalls, Is.Zero);
             _host = null;
         }
-    }
-
-    [OneTimeTearDown]
-    public async Task CloseChromiumAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
     }
 
     [Test]
@@ -121,7 +88,7 @@ public class GameLoopBrowserTests
     [Test]
     public async Task Page_OtherPath_Is404()
     {
-        var page = await _browser!.NewPageAsync();
+        var page = await Browser.NewPageAsync();
 
         var response = await page.GotoAsync($"http://127.0.0.1:{Host.Port}/missing");
 
@@ -131,7 +98,7 @@ public class GameLoopBrowserTests
 
     private async Task<IPage> OpenPageAsync(string query)
     {
-        var page = await _browser!.NewPageAsync();
+        var page = await Browser.NewPageAsync();
         var response = await page.GotoAsync($"http://127.0.0.1:{Host.Port}/{query}");
         Assert.That(response?.Status, Is.EqualTo(200));
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("open");
