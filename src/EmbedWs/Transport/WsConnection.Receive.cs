@@ -9,6 +9,9 @@ namespace EmbedWs.Transport;
 
 internal sealed partial class WsConnection
 {
+    // Reads that may complete at once in a row before the loop yields the thread.
+    private const int MaxReadsInARow = 16;
+
     private FrameDecoder? _decoder;
 
     // Set once a close frame was received or the client broke the protocol: from then on
@@ -19,23 +22,62 @@ internal sealed partial class WsConnection
     /// Reads until the client's TCP connection ends (or is dropped). Each read is decoded at
     /// once; messages are handed up while their bytes are still in the buffer.
     /// </summary>
-    private async Task ReceiveLoopAsync(byte[] buffer, int filled)
+    private async Task ReceiveLoopAsync(byte[] initial, int filled)
     {
+        byte[]? buffer = initial;
         if (buffer.Length < _settings.ReceiveBufferSize)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
-            Buffer.BlockCopy(buffer, 0, bigger, 0, filled);
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = bigger;
+            buffer = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
+            Buffer.BlockCopy(initial, 0, buffer, 0, filled);
+            ArrayPool<byte>.Shared.Return(initial);
         }
 
         _decoder = new FrameDecoder(_settings.MaxMessageSize);
         try
         {
             filled = await ProcessAsync(buffer, filled).ConfigureAwait(false);
+            int inARow = 0;
             while (true)
             {
-                int n = await _stream.ReadAsync(buffer.AsMemory(filled), default).ConfigureAwait(false);
+#if NET8_0_OR_GREATER
+                // An idle connection holds no receive buffer: when the last read had to wait and
+                // nothing partial is kept, wait for data with a zero-byte read, buffer returned.
+                if (filled == 0 && inARow == 0)
+                {
+                    var ready = _stream.ReadAsync(Memory<byte>.Empty, default);
+                    if (!ready.IsCompleted)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                        await ready.ConfigureAwait(false);
+                        buffer = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
+                    }
+                    else
+                    {
+                        ready.GetAwaiter().GetResult();
+                    }
+                }
+#endif
+                var read = _stream.ReadAsync(buffer.AsMemory(filled), default);
+                int n;
+                if (read.IsCompleted)
+                {
+                    n = read.Result;
+
+                    // A busy client's reads complete at once, again and again: without a yield now
+                    // and then, its loop would keep the thread and starve other connections.
+                    if (++inARow >= MaxReadsInARow)
+                    {
+                        inARow = 1;
+                        await Task.Yield();
+                    }
+                }
+                else
+                {
+                    inARow = 0;
+                    n = await read.ConfigureAwait(false);
+                }
+
                 LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
                 if (n == 0)
                 {
@@ -56,7 +98,10 @@ internal sealed partial class WsConnection
         finally
         {
             _decoder.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -74,6 +119,21 @@ internal sealed partial class WsConnection
         {
             return 0;
         }
+
+        // Everything sent while one read is processed (echoes, pongs) leaves in one write.
+        BeginBatch();
+        try
+        {
+            return await DecodeAllAsync(buffer, filled).ConfigureAwait(false);
+        }
+        finally
+        {
+            EndBatch();
+        }
+    }
+
+    private async ValueTask<int> DecodeAllAsync(byte[] buffer, int filled)
+    {
 
         int offset = 0;
         while (true)
@@ -95,7 +155,10 @@ internal sealed partial class WsConnection
                         var handled = _events.OnMessageAsync(this, new WsMessage(type, frame.Payload));
                         if (!handled.IsCompletedSuccessfully)
                         {
+                            // Send what is batched before waiting on the handler.
+                            EndBatch();
                             await handled.ConfigureAwait(false);
+                            BeginBatch();
                         }
                     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using EmbedWs.Protocol;
 
@@ -18,6 +19,9 @@ internal sealed partial class WsConnection
     private bool _flushing;
     private bool _sendClosed;
     private bool _terminated;
+    private bool _batching;
+    private bool _flushDeferred;
+    private static readonly WaitCallback s_flushOnPool = state => _ = ((WsConnection)state!).FlushLoopAsync();
     private TaskCompletionSource<bool>? _drained;
 
     public ValueTask<bool> SendAsync(string text)
@@ -91,7 +95,7 @@ internal sealed partial class WsConnection
             }
         }
 
-        return Complete(admission);
+        return Complete(admission, writeInline: false);
     }
 
     private enum Admission
@@ -121,17 +125,62 @@ internal sealed partial class WsConnection
             return Admission.Queued;
         }
 
+        if (_batching)
+        {
+            _flushDeferred = true;
+            return Admission.Queued;
+        }
+
         _flushing = true;
         return Admission.QueuedStartFlush;
     }
 
+    /// <summary>
+    /// While the read loop processes one read, sends only queue; <see cref="EndBatch"/> then
+    /// starts one write for all of them.
+    /// </summary>
+    private void BeginBatch()
+    {
+        lock (_sendLock)
+        {
+            _batching = true;
+        }
+    }
+
+    private void EndBatch()
+    {
+        lock (_sendLock)
+        {
+            _batching = false;
+            if (!_flushDeferred)
+            {
+                return;
+            }
+
+            _flushDeferred = false;
+            if (_flushing || _pendingLength == 0)
+            {
+                return;
+            }
+
+            _flushing = true;
+        }
+
+        _ = FlushLoopAsync();
+    }
+
     /// <summary>Outside the lock: starts the writer, or acts on a full queue.</summary>
-    private bool Complete(Admission admission)
+    private bool Complete(Admission admission, bool writeInline = true)
     {
         switch (admission)
         {
-            case Admission.QueuedStartFlush:
+            case Admission.QueuedStartFlush when writeInline:
                 _ = FlushLoopAsync();
+                return true;
+            case Admission.QueuedStartFlush:
+                // A broadcast queues to many connections: write from the pool, so the sender
+                // goes on and each connection's frames that pile up meanwhile leave together.
+                ThreadPool.UnsafeQueueUserWorkItem(s_flushOnPool, this);
                 return true;
             case Admission.Queued:
                 return true;
@@ -148,7 +197,7 @@ internal sealed partial class WsConnection
     {
         lock (_sendLock)
         {
-            if (!_flushing)
+            if (!_flushing && _pendingLength == 0)
             {
                 return Task.CompletedTask;
             }
