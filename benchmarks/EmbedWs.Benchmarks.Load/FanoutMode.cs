@@ -1,0 +1,250 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EmbedWs.Benchmarks.Load;
+
+/// <summary>
+/// fanout: N subscribers and one publisher. The server sends each published message to every
+/// other connection. Each payload carries a sequence number and the send timestamp (same process,
+/// same clock), so every delivery gives a latency and gaps show lost messages. The publisher
+/// keeps at most W messages undelivered (counted over all subscribers), so no queue grows
+/// without bound; at the end it stops and waits up to 3 s for the last deliveries.
+/// </summary>
+internal static class FanoutMode
+{
+    private const int Batch = 64;
+
+    public static async Task<Dictionary<string, object>> RunAsync(LoadOptions o, CancellationToken deadline)
+    {
+        int size = Math.Max(o.Size, 16);
+        byte[] request = WsClient.UpgradeRequest(o);
+        var sw = Stopwatch.StartNew();
+        var subscribers = (await Connections.OpenAsync(o, request, o.Concurrency, deadline))
+            .Select(c => new Subscriber(c.Socket, c.Leftover)).ToArray();
+        var (pubSocket, _) = await WsClient.ConnectAsync(o.EndPoint, request, deadline);
+        double connectSeconds = sw.Elapsed.TotalSeconds;
+
+        // The server adds a connection to its set around the time it sends the 101: give the
+        // last ones a moment so that none misses the first messages.
+        await Task.Delay(500, deadline);
+        var shared = new Shared(o.Connections);
+        foreach (var s in subscribers)
+        {
+            s.Shared = shared;
+        }
+
+        var loops = subscribers.Select(s => s.RunAsync()).ToList();
+        var publisher = new Publisher(pubSocket, shared, size, o.InFlight);
+        var publishing = publisher.RunAsync();
+        using var nudge = new Timer(_ => shared.Wake(), null, 100, 100);
+
+        Func<long> delivered = () => Volatile.Read(ref shared.Delivered);
+        var window = await Measurement.RunAsync(o, deadline, delivered);
+        publisher.Stop();
+        await publishing;
+        long expected = publisher.Published * o.Connections;
+        var drain = Stopwatch.StartNew();
+        while (Volatile.Read(ref shared.Delivered) < expected && drain.Elapsed < TimeSpan.FromSeconds(3))
+        {
+            await Task.Delay(20, deadline);
+        }
+
+        foreach (var s in subscribers)
+        {
+            s.Stopping = true;
+        }
+
+        loops.Add(publishing);
+        await Connections.CloseAsync(subscribers.Select(s => s.Socket).Append(pubSocket), loops.ToArray());
+        var h = Latency.Merge();
+        long deliveredTotal = Volatile.Read(ref shared.Delivered);
+        return new Dictionary<string, object>
+        {
+            ["subscribers"] = o.Connections,
+            ["inflight"] = o.InFlight,
+            ["size"] = size,
+            ["connectSeconds"] = Math.Round(connectSeconds, 3),
+            ["seconds"] = Math.Round(window.Seconds, 3),
+            ["deliveries"] = window.Count,
+            ["deliveriesPerSec"] = Math.Round(window.Count / window.Seconds),
+            ["published"] = publisher.Published,
+            ["p50Us"] = h.Percentile(50),
+            ["p90Us"] = h.Percentile(90),
+            ["p99Us"] = h.Percentile(99),
+            ["p999Us"] = h.Percentile(99.9),
+            ["lost"] = Math.Max(0, expected - deliveredTotal),
+            ["gaps"] = subscribers.Sum(s => s.Gaps),
+            ["closedByServer"] = subscribers.Count(s => s.Closed),
+        };
+    }
+
+    /// <summary>Deliveries over all subscribers, and the publisher's wake-up when enough arrived.</summary>
+    private sealed class Shared
+    {
+        public Shared(int subscribers) => Subscribers = subscribers;
+
+        public readonly int Subscribers;
+        public long Delivered;
+        public long WakeAt = long.MaxValue;
+        public TaskCompletionSource? Waiter;
+
+        public void Add(int count)
+        {
+            if (Interlocked.Add(ref Delivered, count) >= Volatile.Read(ref WakeAt) && Volatile.Read(ref Waiter) is not null)
+            {
+                Wake();
+            }
+        }
+
+        public void Wake() => Interlocked.Exchange(ref Waiter, null)?.TrySetResult();
+    }
+
+    private sealed class Subscriber : IMessageSink
+    {
+        private readonly FrameScanner _scanner = new();
+        private readonly byte[] _leftover;
+        private long _next;
+        private int _received;
+        private long _now;
+
+        public Subscriber(Socket socket, byte[] leftover)
+        {
+            Socket = socket;
+            _leftover = leftover;
+        }
+
+        public Socket Socket { get; }
+        public Shared Shared { get; set; } = null!;
+        public volatile bool Stopping;
+        public long Gaps;
+        public bool Closed;
+
+        public async Task RunAsync()
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                Receive(_leftover);
+                while (!Stopping)
+                {
+                    int n = await Socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
+                    if (n == 0)
+                    {
+                        Closed = !Stopping;
+                        return;
+                    }
+
+                    Receive(buffer.AsSpan(0, n));
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                Closed |= !Stopping;
+            }
+        }
+
+        private void Receive(ReadOnlySpan<byte> data)
+        {
+            _received = 0;
+            _now = Stopwatch.GetTimestamp();
+            _scanner.Scan(data, this);
+            if (_received > 0)
+            {
+                Shared.Add(_received);
+            }
+        }
+
+        public void OnMessage(long length, ReadOnlySpan<byte> prefix)
+        {
+            if (prefix.Length < 16)
+            {
+                return;
+            }
+
+            long seq = BinaryPrimitives.ReadInt64LittleEndian(prefix);
+            if (seq != _next)
+            {
+                Gaps += Math.Max(0, seq - _next);
+            }
+
+            _next = seq + 1;
+            Latency.Record(BinaryPrimitives.ReadInt64LittleEndian(prefix.Slice(8)), _now);
+            _received++;
+        }
+
+        public void OnClose() => Closed = !Stopping;
+    }
+
+    private sealed class Publisher
+    {
+        private readonly Socket _socket;
+        private readonly Shared _shared;
+        private readonly int _window;
+        private readonly byte[] _frames;
+        private readonly int _frameLength;
+        private readonly int _payloadOffset;
+        private volatile bool _stopping;
+
+        public Publisher(Socket socket, Shared shared, int size, int window)
+        {
+            _socket = socket;
+            _shared = shared;
+            _window = window;
+            _frames = WsClient.BuildFrame(2, new byte[size], Batch);
+            _frameLength = _frames.Length / Batch;
+            _payloadOffset = WsClient.PayloadOffset(size);
+        }
+
+        public long Published;
+
+        public void Stop() => _stopping = true;
+
+        public async Task RunAsync()
+        {
+            long n = _shared.Subscribers;
+            try
+            {
+                while (!_stopping)
+                {
+                    long pending = (Published * n) - Volatile.Read(ref _shared.Delivered);
+                    long allowed = _window - (pending / n);
+                    if (allowed <= 0)
+                    {
+                        // Wait until half the window was delivered (or the 100 ms nudge, if messages were lost).
+                        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        Volatile.Write(ref _shared.Waiter, waiter);
+                        Volatile.Write(ref _shared.WakeAt, (Published - (_window / 2)) * n);
+                        if (Volatile.Read(ref _shared.Delivered) >= Volatile.Read(ref _shared.WakeAt))
+                        {
+                            _shared.Wake();
+                        }
+
+                        await waiter.Task;
+                        continue;
+                    }
+
+                    int k = (int)Math.Min(allowed, Batch);
+                    long now = Stopwatch.GetTimestamp();
+                    for (int i = 0; i < k; i++)
+                    {
+                        var payload = _frames.AsSpan((i * _frameLength) + _payloadOffset, 16);
+                        BinaryPrimitives.WriteInt64LittleEndian(payload, Published + i);
+                        BinaryPrimitives.WriteInt64LittleEndian(payload.Slice(8), now);
+                    }
+
+                    await WsClient.SendAllAsync(_socket, _frames.AsMemory(0, k * _frameLength));
+                    Published += k;
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+}

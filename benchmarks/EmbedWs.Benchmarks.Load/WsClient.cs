@@ -1,0 +1,233 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EmbedWs.Benchmarks.Load;
+
+/// <summary>Raw-socket client side of RFC 6455: the handshake, frames built once, and a minimal frame scanner.</summary>
+internal static class WsClient
+{
+    // RFC 6455 §1.3's sample key. The 101's accept value is not checked: the status line is enough here.
+    private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
+
+    /// <summary>Connects, sends the upgrade request and waits for "HTTP/1.1 101"; returns the bytes read after the head.</summary>
+    public static async Task<(Socket Socket, byte[] Leftover)> ConnectAsync(IPEndPoint endPoint, byte[] request, CancellationToken ct)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Close with a reset: no TIME_WAIT, so thousands of connections per run do not use up the ports.
+        socket.LingerState = new LingerOption(true, 0);
+        try
+        {
+            await socket.ConnectAsync(endPoint, ct);
+            await SendAllAsync(socket, request, ct);
+            var buffer = new byte[4096];
+            int filled = 0;
+            while (true)
+            {
+                int n = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, ct);
+                if (n == 0)
+                {
+                    throw new IOException("the server closed during the handshake");
+                }
+
+                filled += n;
+                int head = buffer.AsSpan(0, filled).IndexOf("\r\n\r\n"u8);
+                if (head >= 0)
+                {
+                    if (!buffer.AsSpan(0, filled).StartsWith("HTTP/1.1 101"u8))
+                    {
+                        int eol = buffer.AsSpan(0, filled).IndexOf("\r\n"u8);
+                        throw new IOException("handshake refused: " + Encoding.ASCII.GetString(buffer, 0, eol));
+                    }
+
+                    return (socket, buffer.AsSpan(head + 4, filled - head - 4).ToArray());
+                }
+
+                if (filled == buffer.Length)
+                {
+                    throw new IOException("response head too large");
+                }
+            }
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public static byte[] UpgradeRequest(LoadOptions o) => Encoding.ASCII.GetBytes(
+        $"GET {o.Path} HTTP/1.1\r\nHost: {o.HostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        $"Sec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+
+    /// <summary>
+    /// One client frame: FIN, the opcode, MASK set with a zero key. RFC 6455 §5.3 asks for a key
+    /// the server cannot predict, but any key is valid on the wire, and XOR with zero leaves the
+    /// payload as it is: the frame is built once and sent many times with no masking work.
+    /// </summary>
+    public static byte[] BuildFrame(byte opcode, ReadOnlySpan<byte> payload, int copies = 1)
+    {
+        int len = payload.Length;
+        int h = len <= 125 ? 2 : len <= ushort.MaxValue ? 4 : 10;
+        int frameLength = h + 4 + len;
+        var frames = new byte[frameLength * copies];
+        var f = frames.AsSpan(0, frameLength);
+        f[0] = (byte)(0x80 | opcode);
+        if (len <= 125)
+        {
+            f[1] = (byte)(0x80 | len);
+        }
+        else if (len <= ushort.MaxValue)
+        {
+            f[1] = 0x80 | 126;
+            BinaryPrimitives.WriteUInt16BigEndian(f.Slice(2), (ushort)len);
+        }
+        else
+        {
+            f[1] = 0x80 | 127;
+            BinaryPrimitives.WriteUInt64BigEndian(f.Slice(2), (ulong)len);
+        }
+
+        payload.CopyTo(f.Slice(h + 4));
+        for (int i = 1; i < copies; i++)
+        {
+            f.CopyTo(frames.AsSpan(i * frameLength));
+        }
+
+        return frames;
+    }
+
+    /// <summary>Where a frame's payload starts in a frame built by <see cref="BuildFrame"/>.</summary>
+    public static int PayloadOffset(int payloadLength) => (payloadLength <= 125 ? 2 : payloadLength <= ushort.MaxValue ? 4 : 10) + 4;
+
+    public static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken ct = default)
+    {
+        while (!data.IsEmpty)
+        {
+            int n = await socket.SendAsync(data, SocketFlags.None, ct);
+            data = data.Slice(n);
+        }
+    }
+}
+
+/// <summary>Receives what <see cref="FrameScanner"/> finds.</summary>
+internal interface IMessageSink
+{
+    /// <summary>A whole data message: its length and up to the first 16 bytes of its payload.</summary>
+    void OnMessage(long length, ReadOnlySpan<byte> prefix);
+
+    /// <summary>A close frame arrived.</summary>
+    void OnClose();
+}
+
+/// <summary>
+/// The least parsing that counts messages: headers (server frames unmasked, or masked when the
+/// raw TCP server echoes the client's frames with their zero key), payload lengths, and the
+/// first 16 payload bytes of each message (the fanout's sequence number and timestamp).
+/// Resumes anywhere, even inside a header. Control frames other than close are skipped.
+/// </summary>
+internal sealed class FrameScanner
+{
+    private readonly byte[] _head = new byte[14];
+    private readonly byte[] _prefix = new byte[16];
+    private int _headLength;
+    private bool _inPayload;
+    private long _remaining;
+    private bool _fin;
+    private int _opcode;
+    private long _messageLength;
+    private int _prefixLength;
+
+    public void Scan(ReadOnlySpan<byte> data, IMessageSink sink)
+    {
+        int i = 0;
+        while (i < data.Length)
+        {
+            if (!_inPayload)
+            {
+                if (_headLength < 2)
+                {
+                    _head[_headLength++] = data[i++];
+                    if (_headLength < 2)
+                    {
+                        continue;
+                    }
+                }
+
+                int len7 = _head[1] & 0x7F;
+                int needed = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((_head[1] & 0x80) != 0 ? 4 : 0);
+                int take = Math.Min(needed - _headLength, data.Length - i);
+                data.Slice(i, take).CopyTo(_head.AsSpan(_headLength));
+                _headLength += take;
+                i += take;
+                if (_headLength < needed)
+                {
+                    return;
+                }
+
+                StartFrame(len7);
+                if (_remaining == 0)
+                {
+                    EndFrame(sink);
+                }
+
+                continue;
+            }
+
+            int n = (int)Math.Min(_remaining, data.Length - i);
+            if (_opcode < 8 && _prefixLength < _prefix.Length)
+            {
+                int copy = Math.Min(n, _prefix.Length - _prefixLength);
+                data.Slice(i, copy).CopyTo(_prefix.AsSpan(_prefixLength));
+                _prefixLength += copy;
+            }
+
+            if (_opcode < 8)
+            {
+                _messageLength += n;
+            }
+
+            _remaining -= n;
+            i += n;
+            if (_remaining == 0)
+            {
+                EndFrame(sink);
+            }
+        }
+    }
+
+    private void StartFrame(int len7)
+    {
+        _fin = (_head[0] & 0x80) != 0;
+        int opcode = _head[0] & 0x0F;
+        _remaining = len7 == 126 ? BinaryPrimitives.ReadUInt16BigEndian(_head.AsSpan(2))
+            : len7 == 127 ? (long)BinaryPrimitives.ReadUInt64BigEndian(_head.AsSpan(2)) : len7;
+        if (opcode is 1 or 2)
+        {
+            _messageLength = 0;
+            _prefixLength = 0;
+        }
+
+        _opcode = opcode;
+        _inPayload = true;
+    }
+
+    private void EndFrame(IMessageSink sink)
+    {
+        _inPayload = false;
+        _headLength = 0;
+        if (_opcode == 8)
+        {
+            sink.OnClose();
+        }
+        else if (_opcode < 8 && _fin)
+        {
+            sink.OnMessage(_messageLength, _prefix.AsSpan(0, _prefixLength));
+        }
+    }
+}

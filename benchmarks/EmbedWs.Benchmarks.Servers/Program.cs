@@ -1,0 +1,84 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EmbedWs.Benchmarks.Servers;
+
+/// <summary>
+/// <c>--server embedws|kestrel|rawtcp --port P --mode echo|fanout|route|conns</c>: listens on
+/// 127.0.0.1:P, prints "ready" once listening, and runs until SIGTERM or Ctrl+C.
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        string server = "embedws", mode = "echo";
+        int port = 0;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--server": server = args[i + 1]; break;
+                case "--port": port = int.Parse(args[i + 1]); break;
+                case "--mode": mode = args[i + 1]; break;
+                default: return Usage($"unknown option {args[i]}");
+            }
+        }
+
+        if (port <= 0 || port > 65535)
+        {
+            return Usage("--port is required");
+        }
+
+        // conns: idle connections; every server echoes, the raw TCP one holding no buffer while idle.
+        if (mode is not ("echo" or "fanout" or "route" or "conns"))
+        {
+            return Usage($"unknown mode {mode}");
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        switch (server)
+        {
+            case "embedws":
+                await EmbedWsBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
+                return 0;
+            case "kestrel":
+                await KestrelBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
+                return 0;
+            case "rawtcp":
+                if (mode is not ("echo" or "conns"))
+                {
+                    // A fixed 101 and bytes echoed back unchanged: broadcast and JSON routing mean nothing here.
+                    return Usage("rawtcp serves --mode echo and conns only");
+                }
+
+                await RawTcpBenchServer.RunAsync(port, lowMemory: mode == "conns", stop.Token);
+                return 0;
+            default:
+                return Usage($"unknown server {server}");
+        }
+    }
+
+    /// <summary>Tells the script the server listens. Flushed at once: the script polls the log for it.</summary>
+    internal static void Ready(string server, string mode, int port)
+    {
+        Console.Out.WriteLine($"ready {server} {mode} 127.0.0.1:{port} pid {Environment.ProcessId}");
+        Console.Out.Flush();
+    }
+
+    private static int Usage(string error)
+    {
+        Console.Error.WriteLine(error);
+        Console.Error.WriteLine("usage: --server embedws|kestrel|rawtcp --port P --mode echo|fanout|route|conns");
+        return 2;
+    }
+}
+
+/// <summary>The request and reply of the route benchmark: {"type":"math.add","id":1,"data":{"a":1,"b":2}}.</summary>
+public sealed record AddRequest(int A, int B);
+
+/// <summary>The reply's data: {"sum":3}.</summary>
+public sealed record AddReply(int Sum);

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The benchmark suite: EmbedWs against Kestrel's WebSockets and a raw TCP echo, same machine,
+# same run. Each server is pinned to CPU 0 and the load generator to CPU 1 (taskset); every
+# case runs RUNS times (servers interleaved, a fresh server process each time) and the report
+# prints medians with min–max and the ratios. Usage: benchmarks/run.sh
+# Environment: DURATION (s, default 5), WARMUP (s, default 2), RUNS (default 3),
+# TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir).
+set -uo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+DURATION="${DURATION:-5}"
+WARMUP="${WARMUP:-2}"
+RUNS="${RUNS:-3}"
+PORT_BASE="${PORT_BASE:-18300}"
+OUT="${OUT:-$here/results}"
+stamp="$(date -u +%Y%m%d-%H%M%S)"
+results="$OUT/$stamp.jsonl"
+logs="$OUT/$stamp-logs"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+mkdir -p "$logs"
+: >"$results"
+
+# name | load mode | server mode | servers | load arguments
+TABLE=(
+  "echo-50x8-32B|echo|echo|embedws kestrel rawtcp|--connections 50 --inflight 8 --size 32"
+  "echo-1x1-32B|echo|echo|embedws kestrel rawtcp|--connections 1 --inflight 1 --size 32"
+  "echo-10x4-64KiB|echo|echo|embedws kestrel rawtcp|--connections 10 --inflight 4 --size 65536"
+  "fanout-1000-64B|fanout|fanout|embedws kestrel|--connections 1000 --inflight 8 --size 64"
+  "conns-10000|conns|conns|embedws kestrel rawtcp|--connections 10000 --hold 2 --concurrency 100"
+  "route-50x8|route|route|embedws kestrel|--connections 50 --inflight 8"
+)
+TESTS="${TESTS:-$(printf '%s\n' "${TABLE[@]}" | cut -d'|' -f1 | tr '\n' ' ')}"
+
+# 10,000 connections need more descriptors than the usual 1,024 (each process holds one side).
+if ! ulimit -n 65536 2>/dev/null; then
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+fi
+echo "== open files limit: $(ulimit -n)" >&2
+
+echo "== build (Release)" >&2
+for p in EmbedWs.Benchmarks.Servers EmbedWs.Benchmarks.Load; do
+  dotnet build "$here/$p/$p.csproj" -c Release -v q -nologo >"$logs/build-$p.log" 2>&1 \
+    || { cat "$logs/build-$p.log" >&2; exit 1; }
+done
+server_dll="$here/EmbedWs.Benchmarks.Servers/bin/Release/net10.0/EmbedWs.Benchmarks.Servers.dll"
+load_dll="$here/EmbedWs.Benchmarks.Load/bin/Release/net10.0/EmbedWs.Benchmarks.Load.dll"
+
+port=$PORT_BASE
+server_pid=""
+
+stop_server() {
+  [ -n "$server_pid" ] || return 0
+  kill -TERM "$server_pid" 2>/dev/null
+  for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$server_pid" 2>/dev/null
+  wait "$server_pid" 2>/dev/null
+  server_pid=""
+}
+trap stop_server EXIT
+
+# error_line TEST SERVER RUN MODE MESSAGE: a result line for a run that produced none.
+error_line() {
+  printf '{"test":"%s","server":"%s","run":%s,"mode":"%s","error":"%s"}\n' "$1" "$2" "$3" "$4" "$5" >>"$results"
+}
+
+# run_one TEST LOADMODE SERVERMODE SERVER RUN ARGS...
+run_one() {
+  local test=$1 lmode=$2 smode=$3 server=$4 run=$5; shift 5
+  port=$((port + 1))
+  local log="$logs/$test-$server-$run.log"
+  taskset -c 0 dotnet "$server_dll" --server "$server" --port "$port" --mode "$smode" >"$log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 300); do grep -q '^ready' "$log" && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  if ! grep -q '^ready' "$log"; then
+    error_line "$test" "$server" "$run" "$lmode" "server did not start"
+    stop_server
+    return
+  fi
+
+  local before
+  before=$(wc -l <"$results")
+  # The load generator has its own deadline; timeout is the backstop.
+  taskset -c 1 timeout -k 5 $((WARMUP + DURATION + 120)) dotnet "$load_dll" --mode "$lmode" \
+    --url "ws://127.0.0.1:$port/" --duration "$DURATION" --warmup "$WARMUP" --server-pid "$server_pid" \
+    --test "$test" --server "$server" --run "$run" "$@" >>"$results" 2>>"$log"
+  if [ "$(wc -l <"$results")" -eq "$before" ]; then
+    error_line "$test" "$server" "$run" "$lmode" "load generator ended without a result"
+  fi
+
+  tail -n 1 "$results" | cut -c1-220 >&2
+  stop_server
+}
+
+{
+  echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
+  echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== DURATION=$DURATION WARMUP=$WARMUP RUNS=$RUNS; results in $results"
+} >&2
+start=$(date +%s)
+for row in "${TABLE[@]}"; do
+  IFS='|' read -r test lmode smode servers args <<<"$row"
+  case " $TESTS " in *" $test "*) ;; *) continue ;; esac
+  echo "== $test" >&2
+  for run in $(seq "$RUNS"); do
+    for server in $servers; do
+      # shellcheck disable=SC2086 # the arguments are meant to split
+      run_one "$test" "$lmode" "$smode" "$server" "$run" $args
+    done
+  done
+done
+
+echo "== done in $(( $(date +%s) - start )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+report="$OUT/$stamp.md"
+dotnet "$load_dll" report "$results" | tee "$report"
+echo >&2
+echo "== table: $report" >&2
