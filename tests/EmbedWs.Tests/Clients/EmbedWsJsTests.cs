@@ -88,6 +88,9 @@ public class EmbedWsJsTests : ChromiumTest
         await page.Locator("#setnick").ClickAsync();
         await Assertions.Expect(page.Locator("#log .msg").Last).ToHaveTextAsync("* guest1 is now ann");
 
+        // The notice can arrive before the nick.set reply; replies come in request order, so
+        // one more answered request means the page has its nick.set reply (and wants "ann").
+        await page.EvaluateAsync("() => client.request('room.list')");
         await first.StopAsync();
         await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("reconnecting");
         await using var second = await StartHostAsync(HostMode.Chat, port);
