@@ -139,13 +139,9 @@ internal sealed partial class WsConnection
     /// While the read loop processes one read, sends only queue; <see cref="EndBatch"/> then
     /// starts one write for all of them.
     /// </summary>
-    private void BeginBatch()
-    {
-        lock (_sendLock)
-        {
-            _batching = true;
-        }
-    }
+    // No lock: a sender that read false a moment ago just starts its own write, which is fine;
+    // EndBatch takes the lock because it must see every deferred flush.
+    private void BeginBatch() => Volatile.Write(ref _batching, true);
 
     private void EndBatch()
     {

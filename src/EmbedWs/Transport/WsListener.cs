@@ -25,7 +25,6 @@ internal sealed class WsListener
     private readonly List<Task> _acceptLoops = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _nextId;
-    private int _handshakesInFlight;
 
     public WsListener(TransportSettings settings, IConnectionEvents events)
     {
@@ -36,9 +35,6 @@ internal sealed class WsListener
 
     /// <summary>The endpoints actually bound (with the real port when 0 was asked).</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints { get; private set; } = Array.Empty<IPEndPoint>();
-
-    /// <summary>Handshakes still running; for tests and limits.</summary>
-    public int HandshakesInFlight => Volatile.Read(ref _handshakesInFlight);
 
     /// <summary>Binds every endpoint (all on the port the first one got when the port is 0) and starts accepting.</summary>
     public void Start(IReadOnlyList<IPEndPoint> endPoints, int backlog)
@@ -135,7 +131,6 @@ internal sealed class WsListener
         EndPoint? remote = null, local = null;
         Stream? stream = null;
         HandshakeOutcome? outcome = null;
-        Interlocked.Increment(ref _handshakesInFlight);
         try
         {
             remote = socket.RemoteEndPoint;
@@ -169,10 +164,6 @@ internal sealed class WsListener
         catch (Exception ex)
         {
             TransportLog.HandshakeFailed(_logger, remote, ex.Message);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _handshakesInFlight);
         }
 
         if (outcome is null)
