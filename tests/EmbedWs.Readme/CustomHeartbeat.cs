@@ -1,0 +1,25 @@
+#region snippet
+using EmbedWs.Heartbeat;
+
+#endregion
+namespace EmbedWs.Readme;
+
+#region snippet
+sealed class KickSilentPlayers : IHeartbeatPolicy
+{
+    public TimeSpan TickInterval => TimeSpan.FromSeconds(1);
+    public void OnTick(HeartbeatPeer peer) { if (peer.SinceLastReceived > TimeSpan.FromSeconds(30)) peer.Kill(); }
+    public void OnPong(HeartbeatPeer peer, ReadOnlySpan<byte> payload) { }
+    public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8) => false;
+}
+#endregion
+
+internal static class CustomHeartbeat
+{
+    public static void Configure(WsServerOptions options)
+    {
+        #region snippet
+        options.Heartbeat = new KickSilentPlayers();
+        #endregion
+    }
+}

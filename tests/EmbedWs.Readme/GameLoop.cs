@@ -1,0 +1,30 @@
+#region snippet
+using EmbedWs.Dispatch;
+using EmbedWs.Routing;
+
+#endregion
+namespace EmbedWs.Readme;
+
+internal static class GameLoop
+{
+    public static void Tick(World world)
+    {
+        #region snippet
+        var server = new WsServer(new WsServerOptions { Dispatch = EventDispatch.Queued });
+        // on your game thread, once per tick:
+        server.PumpEvents();                       // every handler runs here, on this thread
+        world.Step();
+        _ = server.BroadcastAsync("world", world.Snapshot());   // queued at once; never blocks the loop
+        #endregion
+    }
+
+    /// <summary>Stands for the game's own state.</summary>
+    internal sealed class World
+    {
+        public void Step()
+        {
+        }
+
+        public object Snapshot() => new { tick = 1 };
+    }
+}
