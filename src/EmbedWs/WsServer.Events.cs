@@ -79,6 +79,12 @@ public sealed partial class WsServer
     internal void ReportError(string handler, IWsConnection? connection, Exception exception)
     {
         ServerLog.HandlerFailed(_logger, handler, connection?.Id ?? 0, exception);
+        RaiseError(connection, exception);
+    }
+
+    /// <summary>Raises OnError for a failure the caller has already logged (routing logs its own, at its own level).</summary>
+    internal void RaiseError(IWsConnection? connection, Exception exception)
+    {
         if (OnError is { } onError)
         {
             try

@@ -186,7 +186,7 @@ internal sealed class WsRouter : ITextMessageHandler
         _server.Metrics?.RoutingError(WsRoutingErrors.HandlerError);
         string text = Options.ShowExceptionDetails ? ex.Message : "The handler failed.";
         Answer(connection, envelope, WsRoutingErrors.HandlerError, text);
-        _server.ReportError("route " + envelope.Type, connection, new WsRoutingException(WsRoutingErrors.HandlerError, envelope.Type, ex.Message, ex));
+        _server.RaiseError(connection, new WsRoutingException(WsRoutingErrors.HandlerError, envelope.Type, ex.Message, ex));
     }
 
     /// <summary>Logs, raises OnError, and answers when the client can tell what the answer is for.</summary>
@@ -203,7 +203,8 @@ internal sealed class WsRouter : ITextMessageHandler
 
         _server.Metrics?.RoutingError(code);
         Answer(connection, envelope, code, message);
-        _server.ReportError("routing", connection, new WsRoutingException(code, envelope.Type ?? string.Empty, message));
+        // Logged above at its level (Debug for what the client sent wrong): OnError only, no Error line.
+        _server.RaiseError(connection, new WsRoutingException(code, envelope.Type ?? string.Empty, message));
     }
 
     // A message that is not JSON or not an envelope is always answered: the client could not

@@ -97,17 +97,17 @@ internal static class ServerHandshake
 
             if (events.IsStopping)
             {
+                settings.Metrics?.HandshakeRejected(503);
                 await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), cancellationToken).ConfigureAwait(false);
                 TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
-                settings.Metrics?.HandshakeRejected(503);
                 return null;
             }
 
             if (settings.AllowedOrigins is { } origins && !IsOriginAllowed(info.Origin, origins))
             {
+                settings.Metrics?.HandshakeRejected(403);
                 await WriteAsync(stream, HandshakeResponse.Http(403, "text/plain; charset=utf-8", "Origin not allowed"u8), cancellationToken).ConfigureAwait(false);
                 TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
-                settings.Metrics?.HandshakeRejected(403);
                 return null;
             }
 
@@ -129,9 +129,9 @@ internal static class ServerHandshake
                 if (context.IsRejected)
                 {
                     var body = Encoding.UTF8.GetBytes(context.RejectBody ?? HandshakeResponse.ReasonPhrase(context.RejectStatus));
+                    settings.Metrics?.HandshakeRejected(context.RejectStatus);
                     await WriteAsync(stream, HandshakeResponse.Http(context.RejectStatus, "text/plain; charset=utf-8", body), cancellationToken).ConfigureAwait(false);
                     TransportLog.Rejected(logger, remote, context.RejectStatus);
-                    settings.Metrics?.HandshakeRejected(context.RejectStatus);
                     return null;
                 }
             }
@@ -235,13 +235,14 @@ internal static class ServerHandshake
             response = WsHttpResponse.Text("Internal server error", statusCode: 500);
             bytes = HandshakeResponse.Http(500, response.ContentType, response.Body);
         }
-        await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
-        TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
         if (response is null)
         {
             // No page for a plain GET: the default answer refuses it as a WebSocket handshake.
             settings.Metrics?.HandshakeRejected(426);
         }
+
+        await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
+        TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
     }
 
     private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, TransportSettings settings, ILogger logger, CancellationToken ct)
