@@ -8,9 +8,9 @@ namespace EmbedWs.Samples.ConsoleHost;
 
 /// <summary>
 /// Builds the console host's server: the mode's page on GET / (chat.html in chat mode,
-/// index.html otherwise), the browser client at /embedws.js, and one of the
-/// <see cref="HostMode"/> behaviours on every WebSocket path. Public so that tests can run the
-/// same server in process.
+/// index.html otherwise), the browser client at /embedws.js, the server's snapshot as JSON at
+/// /status, and one of the <see cref="HostMode"/> behaviours on every WebSocket path. Public so
+/// that tests can run the same server in process.
 /// </summary>
 public static class ConsoleHostServer
 {
@@ -33,8 +33,9 @@ public static class ConsoleHostServer
             throw new ArgumentNullException(nameof(options));
         }
 
-        options.HttpHandler = request => ServePage(mode, request);
-        var server = new WsServer(options);
+        WsServer? server = null;
+        options.HttpHandler = request => ServePage(mode, request, server!);
+        server = new WsServer(options);
         Action<string>? line = null;
         if (log is not null)
         {
@@ -67,10 +68,11 @@ public static class ConsoleHostServer
         _ = message.IsText ? connection.SendAsync(message.Text) : connection.SendAsync(message.Data);
     }
 
-    private static ValueTask<WsHttpResponse?> ServePage(HostMode mode, WsConnectionInfo request)
+    private static ValueTask<WsHttpResponse?> ServePage(HostMode mode, WsConnectionInfo request, WsServer server)
     {
         var response = request.Path switch
         {
+            "/status" => WsHttpResponse.Text(StatusPage.Json(server.GetSnapshot()), "application/json"),
             "/" => WsHttpResponse.Html(mode == HostMode.Chat ? s_chat.Value : s_index.Value),
             "/index.html" => WsHttpResponse.Html(s_index.Value),
             "/chat.html" => WsHttpResponse.Html(s_chat.Value),

@@ -28,6 +28,9 @@ public sealed class WsGroups
     /// <summary>The names of the groups that have members.</summary>
     public IReadOnlyCollection<string> Names => _groups.Keys.ToArray();
 
+    /// <summary>How many groups have members (for the server's snapshot).</summary>
+    internal int GroupCount => _groups.Count;
+
     /// <summary>Adds a connection to a group (creating it); false when it was already a member or is closed.</summary>
     /// <param name="connection">The connection.</param>
     /// <param name="group">The group name.</param>

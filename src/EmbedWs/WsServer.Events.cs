@@ -43,6 +43,9 @@ public sealed partial class WsServer
 
     private ITextMessageHandler? _textHandler;
 
+    /// <summary>The server's instruments; null before start. Routing records its errors here.</summary>
+    internal EmbedWsMetrics? Metrics => _metrics;
+
     /// <summary>Handles text before OnMessage (the JSON router); installed once by the routing layer.</summary>
     internal ITextMessageHandler? TextHandler => Volatile.Read(ref _textHandler);
 
@@ -76,6 +79,12 @@ public sealed partial class WsServer
     internal void ReportError(string handler, IWsConnection? connection, Exception exception)
     {
         ServerLog.HandlerFailed(_logger, handler, connection?.Id ?? 0, exception);
+        RaiseError(connection, exception);
+    }
+
+    /// <summary>Raises OnError for a failure the caller has already logged (routing logs its own, at its own level).</summary>
+    internal void RaiseError(IWsConnection? connection, Exception exception)
+    {
         if (OnError is { } onError)
         {
             try
@@ -98,6 +107,7 @@ public sealed partial class WsServer
 
         public void RunConnect(WsConnection connection)
         {
+            long started = _server._metrics?.HandlerStarting() ?? 0;
             try
             {
                 _server.OnConnect?.Invoke(connection);
@@ -106,29 +116,38 @@ public sealed partial class WsServer
             {
                 _server.ReportError(nameof(OnConnect), connection, ex);
             }
+
+            _server._metrics?.HandlerFinished(started, "connect");
         }
 
         public ValueTask RunMessageAsync(WsConnection connection, WsMessage message)
         {
+            long started = _server._metrics?.HandlerStarting() ?? 0;
             if (message.IsText && _server.TextHandler is { } text)
             {
                 try
                 {
                     var handled = text.HandleAsync(connection, message);
-                    return handled.IsCompletedSuccessfully ? default : GuardAsync(handled, connection);
+                    if (!handled.IsCompletedSuccessfully)
+                    {
+                        return GuardAsync(handled, connection, started);
+                    }
                 }
                 catch (Exception ex)
                 {
                     _server.ReportError("text handler", connection, ex);
-                    return default;
                 }
             }
+            else
+            {
+                _server.RaiseMessage(connection, message);
+            }
 
-            _server.RaiseMessage(connection, message);
+            _server._metrics?.HandlerFinished(started, "message");
             return default;
         }
 
-        private async ValueTask GuardAsync(ValueTask handled, WsConnection connection)
+        private async ValueTask GuardAsync(ValueTask handled, WsConnection connection, long started)
         {
             try
             {
@@ -138,6 +157,8 @@ public sealed partial class WsServer
             {
                 _server.ReportError("text handler", connection, ex);
             }
+
+            _server._metrics?.HandlerFinished(started, "message");
         }
 
         public void ReportFailure(WsConnection connection, Exception exception) =>
@@ -146,6 +167,7 @@ public sealed partial class WsServer
         public void RunClose(WsConnection connection, WsCloseInfo close)
         {
             _server.Groups.RemoveFromAll(connection);
+            long started = _server._metrics?.HandlerStarting() ?? 0;
             try
             {
                 _server.OnClose?.Invoke(connection, close);
@@ -154,6 +176,8 @@ public sealed partial class WsServer
             {
                 _server.ReportError(nameof(OnClose), connection, ex);
             }
+
+            _server._metrics?.HandlerFinished(started, "close");
         }
     }
 }

@@ -14,6 +14,7 @@ public sealed partial class WsServer : IConnectionEvents
     void IConnectionEvents.OnOpened(WsConnection connection)
     {
         _connections[connection.Id] = connection;
+        _metrics!.Opened();
         ServerLog.Opened(_logger, connection.Id, connection.Info.RemoteEndPoint?.ToString(), connection.Info.Path);
         _dispatcher!.Connect(connection);
 
@@ -41,7 +42,8 @@ public sealed partial class WsServer : IConnectionEvents
 
     void IConnectionEvents.OnClosed(WsConnection connection, WsCloseInfo close)
     {
-        _connections.TryRemove(connection.Id, out _);
+        // Removes the connection from _connections and moves its traffic into the totals in one step.
+        _metrics!.Ended(connection, close);
         ServerLog.Closed(_logger, connection.Id, close.ToString());
         _dispatcher!.Close(connection, close);
     }

@@ -28,6 +28,7 @@ public sealed partial class WsServer : IAsyncDisposable
     private WsListener? _listener;
     private EventDispatcher? _dispatcher;
     private HeartbeatDriver? _heartbeat;
+    private EmbedWsMetrics? _metrics;
     private int _state;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -104,7 +105,8 @@ public sealed partial class WsServer : IAsyncDisposable
                 MaxQueuedEvents = _options.MaxQueuedEvents,
             });
             _heartbeat = new HeartbeatDriver(_options.Heartbeat, _options.TimeProvider, _connections, _options.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"));
-            _listener = new WsListener(Snapshot(_options), this);
+            _metrics = new EmbedWsMetrics(_connections);
+            _listener = new WsListener(Snapshot(_options, _metrics), this);
             _listener.Start(endPoints, _options.ListenBacklog);
             _heartbeat.Start();
         }
@@ -112,6 +114,8 @@ public sealed partial class WsServer : IAsyncDisposable
         {
             _listener = null;
             _heartbeat?.Dispose();
+            _metrics?.Dispose();
+            _metrics = null;
             Volatile.Write(ref _state, Created);
             throw;
         }
@@ -163,13 +167,14 @@ public sealed partial class WsServer : IAsyncDisposable
         }
 
         Volatile.Write(ref _state, Stopped);
+        _metrics!.Dispose();
         ServerLog.Stopped(_logger);
     }
 
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    private static TransportSettings Snapshot(WsServerOptions o) => new()
+    private static TransportSettings Snapshot(WsServerOptions o, EmbedWsMetrics metrics) => new()
     {
         MaxMessageSize = o.MaxMessageSize,
         MaxHandshakeSize = o.MaxHandshakeSize,
@@ -184,5 +189,6 @@ public sealed partial class WsServer : IAsyncDisposable
         HttpHandler = o.HttpHandler,
         LoggerFactory = o.LoggerFactory,
         TimeProvider = o.TimeProvider,
+        Metrics = metrics,
     };
 }

@@ -25,6 +25,9 @@ internal abstract class EventDispatcher
     /// <summary>Events waiting to run (Queued and ThreadPool modes).</summary>
     public virtual int PendingEvents => 0;
 
+    /// <summary>The message bytes (plus a fixed cost per event) of one connection waiting for its handlers; 0 for Inline.</summary>
+    public virtual int QueuedBytes(WsConnection connection) => 0;
+
     public abstract void Connect(WsConnection connection);
 
     /// <summary>

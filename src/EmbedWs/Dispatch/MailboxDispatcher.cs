@@ -41,6 +41,19 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
 
     public override int PendingEvents => Volatile.Read(ref _pending);
 
+    public override int QueuedBytes(WsConnection connection)
+    {
+        if (connection.DispatchState is not Mailbox mailbox)
+        {
+            return 0;
+        }
+
+        lock (mailbox)
+        {
+            return mailbox.Bytes;
+        }
+    }
+
     public override void Connect(WsConnection connection)
     {
         var mailbox = new Mailbox(connection, this);

@@ -98,9 +98,3 @@ internal sealed class HeartbeatDriver : IDisposable
 
     public void Dispose() => _timer?.Dispose();
 }
-
-internal static partial class HeartbeatLog
-{
-    [LoggerMessage(300, LogLevel.Error, "Heartbeat policy failed for connection {Id}")]
-    public static partial void PolicyFailed(ILogger logger, long id, Exception exception);
-}

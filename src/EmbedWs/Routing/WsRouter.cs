@@ -115,7 +115,7 @@ internal sealed class WsRouter : ITextMessageHandler
         {
             Fail(connection, envelope, WsRoutingErrors.HandlerTimeout, $"The handler did not finish within {Options.HandlerTimeout.TotalSeconds:0.###} s.");
             _ = handler.ContinueWith(
-                static (t, s) => ((WsRouter)s!)._logger.LogDebug(t.Exception, "A timed-out handler failed later"),
+                static (t, s) => RoutingLog.LateHandlerFailure(((WsRouter)s!)._logger, t.Exception!),
                 this, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             return;
         }
@@ -176,23 +176,35 @@ internal sealed class WsRouter : ITextMessageHandler
     {
         if (ex is WsReplyException reply)
         {
-            RoutingLog.RouteError(_logger, connection.Id, reply.Code, envelope.Type, reply.Message);
+            // An answer the application chose, not an error: no routing error is counted.
+            RoutingLog.ReplyError(_logger, connection.Id, reply.Code, envelope.Type, reply.Message);
             Answer(connection, envelope, reply.Code, reply.Message);
             return;
         }
 
         RoutingLog.HandlerFailed(_logger, connection.Id, envelope.Type, ex);
+        _server.Metrics?.RoutingError(WsRoutingErrors.HandlerError);
         string text = Options.ShowExceptionDetails ? ex.Message : "The handler failed.";
         Answer(connection, envelope, WsRoutingErrors.HandlerError, text);
-        _server.ReportError("route " + envelope.Type, connection, new WsRoutingException(WsRoutingErrors.HandlerError, envelope.Type, ex.Message, ex));
+        _server.RaiseError(connection, new WsRoutingException(WsRoutingErrors.HandlerError, envelope.Type, ex.Message, ex));
     }
 
     /// <summary>Logs, raises OnError, and answers when the client can tell what the answer is for.</summary>
     private void Fail(IWsConnection connection, in WsEnvelope envelope, string code, string message)
     {
-        RoutingLog.RouteError(_logger, connection.Id, code, envelope.Type ?? string.Empty, message);
+        if (code == WsRoutingErrors.HandlerTimeout)
+        {
+            RoutingLog.HandlerTimedOut(_logger, connection.Id, envelope.Type ?? string.Empty, message);
+        }
+        else
+        {
+            RoutingLog.RouteError(_logger, connection.Id, code, envelope.Type ?? string.Empty, message);
+        }
+
+        _server.Metrics?.RoutingError(code);
         Answer(connection, envelope, code, message);
-        _server.ReportError("routing", connection, new WsRoutingException(code, envelope.Type ?? string.Empty, message));
+        // Logged above at its level (Debug for what the client sent wrong): OnError only, no Error line.
+        _server.RaiseError(connection, new WsRoutingException(code, envelope.Type ?? string.Empty, message));
     }
 
     // A message that is not JSON or not an envelope is always answered: the client could not

@@ -74,7 +74,7 @@ internal static class ServerHandshake
                 if (status != HandshakeParseStatus.Complete)
                 {
                     var error = status == HandshakeParseStatus.TooLarge ? HandshakeError.HeadTooLarge : HandshakeError.MalformedRequest;
-                    await RefuseAsync(stream, error, remote, logger, cancellationToken).ConfigureAwait(false);
+                    await RefuseAsync(stream, error, remote, settings, logger, cancellationToken).ConfigureAwait(false);
                     return null;
                 }
 
@@ -91,12 +91,13 @@ internal static class ServerHandshake
 
             if (check != HandshakeError.None)
             {
-                await RefuseAsync(stream, check, remote, logger, cancellationToken).ConfigureAwait(false);
+                await RefuseAsync(stream, check, remote, settings, logger, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
             if (events.IsStopping)
             {
+                settings.Metrics?.HandshakeRejected(503);
                 await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), cancellationToken).ConfigureAwait(false);
                 TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
                 return null;
@@ -104,6 +105,7 @@ internal static class ServerHandshake
 
             if (settings.AllowedOrigins is { } origins && !IsOriginAllowed(info.Origin, origins))
             {
+                settings.Metrics?.HandshakeRejected(403);
                 await WriteAsync(stream, HandshakeResponse.Http(403, "text/plain; charset=utf-8", "Origin not allowed"u8), cancellationToken).ConfigureAwait(false);
                 TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
                 return null;
@@ -119,6 +121,7 @@ internal static class ServerHandshake
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     events.OnError(null, ex);
+                    settings.Metrics?.HandshakeRejected(500);
                     await WriteAsync(stream, HandshakeResponse.Http(500, "text/plain; charset=utf-8", "Internal server error"u8), cancellationToken).ConfigureAwait(false);
                     return null;
                 }
@@ -126,6 +129,7 @@ internal static class ServerHandshake
                 if (context.IsRejected)
                 {
                     var body = Encoding.UTF8.GetBytes(context.RejectBody ?? HandshakeResponse.ReasonPhrase(context.RejectStatus));
+                    settings.Metrics?.HandshakeRejected(context.RejectStatus);
                     await WriteAsync(stream, HandshakeResponse.Http(context.RejectStatus, "text/plain; charset=utf-8", body), cancellationToken).ConfigureAwait(false);
                     TransportLog.Rejected(logger, remote, context.RejectStatus);
                     return null;
@@ -231,13 +235,20 @@ internal static class ServerHandshake
             response = WsHttpResponse.Text("Internal server error", statusCode: 500);
             bytes = HandshakeResponse.Http(500, response.ContentType, response.Body);
         }
+        if (response is null)
+        {
+            // No page for a plain GET: the default answer refuses it as a WebSocket handshake.
+            settings.Metrics?.HandshakeRejected(426);
+        }
+
         await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
         TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
     }
 
-    private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, ILogger logger, CancellationToken ct)
+    private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, TransportSettings settings, ILogger logger, CancellationToken ct)
     {
         TransportLog.HandshakeRefused(logger, remote, error.Status(), error.Message());
+        settings.Metrics?.HandshakeRejected(error.Status());
         await WriteAsync(stream, HandshakeResponse.Refusal(error), ct).ConfigureAwait(false);
     }
 

@@ -30,6 +30,9 @@ internal sealed class TransportSettings
     public Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? HttpHandler { get; init; }
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
     public ILoggerFactory LoggerFactory { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
+    /// <summary>The server's instruments; null in tests that build a transport alone.</summary>
+    public EmbedWsMetrics? Metrics { get; init; }
 }
 
 /// <summary>What the transport tells the layer above. Implemented by the server facade.</summary>

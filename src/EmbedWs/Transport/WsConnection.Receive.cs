@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using EmbedWs.Protocol;
 
@@ -33,6 +34,7 @@ internal sealed partial class WsConnection
         }
 
         _decoder = new FrameDecoder(_settings.MaxMessageSize);
+        Interlocked.Add(ref _bytesReceived, filled);
         try
         {
             filled = await ProcessAsync(buffer, filled).ConfigureAwait(false);
@@ -86,6 +88,7 @@ internal sealed partial class WsConnection
                     return;
                 }
 
+                Interlocked.Add(ref _bytesReceived, n);
                 filled = await ProcessAsync(buffer, filled + n).ConfigureAwait(false);
             }
         }
@@ -151,6 +154,7 @@ internal sealed partial class WsConnection
                 case DecodeStatus.Message:
                     if (State == WsConnectionState.Open)
                     {
+                        Interlocked.Increment(ref _messagesReceived);
                         var type = frame.Opcode == WsOpcode.Text ? WsMessageType.Text : WsMessageType.Binary;
                         var handled = _events.OnMessageAsync(this, new WsMessage(type, frame.Payload));
                         if (!handled.IsCompletedSuccessfully)

@@ -76,13 +76,17 @@ internal sealed partial class WsConnection
                 }
 
                 _sendClosed = opcode == WsOpcode.Close;
+                if (opcode is WsOpcode.Text or WsOpcode.Binary)
+                {
+                    Interlocked.Increment(ref _messagesSent);
+                }
             }
         }
 
         return Complete(admission);
     }
 
-    /// <summary>Queues a frame that was encoded once for many connections (broadcast).</summary>
+    /// <summary>Queues a data frame that was encoded once for many connections (broadcast, groups).</summary>
     internal bool EnqueueFrame(ReadOnlySpan<byte> frame)
     {
         Admission admission;
@@ -92,6 +96,7 @@ internal sealed partial class WsConnection
             if (admission >= Admission.Queued)
             {
                 frame.CopyTo(_pending.AsSpan(_pendingLength - frame.Length));
+                Interlocked.Increment(ref _messagesSent);
             }
         }
 
@@ -181,6 +186,7 @@ internal sealed partial class WsConnection
             case Admission.Queued:
                 return true;
             case Admission.Full:
+                _settings.Metrics?.SendQueueDropped();
                 OnSlowConsumer();
                 return false;
             default:
@@ -270,6 +276,7 @@ internal sealed partial class WsConnection
             }
 
             ArrayPool<byte>.Shared.Return(chunk);
+            Interlocked.Add(ref _bytesSent, length);
             lock (_sendLock)
             {
                 _writingLength = 0;

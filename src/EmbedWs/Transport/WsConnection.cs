@@ -102,6 +102,7 @@ internal sealed partial class WsConnection : IWsConnection
         }
 
         LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
+        ConnectedAt = _settings.TimeProvider.GetUtcNow();
         try
         {
             _events.OnOpened(this);
