@@ -7,8 +7,8 @@ namespace EmbedWs.Hosting;
 
 /// <summary>
 /// Returned by <c>AddEmbedWs</c>: wires the server to services from the container. Every step
-/// runs once, when the server is created (at host start), in the order it was added; the
-/// services a step resolves are resolved once, not per message or per connection.
+/// runs once, when the host starts and before the server listens, in the order it was added;
+/// the services a step resolves are resolved once, not per message or per connection.
 /// </summary>
 public sealed class EmbedWsBuilder
 {
@@ -18,7 +18,8 @@ public sealed class EmbedWsBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>
-    /// Adds a setup step for the server, run once before it starts: add routes
+    /// Adds a setup step for the server, run once when the host starts, before the server
+    /// listens: add routes
     /// (<c>server.Route&lt;T&gt;</c>), call <c>server.UseRouting</c>, subscribe to OnConnect /
     /// OnMessage / OnClose / OnError, set the accept hook on <c>server.Options</c>. Resolve
     /// what the handlers need from <c>services</c> here, once (singletons); a scoped service
@@ -35,7 +36,8 @@ public sealed class EmbedWsBuilder
     /// <summary>
     /// Routes fire-and-forget messages of <paramref name="type"/> to a handler class. The
     /// handler is registered as a singleton (unless already registered) and resolved once, when
-    /// the server is created; it may take any singleton services in its constructor.
+    /// the host starts; its constructor may take singleton services, the <see cref="WsServer"/>
+    /// included (to broadcast or use groups).
     /// </summary>
     /// <typeparam name="T">The type the envelope's "data" binds to.</typeparam>
     /// <typeparam name="THandler">The handler class.</typeparam>
@@ -56,7 +58,8 @@ public sealed class EmbedWsBuilder
     /// <summary>
     /// Routes requests of <paramref name="type"/> to a handler class whose result is the reply
     /// (same type and id). The handler is registered as a singleton (unless already registered)
-    /// and resolved once, when the server is created.
+    /// and resolved once, when the host starts; its constructor may take singleton services, the
+    /// <see cref="WsServer"/> included.
     /// </summary>
     /// <typeparam name="TRequest">The type the envelope's "data" binds to.</typeparam>
     /// <typeparam name="TReply">The reply's data.</typeparam>

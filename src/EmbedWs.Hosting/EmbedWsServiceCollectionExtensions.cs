@@ -87,19 +87,7 @@ public static class EmbedWsServiceCollectionExtensions
     {
         services.AddOptions();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<WsServerOptions>, OptionsFromServices>());
-        services.TryAddSingleton(CreateServer);
+        services.TryAddSingleton(s => new WsServer(s.GetRequiredService<IOptions<WsServerOptions>>().Value));
         services.AddHostedService<WsServerHostedService>();
-    }
-
-    /// <summary>The server, with every setup of <see cref="EmbedWsBuilder"/> applied in registration order.</summary>
-    private static WsServer CreateServer(IServiceProvider services)
-    {
-        var server = new WsServer(services.GetRequiredService<IOptions<WsServerOptions>>().Value);
-        foreach (var setup in services.GetServices<ServerSetup>())
-        {
-            setup.Apply(services, server);
-        }
-
-        return server;
     }
 }

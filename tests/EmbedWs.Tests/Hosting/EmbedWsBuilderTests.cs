@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading;
 using EmbedWs.Hosting;
+using EmbedWs.Routing;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,31 @@ public class EmbedWsBuilderTests
 
             await Poll.UntilAsync(() => book.Notes.Count == 1, "the handler stored the note");
             Assert.That(book.Notes.TryPeek(out var note) ? note : null, Is.EqualTo(new Note("remember")));
+        }
+        finally
+        {
+            await StopAsync(host);
+        }
+    }
+
+    [Test]
+    public async Task AddRouteHandler_HandlerTakesTheServer_BroadcastsToEveryClient()
+    {
+        var builder = Builder();
+        builder.Services.AddEmbedWs(builder.Configuration.GetSection("EmbedWs"))
+            .AddRouteHandler<Note, BroadcastNoteHandler>("note");
+        var (host, server) = await StartAsync(builder);
+        try
+        {
+            using var ann = await JsonClient.ConnectAsync(server.Port);
+            using var bob = await JsonClient.ConnectAsync(server.Port);
+            await Poll.UntilAsync(() => server.ConnectionCount == 2, "both clients connected");
+
+            await ann.SendTextAsync("{\"type\":\"note\",\"data\":{\"text\":\"to all\"}}");
+
+            const string expected = "{\"type\":\"note\",\"data\":{\"text\":\"to all\"}}";
+            Assert.That(await ann.ReceiveTextAsync(), Is.EqualTo(expected));
+            Assert.That(await bob.ReceiveTextAsync(), Is.EqualTo(expected));
         }
         finally
         {
@@ -194,6 +220,12 @@ internal sealed class NoteHandler(NoteBook book) : IWsRouteHandler<Note>
         book.Notes.Enqueue(message);
         return Task.CompletedTask;
     }
+}
+
+// Depends on the server itself: resolved after the server exists, so there is no cycle.
+internal sealed class BroadcastNoteHandler(WsServer server) : IWsRouteHandler<Note>
+{
+    public Task HandleAsync(IWsConnection connection, Note message) => server.BroadcastAsync("note", message).AsTask();
 }
 
 internal sealed class CountingAddHandler : IWsRouteHandler<AddRequest, AddReply>
