@@ -23,7 +23,7 @@ internal static class ConfigValue
 
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
         {
-            throw Error(section, $"'{text}' is not a whole number.");
+            throw Error(section, $"= '{text}' is not a whole number.");
         }
 
         Set(section, text, () => set(value));
@@ -51,12 +51,12 @@ internal static class ConfigValue
 
         if (text.IndexOf(':') < 0 || !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var value))
         {
-            throw Error(section, $"'{text}' is not a duration; write hh:mm:ss, e.g. \"00:00:15\" for 15 seconds or \"00:00:00.500\" for half a second.");
+            throw Error(section, $"= '{text}' is not a duration; write hh:mm:ss, e.g. \"00:00:15\" for 15 seconds or \"00:00:00.500\" for half a second.");
         }
 
         if (value <= TimeSpan.Zero)
         {
-            throw Error(section, $"'{text}' is not valid: the duration must be positive.");
+            throw Error(section, $"= '{text}' is not valid: the duration must be positive.");
         }
 
         return value;
@@ -75,7 +75,7 @@ internal static class ConfigValue
         bool named = text.Split(',').All(part => names.Contains(part.Trim(), StringComparer.OrdinalIgnoreCase));
         if (!named || !System.Enum.TryParse(text, ignoreCase: true, out T value))
         {
-            throw Error(section, $"'{text}' is not one of: {string.Join(", ", names)}.");
+            throw Error(section, $"= '{text}' is not one of: {string.Join(", ", names)}.");
         }
 
         Set(section, text, () => set(value));
@@ -91,7 +91,7 @@ internal static class ConfigValue
 
         if (!text.StartsWith("ws://", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("wss://", StringComparison.OrdinalIgnoreCase))
         {
-            throw Error(section, $"'{text}' is not a ws:// or wss:// URL, e.g. \"ws://127.0.0.1:8080\".");
+            throw Error(section, $"= '{text}' is not a ws:// or wss:// URL, e.g. \"ws://127.0.0.1:8080\".");
         }
 
         Set(section, text, () => set(text));
@@ -151,12 +151,12 @@ internal static class ConfigValue
         }
         catch (ArgumentException ex)
         {
-            throw Error(section, $"'{text}' is not valid: {FirstLine(ex.Message)}", ex);
+            throw Error(section, $"= '{text}' is not valid: {FirstLine(ex.Message)}", ex);
         }
     }
 
     public static InvalidOperationException Error(IConfigurationSection section, string problem, Exception? inner = null) =>
-        new($"EmbedWs configuration '{section.Path}' {problem}", inner);
+        new($"EmbedWs configuration: '{section.Path}' {problem}", inner);
 
     // ArgumentOutOfRangeException appends "(Parameter 'x')" and "Actual value was y." on more
     // lines; the first line is the options' own sentence.

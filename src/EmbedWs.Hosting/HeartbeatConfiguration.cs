@@ -55,7 +55,7 @@ internal static class HeartbeatConfiguration
                 policy = Heartbeat.Heartbeat.None;
                 break;
             default:
-                throw ConfigValue.Error(kindSection, $"'{kind}' is not one of: {string.Join(", ", s_kinds)}.");
+                throw ConfigValue.Error(kindSection, $"= '{kind}' is not one of: {string.Join(", ", s_kinds)}.");
         }
 
         set(policy);

@@ -95,7 +95,7 @@ public class EmbedWsServiceCollectionExtensionsTests
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync().WaitAsync(WaitLimit));
 
-        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration 'EmbedWs:MaxMessageSize' '0' is not valid: MaxMessageSize must be from 1 to 1073741823."));
+        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration: 'EmbedWs:MaxMessageSize' = '0' is not valid: MaxMessageSize must be from 1 to 1073741823."));
     }
 
     [Test]

@@ -57,7 +57,7 @@ public class HeartbeatConfigurationTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => OptionsFrom((key, value)));
 
-        Assert.That(ex!.Message, Does.StartWith($"EmbedWs configuration '{path}' "));
+        Assert.That(ex!.Message, Does.StartWith($"EmbedWs configuration: '{path}' "));
         Assert.That(ex.Message, Does.Contain(problem));
     }
 
@@ -67,7 +67,7 @@ public class HeartbeatConfigurationTests
         var ex = Assert.Throws<InvalidOperationException>(() =>
             OptionsFrom(("Heartbeat:Kind", "IdleTimeout"), ("Heartbeat:Interval", "00:00:05")));
 
-        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration 'EmbedWs:Heartbeat:Interval' does not apply to the IdleTimeout heartbeat."));
+        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration: 'EmbedWs:Heartbeat:Interval' does not apply to the IdleTimeout heartbeat."));
     }
 
     [Test]
@@ -76,6 +76,6 @@ public class HeartbeatConfigurationTests
         var ex = Assert.Throws<InvalidOperationException>(() =>
             OptionsFrom(("Heartbeat:Kind", "None"), ("Heartbeat:Timeout", "00:00:05")));
 
-        Assert.That(ex!.Message, Does.StartWith("EmbedWs configuration 'EmbedWs:Heartbeat:Timeout' does not apply"));
+        Assert.That(ex!.Message, Does.StartWith("EmbedWs configuration: 'EmbedWs:Heartbeat:Timeout' does not apply"));
     }
 }

@@ -109,7 +109,7 @@ public class WsServerConfigurationTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => OptionsFrom((key, value)));
 
-        Assert.That(ex!.Message, Does.StartWith($"EmbedWs configuration 'EmbedWs:{key}' "));
+        Assert.That(ex!.Message, Does.StartWith($"EmbedWs configuration: 'EmbedWs:{key}' "));
         Assert.That(ex.Message, Does.Contain(problem));
     }
 
@@ -118,7 +118,7 @@ public class WsServerConfigurationTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => OptionsFrom(("MaxMessageSize:Value", "10")));
 
-        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration 'EmbedWs:MaxMessageSize' must be a single value, not a section."));
+        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration: 'EmbedWs:MaxMessageSize' must be a single value, not a section."));
     }
 
     [Test]
@@ -126,7 +126,7 @@ public class WsServerConfigurationTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => OptionsFrom(("AllowedOrigins:0", "https://a.example"), ("AllowedOrigins:1", "")));
 
-        Assert.That(ex!.Message, Does.StartWith("EmbedWs configuration 'EmbedWs:AllowedOrigins:1' is empty"));
+        Assert.That(ex!.Message, Does.StartWith("EmbedWs configuration: 'EmbedWs:AllowedOrigins:1' is empty"));
     }
 
     [Test]
