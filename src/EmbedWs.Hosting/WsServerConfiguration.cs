@@ -1,0 +1,75 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Authentication;
+using EmbedWs.Dispatch;
+using Microsoft.Extensions.Configuration;
+
+namespace EmbedWs.Hosting;
+
+/// <summary>
+/// Reads <see cref="WsServerOptions"/> from a configuration section, key by key. Not the
+/// configuration binder: each value is parsed here (invariant culture) and set through the
+/// options' validating setters, so a bad value or an unknown key (a typo) fails with a message
+/// that names the full key. The keys are listed in <see cref="s_keys"/> and in README "Hosting".
+/// </summary>
+internal static class WsServerConfiguration
+{
+    private static readonly Dictionary<string, Action<IConfigurationSection, WsServerOptions>> s_keys =
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            [nameof(WsServerOptions.Url)] = (s, o) => ConfigValue.WsUrl(s, v => o.Url = v),
+            [nameof(WsServerOptions.MaxMessageSize)] = (s, o) => ConfigValue.Int(s, v => o.MaxMessageSize = v),
+            [nameof(WsServerOptions.MaxHandshakeSize)] = (s, o) => ConfigValue.Int(s, v => o.MaxHandshakeSize = v),
+            [nameof(WsServerOptions.MaxSendQueueBytes)] = (s, o) => ConfigValue.Int(s, v => o.MaxSendQueueBytes = v),
+            [nameof(WsServerOptions.MaxInboundQueueBytes)] = (s, o) => ConfigValue.Int(s, v => o.MaxInboundQueueBytes = v),
+            [nameof(WsServerOptions.MaxQueuedEvents)] = (s, o) => ConfigValue.Int(s, v => o.MaxQueuedEvents = v),
+            [nameof(WsServerOptions.ListenBacklog)] = (s, o) => ConfigValue.Int(s, v => o.ListenBacklog = v),
+            [nameof(WsServerOptions.HandshakeTimeout)] = (s, o) => ConfigValue.Duration(s, v => o.HandshakeTimeout = v),
+            [nameof(WsServerOptions.CloseTimeout)] = (s, o) => ConfigValue.Duration(s, v => o.CloseTimeout = v),
+            [nameof(WsServerOptions.StopTimeout)] = (s, o) => ConfigValue.Duration(s, v => o.StopTimeout = v),
+            [nameof(WsServerOptions.Dispatch)] = (s, o) => ConfigValue.Enum<EventDispatch>(s, v => o.Dispatch = v),
+            [nameof(WsServerOptions.SslProtocols)] = (s, o) => ConfigValue.Enum<SslProtocols>(s, v => o.SslProtocols = v),
+            [nameof(WsServerOptions.AllowedOrigins)] = (s, o) => ConfigValue.List(s, v => o.AllowedOrigins = v),
+            [nameof(WsServerOptions.SupportedSubProtocols)] = (s, o) => ConfigValue.List(s, v =>
+            {
+                o.SupportedSubProtocols.Clear();
+                foreach (var p in v)
+                {
+                    o.SupportedSubProtocols.Add(p);
+                }
+            }),
+            [nameof(WsServerOptions.Heartbeat)] = (s, o) => HeartbeatConfiguration.Read(s, v => o.Heartbeat = v),
+        };
+
+    // Options that exist but cannot come from text: the error says where to set them instead.
+    private static readonly Dictionary<string, string> s_inCode = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(WsServerOptions.Endpoint)] = "use Url instead, e.g. \"ws://127.0.0.1:8080\"",
+        [nameof(WsServerOptions.Certificate)] = "set it in code: AddEmbedWs(section, options => options.Certificate = ...)",
+        [nameof(WsServerOptions.AcceptHandler)] = "set it in code: AddEmbedWs(section, options => ...) or builder.Configure(...)",
+        [nameof(WsServerOptions.HttpHandler)] = "set it in code: AddEmbedWs(section, options => ...) or builder.Configure(...)",
+        [nameof(WsServerOptions.LoggerFactory)] = "the host's ILoggerFactory is used",
+        [nameof(WsServerOptions.TimeProvider)] = "a TimeProvider registered in the container is used",
+    };
+
+    /// <summary>Applies every key of <paramref name="section"/>; throws <see cref="InvalidOperationException"/> naming the first bad one.</summary>
+    public static void Apply(IConfiguration section, WsServerOptions options)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (s_keys.TryGetValue(child.Key, out var apply))
+            {
+                apply(child, options);
+            }
+            else if (s_inCode.TryGetValue(child.Key, out string? hint))
+            {
+                throw ConfigValue.Error(child, $"is not read from configuration: {hint}.");
+            }
+            else
+            {
+                throw ConfigValue.Error(child, $"is not a known key. Known keys: {string.Join(", ", s_keys.Keys.OrderBy(k => k, StringComparer.Ordinal))}.");
+            }
+        }
+    }
+}
