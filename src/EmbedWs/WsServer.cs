@@ -28,6 +28,7 @@ public sealed partial class WsServer : IAsyncDisposable
     private WsListener? _listener;
     private EventDispatcher? _dispatcher;
     private HeartbeatDriver? _heartbeat;
+    private MessageReadTimeoutSweep? _readTimeouts;
     private int _state;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -107,11 +108,14 @@ public sealed partial class WsServer : IAsyncDisposable
             _listener = new WsListener(Snapshot(_options), this);
             _listener.Start(endPoints, _options.ListenBacklog);
             _heartbeat.Start();
+            _readTimeouts = new MessageReadTimeoutSweep(_options.MessageReadTimeout, _options.TimeProvider, _connections);
+            _readTimeouts.Start();
         }
         catch
         {
             _listener = null;
             _heartbeat?.Dispose();
+            _readTimeouts?.Dispose();
             Volatile.Write(ref _state, Created);
             throw;
         }
@@ -157,6 +161,7 @@ public sealed partial class WsServer : IAsyncDisposable
         }
 
         _heartbeat!.Dispose();
+        _readTimeouts!.Dispose();
         if (_options.Dispatch != EventDispatch.Queued)
         {
             await _dispatcher!.WhenIdleAsync().ConfigureAwait(false);
