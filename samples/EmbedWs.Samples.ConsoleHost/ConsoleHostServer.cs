@@ -69,6 +69,8 @@ public static class ConsoleHostServer
 
     private static ValueTask<WsHttpResponse?> ServePage(HostMode mode, WsConnectionInfo request)
     {
+        // Exact matches against pages compiled into the host: no path reaches the file system,
+        // so "..", encoded or not, has nothing to traverse (tests: ConsoleHostPathTests).
         var response = request.Path switch
         {
             "/" => WsHttpResponse.Html(mode == HostMode.Chat ? s_chat.Value : s_index.Value),

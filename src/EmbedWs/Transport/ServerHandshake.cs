@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -51,6 +52,15 @@ internal static class ServerHandshake
         Stream stream, EndPoint? remote, EndPoint? local, bool isSecure,
         TransportSettings settings, IConnectionEvents events, ConnectionLimiter limiter, ILogger logger, CancellationToken cancellationToken)
     {
+#if NET8_0_OR_GREATER
+        // A socket that has sent nothing yet holds no buffer: many silent sockets (a slowloris)
+        // cost no memory here while they wait for HandshakeTimeout.
+        if (stream is NetworkStream)
+        {
+            await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        }
+#endif
+
         // +3 so a head of exactly MaxHandshakeSize bytes whose terminator ends at the limit fits.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(settings.MaxHandshakeSize + 3);
         bool handedOver = false;
