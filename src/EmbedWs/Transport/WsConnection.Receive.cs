@@ -23,6 +23,10 @@ internal sealed partial class WsConnection
     // TimeProvider timestamp; 0 while nothing is incomplete, and while the server works on a
     // read (handlers included), so only time spent waiting for the client counts.
     private long _incompleteSince;
+
+    // Set when a message, or a control frame outside a message, completed in the read being
+    // processed: what is incomplete after it began later. (A ping between the fragments of a
+    // message does not set it: it must not restart the message's clock.)
     private bool _completedMessage;
 
     /// <summary>
@@ -196,9 +200,11 @@ internal sealed partial class WsConnection
                 case DecodeStatus.Ping:
                     // §5.5.2: a pong with the ping's payload, unless a close was already sent.
                     HoldPong(frame.Payload.Span);
+                    _completedMessage |= !_decoder.IsMidMessage;
                     break;
 
                 case DecodeStatus.Pong:
+                    _completedMessage |= !_decoder.IsMidMessage;
                     _events.OnPong(this, frame.Payload.Span);
                     break;
 

@@ -210,6 +210,30 @@ public class SlowlorisTests
     }
 
     [Test]
+    public async Task PingsBetweenFragments_DoNotRestartTheClock()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await StartOnFakeTimeAsync(time);
+        await using var client = await RawClient.OpenAsync(server.Port);
+        var connection = (WsConnection)await server.NextConnectionAsync();
+        await client.SendAsync(ClientFrame.Text("never ", fin: false));
+        await Poll.UntilAsync(() => connection.IncompleteSince != 0, "the server should have read the first fragment");
+
+        // A ping every 10 s keeps bytes coming, but the message never goes on.
+        for (int i = 0; i < 6; i++)
+        {
+            time.AdvanceInSteps(TimeSpan.FromSeconds(10), s_step);
+            Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open), $"after {(i + 1) * 10} s");
+            await client.SendAsync(ClientFrame.Ping(new[] { (byte)i }));
+            Assert.That((await client.ReadFrameAsync()).Opcode, Is.EqualTo(ClientFrame.OpPong));
+        }
+
+        time.AdvanceInSteps(TimeSpan.FromSeconds(2), s_step);
+
+        Assert.That((await client.ReadCloseAsync()).Code, Is.EqualTo(1008));
+    }
+
+    [Test]
     public void Sweep_Period_IsAQuarterOfTheTimeoutFrom10msTo1s()
     {
         var connections = new System.Collections.Concurrent.ConcurrentDictionary<long, WsConnection>();
