@@ -70,6 +70,8 @@ public static class ConsoleHostServer
 
     private static ValueTask<WsHttpResponse?> ServePage(HostMode mode, WsConnectionInfo request, WsServer server)
     {
+        // Exact matches against pages compiled into the host: no path reaches the file system,
+        // so "..", encoded or not, has nothing to traverse (tests: ConsoleHostPathTests).
         var response = request.Path switch
         {
             "/status" => WsHttpResponse.Text(StatusPage.Json(server.GetSnapshot()), "application/json"),

@@ -29,6 +29,7 @@ public sealed partial class WsServer : IAsyncDisposable
     private EventDispatcher? _dispatcher;
     private HeartbeatDriver? _heartbeat;
     private EmbedWsMetrics? _metrics;
+    private MessageReadTimeoutSweep? _readTimeouts;
     private int _state;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
@@ -109,6 +110,8 @@ public sealed partial class WsServer : IAsyncDisposable
             _listener = new WsListener(Snapshot(_options, _metrics), this);
             _listener.Start(endPoints, _options.ListenBacklog);
             _heartbeat.Start();
+            _readTimeouts = new MessageReadTimeoutSweep(_options.MessageReadTimeout, _options.TimeProvider, _connections);
+            _readTimeouts.Start();
         }
         catch
         {
@@ -116,6 +119,7 @@ public sealed partial class WsServer : IAsyncDisposable
             _heartbeat?.Dispose();
             _metrics?.Dispose();
             _metrics = null;
+            _readTimeouts?.Dispose();
             Volatile.Write(ref _state, Created);
             throw;
         }
@@ -161,6 +165,7 @@ public sealed partial class WsServer : IAsyncDisposable
         }
 
         _heartbeat!.Dispose();
+        _readTimeouts!.Dispose();
         if (_options.Dispatch != EventDispatch.Queued)
         {
             await _dispatcher!.WhenIdleAsync().ConfigureAwait(false);
@@ -181,6 +186,10 @@ public sealed partial class WsServer : IAsyncDisposable
         HandshakeTimeout = o.HandshakeTimeout,
         CloseTimeout = o.CloseTimeout,
         MaxSendQueueBytes = o.MaxSendQueueBytes,
+        MaxConnections = o.MaxConnections,
+        MaxConnectionsPerAddress = o.MaxConnectionsPerAddress,
+        MaxFragmentsPerMessage = o.MaxFragmentsPerMessage,
+        MessageReadTimeout = o.MessageReadTimeout,
         Certificate = o.Certificate,
         SslProtocols = o.SslProtocols,
         SupportedSubProtocols = o.SupportedSubProtocols.ToArray(),

@@ -30,6 +30,10 @@ public sealed class WsServerOptions
     private TimeProvider _timeProvider = TimeProvider.System;
     private int _maxInboundQueueBytes = 1024 * 1024;
     private int _maxQueuedEvents = 10_000;
+    private int _maxConnections = 100_000;
+    private int _maxConnectionsPerAddress;
+    private int _maxFragmentsPerMessage = 1024;
+    private TimeSpan _messageReadTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Where to listen. The default is 127.0.0.1:8080; port 0 picks a free port
@@ -135,6 +139,62 @@ public sealed class WsServerOptions
     {
         get => _listenBacklog;
         set => _listenBacklog = InRange(value, 1, 65535, nameof(ListenBacklog));
+    }
+
+    /// <summary>
+    /// The most WebSocket connections open at once. A handshake over it gets 503 Service
+    /// Unavailable with <c>Retry-After: 5</c> and is logged (event 107). Counted are open
+    /// connections and handshakes past their checks (from the moment the request head was read
+    /// and found valid, before the accept hook, to OnClose); sockets still sending their request
+    /// head are not (HandshakeTimeout and MaxHandshakeSize bound those), and neither are plain
+    /// HTTP requests. 0 means no limit. The default is 100,000: far above what an embedded server
+    /// usually holds (an idle connection costs about 7 KiB), yet a bound on a connection flood.
+    /// </summary>
+    public int MaxConnections
+    {
+        get => _maxConnections;
+        set => _maxConnections = InRange(value, 0, int.MaxValue, nameof(MaxConnections));
+    }
+
+    /// <summary>
+    /// The most WebSocket connections open at once from one client address (IPv6: one /64
+    /// prefix), counted as <see cref="MaxConnections"/>. A handshake over it gets 429 Too Many
+    /// Requests and is logged (event 108). 0 (the default) means no limit: behind a reverse proxy
+    /// or a NAT many users share one address, so only you can choose a number.
+    /// </summary>
+    public int MaxConnectionsPerAddress
+    {
+        get => _maxConnectionsPerAddress;
+        set => _maxConnectionsPerAddress = InRange(value, 0, int.MaxValue, nameof(MaxConnectionsPerAddress));
+    }
+
+    /// <summary>
+    /// The most frames (the first and its continuations) one message may arrive in; one more
+    /// closes the connection with 1008 (error code <c>too_many_fragments</c>, cause
+    /// PolicyViolation), checked from the frame header. Control frames in between do not count.
+    /// It stops a client that keeps a message open with endless empty frames. The default is
+    /// 1,024: the default MaxMessageSize (1 MiB) in pieces of 1 KiB; raise it with MaxMessageSize
+    /// when your clients send large messages in small pieces.
+    /// </summary>
+    public int MaxFragmentsPerMessage
+    {
+        get => _maxFragmentsPerMessage;
+        set => _maxFragmentsPerMessage = InRange(value, 1, int.MaxValue, nameof(MaxFragmentsPerMessage));
+    }
+
+    /// <summary>
+    /// How long a message (all its fragments) or a control frame may take to arrive once its
+    /// first byte has come. A client that starts a frame and then trickles bytes or goes silent
+    /// is closed with 1008 "read timeout" (cause PolicyViolation) and logged (event 114). Time
+    /// the server spends in handlers does not count, nor does silence between messages (that is
+    /// the heartbeat's job). Checked by one shared timer, about every quarter of the timeout
+    /// (at most every second). <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it
+    /// off. The default is 60 seconds: the default MaxMessageSize (1 MiB) at 17 KB/s.
+    /// </summary>
+    public TimeSpan MessageReadTimeout
+    {
+        get => _messageReadTimeout;
+        set => _messageReadTimeout = value == System.Threading.Timeout.InfiniteTimeSpan ? value : Positive(value, nameof(MessageReadTimeout));
     }
 
     /// <summary>

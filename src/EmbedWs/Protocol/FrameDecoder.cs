@@ -63,6 +63,7 @@ internal sealed class FrameDecoder : IDisposable
     // The message being assembled (Continuation when none is open).
     private WsOpcode _messageOpcode;
     private int _messageLength;
+    private int _messageFrames;
     private byte[]? _messageBuffer;
     private bool _messageDelivered;
     private Utf8Validator _utf8;
@@ -81,6 +82,12 @@ internal sealed class FrameDecoder : IDisposable
         _maxMessageSize = maxMessageSize;
         _pool = pool ?? ArrayPool<byte>.Shared;
     }
+
+    /// <summary>
+    /// The most data frames (the first and its continuations) one message may take; one more is
+    /// <see cref="FrameError.TooManyFragments"/>, found from its header. Unlimited by default.
+    /// </summary>
+    public int MaxFragmentsPerMessage { get; init; } = int.MaxValue;
 
     /// <summary>True while a fragmented message or a frame's payload is half-read.</summary>
     public bool IsMidMessage => _inPayload || _messageOpcode != WsOpcode.Continuation;
@@ -121,10 +128,15 @@ internal sealed class FrameDecoder : IDisposable
                 _frameRemaining = header.PayloadLength;
                 _maskOffset = 0;
                 _inPayload = true;
-                if (header.Opcode is WsOpcode.Text or WsOpcode.Binary)
+                if (header.Opcode == WsOpcode.Continuation)
+                {
+                    _messageFrames++;
+                }
+                else if (header.Opcode is WsOpcode.Text or WsOpcode.Binary)
                 {
                     _messageOpcode = header.Opcode;
                     _messageLength = 0;
+                    _messageFrames = 1;
                     _utf8.Reset();
 
                     // Fast path: a whole unfragmented message already in the buffer is unmasked
@@ -234,6 +246,11 @@ internal sealed class FrameDecoder : IDisposable
         if (header.Opcode != WsOpcode.Continuation && open)
         {
             return FrameError.ExpectedContinuation;
+        }
+
+        if (header.Opcode == WsOpcode.Continuation && _messageFrames >= MaxFragmentsPerMessage)
+        {
+            return FrameError.TooManyFragments;
         }
 
         long already = header.Opcode == WsOpcode.Continuation ? _messageLength : 0;

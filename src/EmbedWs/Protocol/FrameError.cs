@@ -33,6 +33,11 @@ internal enum FrameError
     InvalidCloseCode,
     /// <summary>§5.5.1: the close reason must be UTF-8.</summary>
     InvalidCloseReason,
+    /// <summary>
+    /// A message in more frames than the configured limit (a policy of this server, §7.4.1 code
+    /// 1008): endless empty continuation frames would otherwise keep a message open forever.
+    /// </summary>
+    TooManyFragments,
 }
 
 internal static class FrameErrors
@@ -42,6 +47,7 @@ internal static class FrameErrors
     {
         FrameError.MessageTooBig => WsCloseCodes.MessageTooBig,
         FrameError.InvalidUtf8 or FrameError.InvalidCloseReason => WsCloseCodes.InvalidPayload,
+        FrameError.TooManyFragments => WsCloseCodes.PolicyViolation,
         FrameError.None => WsCloseCodes.NormalClosure,
         _ => WsCloseCodes.ProtocolError,
     };
@@ -62,6 +68,7 @@ internal static class FrameErrors
         FrameError.InvalidClosePayload => "invalid_close_payload",
         FrameError.InvalidCloseCode => "invalid_close_code",
         FrameError.InvalidCloseReason => "invalid_close_reason",
+        FrameError.TooManyFragments => "too_many_fragments",
         _ => "none",
     };
 }

@@ -26,6 +26,8 @@ internal enum HandshakeError
     MissingVersion,
     /// <summary>426 with Sec-WebSocket-Version: 13.</summary>
     UnsupportedVersion,
+    /// <summary>400: TLS bytes (a ClientHello) on a plain ws:// port.</summary>
+    TlsOnPlainPort,
 }
 
 internal static class HandshakeErrors
@@ -53,6 +55,7 @@ internal static class HandshakeErrors
         HandshakeError.BadKey => "Missing or invalid Sec-WebSocket-Key",
         HandshakeError.MissingVersion => "Missing Sec-WebSocket-Version",
         HandshakeError.UnsupportedVersion => "Unsupported Sec-WebSocket-Version: use 13",
+        HandshakeError.TlsOnPlainPort => "This port speaks plain HTTP and WebSocket (ws://), not TLS",
         _ => string.Empty,
     };
 }

@@ -32,6 +32,13 @@ internal static class HandshakeParser
         int end = input.IndexOf(s_headEnd);
         if (end < 0)
         {
+            // Bytes that cannot start a request line (a TLS ClientHello, binary noise) are refused
+            // at once rather than waited on until the size limit or the handshake timeout.
+            if (!CouldStartRequestLine(input))
+            {
+                return HandshakeParseStatus.Malformed;
+            }
+
             // The terminator may straddle the limit, so only a buffer past limit+3 is conclusive.
             return input.Length >= maxHeadSize ? HandshakeParseStatus.TooLarge : HandshakeParseStatus.Incomplete;
         }
@@ -44,6 +51,19 @@ internal static class HandshakeParser
 
         request = Parse(input.Slice(0, end));
         return request is null ? HandshakeParseStatus.Malformed : HandshakeParseStatus.Complete;
+    }
+
+    /// <summary>
+    /// True when <paramref name="input"/> starts like a TLS record of the handshake type (0x16),
+    /// as a ClientHello does: a wss:// client on a plain ws:// port.
+    /// </summary>
+    public static bool LooksLikeTls(ReadOnlySpan<byte> input) => input.Length > 0 && input[0] == 0x16;
+
+    /// <summary>Whether a partial head can still become a request line: its method so far is a token.</summary>
+    private static bool CouldStartRequestLine(ReadOnlySpan<byte> input)
+    {
+        int sp = input.IndexOf((byte)' ');
+        return input.IsEmpty || IsToken(sp < 0 ? input : input.Slice(0, sp));
     }
 
     private static HandshakeRequest? Parse(ReadOnlySpan<byte> head)

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,12 +15,13 @@ namespace EmbedWs.Transport;
 /// <summary>The result of <see cref="ServerHandshake.RunAsync"/>: an accepted request, or nothing.</summary>
 internal sealed class HandshakeOutcome
 {
-    public HandshakeOutcome(WsConnectionInfo info, Dictionary<string, object?>? items, byte[] leftover, int leftoverLength)
+    public HandshakeOutcome(WsConnectionInfo info, Dictionary<string, object?>? items, byte[] leftover, int leftoverLength, ConnectionLease? lease)
     {
         Info = info;
         Items = items;
         Leftover = leftover;
         LeftoverLength = leftoverLength;
+        Lease = lease;
     }
 
     public WsConnectionInfo Info { get; }
@@ -30,6 +32,9 @@ internal sealed class HandshakeOutcome
     public byte[] Leftover { get; }
 
     public int LeftoverLength { get; }
+
+    /// <summary>The connection's slot under MaxConnections; the connection releases it when it ends.</summary>
+    public ConnectionLease? Lease { get; }
 }
 
 /// <summary>
@@ -45,11 +50,21 @@ internal static class ServerHandshake
     /// </summary>
     public static async Task<HandshakeOutcome?> RunAsync(
         Stream stream, EndPoint? remote, EndPoint? local, bool isSecure,
-        TransportSettings settings, IConnectionEvents events, ILogger logger, CancellationToken cancellationToken)
+        TransportSettings settings, IConnectionEvents events, ConnectionLimiter limiter, ILogger logger, CancellationToken cancellationToken)
     {
+#if NET8_0_OR_GREATER
+        // A socket that has sent nothing yet holds no buffer: many silent sockets (a slowloris)
+        // cost no memory here while they wait for HandshakeTimeout.
+        if (stream is NetworkStream)
+        {
+            await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        }
+#endif
+
         // +3 so a head of exactly MaxHandshakeSize bytes whose terminator ends at the limit fits.
         byte[] buffer = ArrayPool<byte>.Shared.Rent(settings.MaxHandshakeSize + 3);
         bool handedOver = false;
+        ConnectionLease? lease = null;
         try
         {
             int filled = 0;
@@ -73,7 +88,9 @@ internal static class ServerHandshake
 
                 if (status != HandshakeParseStatus.Complete)
                 {
-                    var error = status == HandshakeParseStatus.TooLarge ? HandshakeError.HeadTooLarge : HandshakeError.MalformedRequest;
+                    var error = status == HandshakeParseStatus.TooLarge ? HandshakeError.HeadTooLarge
+                        : !isSecure && HandshakeParser.LooksLikeTls(buffer.AsSpan(0, filled)) ? HandshakeError.TlsOnPlainPort
+                        : HandshakeError.MalformedRequest;
                     await RefuseAsync(stream, error, remote, settings, logger, cancellationToken).ConfigureAwait(false);
                     return null;
                 }
@@ -108,6 +125,14 @@ internal static class ServerHandshake
                 settings.Metrics?.HandshakeRejected(403);
                 await WriteAsync(stream, HandshakeResponse.Http(403, "text/plain; charset=utf-8", "Origin not allowed"u8), cancellationToken).ConfigureAwait(false);
                 TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
+                return null;
+            }
+
+            // Limits come after the cheap checks and before the accept hook, which may be costly.
+            var admission = limiter.TryAcquire((remote as IPEndPoint)?.Address, out lease);
+            if (admission != ConnectionAdmission.Admitted)
+            {
+                await RefuseOverLimitAsync(stream, admission, limiter, remote, settings, logger, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
@@ -150,13 +175,14 @@ internal static class ServerHandshake
             int leftover = filled - headLength;
             Buffer.BlockCopy(buffer, headLength, buffer, 0, leftover);
             handedOver = true;
-            return new HandshakeOutcome(info, context._items, buffer, leftover);
+            return new HandshakeOutcome(info, context._items, buffer, leftover, lease);
         }
         finally
         {
             if (!handedOver)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
+                lease?.Release();
             }
         }
     }
@@ -247,10 +273,45 @@ internal static class ServerHandshake
 
     private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, TransportSettings settings, ILogger logger, CancellationToken ct)
     {
-        TransportLog.HandshakeRefused(logger, remote, error.Status(), error.Message());
+        if (error == HandshakeError.TlsOnPlainPort)
+        {
+            TransportLog.TlsOnPlainPort(logger, remote);
+        }
+        else
+        {
+            TransportLog.HandshakeRefused(logger, remote, error.Status(), error.Message());
+        }
+
         settings.Metrics?.HandshakeRejected(error.Status());
         await WriteAsync(stream, HandshakeResponse.Refusal(error), ct).ConfigureAwait(false);
     }
+
+    /// <summary>503 with Retry-After when the server is full, 429 when this client's address is.</summary>
+    private static async Task RefuseOverLimitAsync(Stream stream, ConnectionAdmission admission, ConnectionLimiter limiter, EndPoint? remote,
+        TransportSettings settings, ILogger logger, CancellationToken ct)
+    {
+        byte[] answer;
+        int status;
+        if (admission == ConnectionAdmission.ServerFull)
+        {
+            TransportLog.ConnectionLimit(logger, remote, limiter.MaxConnections);
+            status = 503;
+            answer = HandshakeResponse.Http(status, "text/plain; charset=utf-8", "Server full: too many connections"u8, s_retryAfter);
+        }
+        else
+        {
+            var address = ((IPEndPoint)remote!).Address;
+            TransportLog.AddressLimit(logger, remote, limiter.MaxPerAddress, ConnectionLimiter.KeyOf(address).ToString());
+            status = 429;
+            answer = HandshakeResponse.Http(status, "text/plain; charset=utf-8", "Too many connections from your address"u8);
+        }
+
+        settings.Metrics?.HandshakeRejected(status);
+
+        await WriteAsync(stream, answer, ct).ConfigureAwait(false);
+    }
+
+    private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "5") };
 
     private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken ct)
     {

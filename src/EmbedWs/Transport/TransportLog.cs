@@ -28,6 +28,15 @@ internal static partial class TransportLog
     [LoggerMessage(106, LogLevel.Debug, "HTTP {Method} {Path} from {Remote}: {Status}")]
     public static partial void HttpServed(ILogger logger, string method, string path, EndPoint? remote, int status);
 
+    [LoggerMessage(107, LogLevel.Warning, "Handshake from {Remote} refused with 503: {Limit} connections are open (MaxConnections)")]
+    public static partial void ConnectionLimit(ILogger logger, EndPoint? remote, int limit);
+
+    [LoggerMessage(108, LogLevel.Warning, "Handshake from {Remote} refused with 429: {Limit} connections are open from {Address} (MaxConnectionsPerAddress)")]
+    public static partial void AddressLimit(ILogger logger, EndPoint? remote, int limit, string address);
+
+    [LoggerMessage(109, LogLevel.Warning, "Handshake from {Remote} refused with 400: TLS on a plain ws:// port (serve wss:// with a Certificate, or connect with ws://)")]
+    public static partial void TlsOnPlainPort(ILogger logger, EndPoint? remote);
+
     [LoggerMessage(110, LogLevel.Warning, "Connection {Id} from {Remote}: protocol error {Error} ({Code})")]
     public static partial void ProtocolError(ILogger logger, long id, EndPoint? remote, string error, int code);
 
@@ -39,6 +48,12 @@ internal static partial class TransportLog
 
     [LoggerMessage(113, LogLevel.Debug, "Connection {Id}: I/O ended: {Message}")]
     public static partial void IoEnded(ILogger logger, long id, string message);
+
+    [LoggerMessage(114, LogLevel.Warning, "Connection {Id} from {Remote}: a message stayed incomplete for more than {Timeout}, closing with 1008")]
+    public static partial void MessageReadTimeout(ILogger logger, long id, EndPoint? remote, TimeSpan timeout);
+
+    [LoggerMessage(115, LogLevel.Debug, "Connection {Id} from {Remote}: several pings in one read; only the latest is answered (RFC 6455 §5.5.3)")]
+    public static partial void PingsCoalesced(ILogger logger, long id, EndPoint? remote);
 
     [LoggerMessage(120, LogLevel.Error, "Accept loop on {EndPoint} failed")]
     public static partial void AcceptFailed(ILogger logger, EndPoint? endPoint, Exception exception);

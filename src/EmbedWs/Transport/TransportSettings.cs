@@ -19,6 +19,17 @@ internal sealed class TransportSettings
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public int MaxSendQueueBytes { get; init; } = 1024 * 1024;
     public int ReceiveBufferSize { get; init; } = 16 * 1024;
+
+    /// <summary>Open connections at most; 0 for no limit.</summary>
+    public int MaxConnections { get; init; }
+
+    /// <summary>Open connections from one address (IPv6: one /64) at most; 0 for no limit.</summary>
+    public int MaxConnectionsPerAddress { get; init; }
+
+    public int MaxFragmentsPerMessage { get; init; } = int.MaxValue;
+
+    /// <summary>How long a message or control frame may stay incomplete; infinite for no limit.</summary>
+    public TimeSpan MessageReadTimeout { get; init; } = System.Threading.Timeout.InfiniteTimeSpan;
     public X509Certificate2? Certificate { get; init; }
     public SslProtocols SslProtocols { get; init; } = DefaultSslProtocols;
 

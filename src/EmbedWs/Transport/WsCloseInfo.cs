@@ -21,6 +21,11 @@ public enum WsCloseCause
     ConnectionLost,
     /// <summary>The server is stopping (1001).</summary>
     ServerStopping,
+    /// <summary>
+    /// The client broke one of the server's limits on how it sends (1008): a message in more
+    /// frames than MaxFragmentsPerMessage, or one that stayed incomplete past MessageReadTimeout.
+    /// </summary>
+    PolicyViolation,
 }
 
 /// <summary>How a connection ended: the close code and reason, and the cause.</summary>

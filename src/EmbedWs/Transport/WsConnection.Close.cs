@@ -18,6 +18,9 @@ internal sealed partial class WsConnection
     private CancellationTokenSource? _watchdog;
     private int _dropped;
 
+    /// <summary>The connection's slot under MaxConnections, given back when it ends, before OnClosed.</summary>
+    internal ConnectionLease? Lease { get; init; }
+
     public ValueTask CloseAsync(ushort code = WsCloseCodes.NormalClosure, string? reason = null)
     {
         if (!WsCloseCodes.IsValidOnWire(code))
@@ -158,6 +161,9 @@ internal sealed partial class WsConnection
         Drop();
         _watchdog?.Cancel();
         _watchdog?.Dispose();
+
+        // Before OnClosed: a client that saw its connection end may connect again at once.
+        Lease?.Release();
         _events.OnClosed(this, _closeInfo ?? new WsCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost));
     }
 }

@@ -19,6 +19,16 @@ internal sealed partial class WsConnection
     // bytes are read only to see the client's end of the TCP connection, and are dropped.
     private bool _discarding;
 
+    // When the message (or control frame) that is incomplete now began to arrive, as a
+    // TimeProvider timestamp; 0 while nothing is incomplete, and while the server works on a
+    // read (handlers included), so only time spent waiting for the client counts.
+    private long _incompleteSince;
+
+    // Set when a message, or a control frame outside a message, completed in the read being
+    // processed: what is incomplete after it began later. (A ping between the fragments of a
+    // message does not set it: it must not restart the message's clock.)
+    private bool _completedMessage;
+
     /// <summary>
     /// Reads until the client's TCP connection ends (or is dropped). Each read is decoded at
     /// once; messages are handed up while their bytes are still in the buffer.
@@ -33,7 +43,7 @@ internal sealed partial class WsConnection
             ArrayPool<byte>.Shared.Return(initial);
         }
 
-        _decoder = new FrameDecoder(_settings.MaxMessageSize);
+        _decoder = new FrameDecoder(_settings.MaxMessageSize) { MaxFragmentsPerMessage = _settings.MaxFragmentsPerMessage };
         Interlocked.Add(ref _bytesReceived, filled);
         try
         {
@@ -123,16 +133,36 @@ internal sealed partial class WsConnection
             return 0;
         }
 
+        long since = _incompleteSince;
+        if (since != 0)
+        {
+            Volatile.Write(ref _incompleteSince, 0);
+        }
+
+        _completedMessage = false;
+        int left;
+
         // Everything sent while one read is processed (echoes, pongs) leaves in one write.
         BeginBatch();
         try
         {
-            return await DecodeAllAsync(buffer, filled).ConfigureAwait(false);
+            left = await DecodeAllAsync(buffer, filled).ConfigureAwait(false);
         }
         finally
         {
+            QueueHeldPong();
             EndBatch();
         }
+
+        if ((left > 0 || _decoder!.IsMidMessage) && !_discarding && ReadTimeoutOn)
+        {
+            // One timestamp when a message begins (not per read or frame): the clock keeps
+            // running across reads until the message completes.
+            long now = since != 0 && !_completedMessage ? since : _settings.TimeProvider.GetTimestamp();
+            Volatile.Write(ref _incompleteSince, now == 0 ? 1 : now);
+        }
+
+        return left;
     }
 
     private async ValueTask<int> DecodeAllAsync(byte[] buffer, int filled)
@@ -152,6 +182,8 @@ internal sealed partial class WsConnection
                     return left;
 
                 case DecodeStatus.Message:
+                    _completedMessage = true;
+                    QueueHeldPong();
                     if (State == WsConnectionState.Open)
                     {
                         Interlocked.Increment(ref _messagesReceived);
@@ -170,22 +202,31 @@ internal sealed partial class WsConnection
 
                 case DecodeStatus.Ping:
                     // §5.5.2: a pong with the ping's payload, unless a close was already sent.
-                    Enqueue(WsOpcode.Pong, frame.Payload.Span, null);
+                    HoldPong(frame.Payload.Span);
+                    _completedMessage |= !_decoder.IsMidMessage;
                     break;
 
                 case DecodeStatus.Pong:
+                    _completedMessage |= !_decoder.IsMidMessage;
                     _events.OnPong(this, frame.Payload.Span);
                     break;
 
                 case DecodeStatus.Close:
+                    QueueHeldPong();
                     OnCloseFrame(frame.CloseCode, frame.Payload.IsEmpty ? string.Empty : Encoding.UTF8.GetString(frame.Payload.Span));
                     _discarding = true;
                     return 0;
 
                 default:
+                    QueueHeldPong();
                     var error = frame.Error;
                     TransportLog.ProtocolError(_logger, Id, Info.RemoteEndPoint, error.Code(), error.CloseCode());
-                    var cause = error == FrameError.MessageTooBig ? WsCloseCause.MessageTooBig : WsCloseCause.ProtocolError;
+                    var cause = error switch
+                    {
+                        FrameError.MessageTooBig => WsCloseCause.MessageTooBig,
+                        FrameError.TooManyFragments => WsCloseCause.PolicyViolation,
+                        _ => WsCloseCause.ProtocolError,
+                    };
                     StartClose(error.CloseCode(), error.Code(), cause);
 
                     // The decoder cannot read the client's close reply after an error, so the

@@ -24,6 +24,7 @@ internal sealed class WsListener
     private readonly List<Socket> _sockets = new();
     private readonly List<Task> _acceptLoops = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly ConnectionLimiter _limiter;
     private long _nextId;
 
     public WsListener(TransportSettings settings, IConnectionEvents events)
@@ -31,7 +32,11 @@ internal sealed class WsListener
         _settings = settings;
         _events = events;
         _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Transport");
+        _limiter = new ConnectionLimiter(settings.MaxConnections, settings.MaxConnectionsPerAddress);
     }
+
+    /// <summary>Counts connections against MaxConnections and MaxConnectionsPerAddress.</summary>
+    internal ConnectionLimiter Limiter => _limiter;
 
     /// <summary>The endpoints actually bound (with the real port when 0 was asked).</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints { get; private set; } = Array.Empty<IPEndPoint>();
@@ -151,7 +156,7 @@ internal sealed class WsListener
             }
 
             outcome = await ServerHandshake.RunAsync(stream, remote, local, _settings.Certificate is not null,
-                _settings, _events, _logger, timeout.Token).ConfigureAwait(false);
+                _settings, _events, _limiter, _logger, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -172,7 +177,10 @@ internal sealed class WsListener
             return;
         }
 
-        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _settings, _events, _logger);
+        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _settings, _events, _logger)
+        {
+            Lease = outcome.Lease,
+        };
         await connection.RunAsync(outcome.Leftover, outcome.LeftoverLength, outcome.Items).ConfigureAwait(false);
     }
 

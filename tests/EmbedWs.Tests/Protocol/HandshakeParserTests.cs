@@ -224,6 +224,40 @@ internal class HandshakeParserTests
         Assert.That(request!.HttpVersion, Is.EqualTo(version));
     }
 
+    // Bytes that cannot start a request line are refused before the blank line, so a TLS
+    // ClientHello or noise on a plain port gets 400 at once instead of waiting for the timeout.
+    [TestCase("\u0016\u0003\u0001\u0000\u00c4\u0001\u0000\u0000\u00c0\u0003\u0003", TestName = "TryParse_TlsClientHelloStart_IsMalformedAtOnce")]
+    [TestCase("\0", TestName = "TryParse_NulFirst_IsMalformedAtOnce")]
+    [TestCase(" GET", TestName = "TryParse_LeadingSpace_IsMalformedAtOnce")]
+    [TestCase("G(T", TestName = "TryParse_PartialMethodWithNonTokenByte_IsMalformedAtOnce")]
+    [TestCase("GET\r\n", TestName = "TryParse_LineEndsInsideMethod_IsMalformedAtOnce")]
+    public void TryParse_NoBlankLineButCannotBeARequestLine_IsMalformed(string prefix)
+    {
+        Assert.That(Parse(prefix, out var request, out _), Is.EqualTo(HandshakeParseStatus.Malformed));
+        Assert.That(request, Is.Null);
+    }
+
+    [TestCase("")]
+    [TestCase("G")]
+    [TestCase("GET")]
+    [TestCase("GET ")]
+    [TestCase("GET /\0")]
+    [TestCase("M-SEARCH * HTTP/1.1\r\n")]
+    public void TryParse_PrefixThatMayStillBecomeARequest_IsIncomplete(string prefix)
+    {
+        // Only the method is judged early: the rest is checked when the head is complete.
+        Assert.That(Parse(prefix, out _, out _), Is.EqualTo(HandshakeParseStatus.Incomplete));
+    }
+
+    [TestCase("16030100", true)]
+    [TestCase("16", true)]
+    [TestCase("474554", false)]
+    [TestCase("", false)]
+    public void LooksLikeTls_RecordTypeHandshake_IsTls(string hex, bool expected)
+    {
+        Assert.That(HandshakeParser.LooksLikeTls(Convert.FromHexString(hex)), Is.EqualTo(expected));
+    }
+
     private static HandshakeParseStatus Parse(string head, out HandshakeRequest? request, out int headLength, int maxHeadSize = Limit) =>
         HandshakeParser.TryParse(Encoding.Latin1.GetBytes(head), maxHeadSize, out request, out headLength);
 

@@ -56,10 +56,10 @@ internal sealed class RawClient : IAsyncDisposable
     }
 
     // Connects and completes a valid handshake, checking 101 and Sec-WebSocket-Accept.
-    public static async Task<RawClient> OpenAsync(int port, Action<Socket>? configure = null)
+    public static async Task<RawClient> OpenAsync(int port, Action<Socket>? configure = null, string path = "/")
     {
         var client = await ConnectAsync(port, configure);
-        var request = new RawRequest(port);
+        var request = new RawRequest(port, path);
         await client.SendAsync(request.ToBytes());
         var head = await client.ReadHeadAsync();
         Assert.That(head.Status, Is.EqualTo(101), head.Raw);
