@@ -29,4 +29,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(207, LogLevel.Warning, "Stop timed out: dropping {Count} connections")]
     public static partial void StopDropping(ILogger logger, int count);
+
+    [LoggerMessage(208, LogLevel.Debug, "Handler {Handler} cancelled for connection {Id}: the connection is closing")]
+    public static partial void HandlerCancelled(ILogger logger, string handler, long id);
+
+    [LoggerMessage(209, LogLevel.Warning, "Stop: {Connections} connections and the handlers of {Handlers} still running after the connections were dropped; their OnClose follows when the handlers return")]
+    public static partial void StopLeftRunning(ILogger logger, int connections, int handlers);
 }

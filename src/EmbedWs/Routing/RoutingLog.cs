@@ -11,6 +11,9 @@ internal static partial class RoutingLog
 
     [LoggerMessage(401, LogLevel.Error, "Connection {Id}: handler for '{Type}' failed")]
     public static partial void HandlerFailed(ILogger logger, long id, string type, Exception exception);
+
+    [LoggerMessage(402, LogLevel.Debug, "Connection {Id}: handler for '{Type}' cancelled, the connection is closing")]
+    public static partial void HandlerCancelled(ILogger logger, long id, string type);
 }
 
 /// <summary>Raised on OnError when routing could not handle a message; <see cref="Code"/> is the reply's error code.</summary>

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Linq;
 using System.Net;
+using System.Threading;
+using EmbedWs.Dispatch;
+using EmbedWs.Routing;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 
 namespace EmbedWs.Tests.Conformance;
 
 /// <summary>StopAsync over loopback: every client gets 1001, OnClose says ServerStopping, the port is freed.</summary>
-public class ShutdownTests
+public partial class ShutdownTests
 {
     [Test]
     public async Task Stop_TwoClients_EachReceives1001_AndOnCloseIsServerStopping()
