@@ -115,6 +115,31 @@ public partial class ShutdownTests
     }
 
     [Test]
+    public async Task Stop_WhileTheAcceptHookRuns_HandshakeGets503_AndNoOnConnect()
+    {
+        var inHook = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await RecordingServer.StartEchoAsync(o => o.AcceptHandler = async _ =>
+        {
+            inHook.TrySetResult();
+            await release.Task;
+        });
+        await using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync(new RawRequest(server.Port).ToBytes());
+        await inHook.Task.WaitAsync(RawClient.Timeout);
+
+        // StopAsync marks the server stopping before its first await.
+        var stop = server.Server.StopAsync();
+        release.SetResult();
+
+        var head = await client.ReadHeadAsync();
+        Assert.That(head.Status, Is.EqualTo(503), head.Raw);
+        await client.AssertServerClosedAsync(RawClient.Timeout);
+        await RecordingServer.Bounded(stop, "StopAsync");
+        Assert.That(server.ConnectCount, Is.Zero);
+    }
+
+    [Test]
     public async Task Stop_CalledTwice_SecondReturnsAtOnce()
     {
         await using var server = await RecordingServer.StartEchoAsync();
