@@ -33,6 +33,6 @@ internal static partial class ServerLog
     [LoggerMessage(208, LogLevel.Debug, "Handler {Handler} cancelled for connection {Id}: the connection is closing")]
     public static partial void HandlerCancelled(ILogger logger, string handler, long id);
 
-    [LoggerMessage(209, LogLevel.Warning, "Stop: {Connections} connections and the handlers of {Handlers} still running after the connections were dropped; their OnClose follows when the handlers return")]
-    public static partial void StopLeftRunning(ILogger logger, int connections, int handlers);
+    [LoggerMessage(209, LogLevel.Warning, "Stop: after the drops, {Connections} connections are still open and {Events} events still wait or run: a handler ignores IWsConnection.Closed; its connection's OnClose follows when it returns")]
+    public static partial void StopLeftRunning(ILogger logger, int connections, int events);
 }
