@@ -52,6 +52,7 @@ public class RoutingBenchmarks
         public WsConnectionState State => WsConnectionState.Open;
         public IDictionary<string, object?> Items { get; } = new Dictionary<string, object?>();
         public TimeSpan? RoundTripTime => null;
+        public System.Threading.CancellationToken Closed => System.Threading.CancellationToken.None;
         public ValueTask<bool> SendAsync(string text) => new(true);
         public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => new(true);
         public ValueTask CloseAsync(ushort code = 1000, string? reason = null) => default;

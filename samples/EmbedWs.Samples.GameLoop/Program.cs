@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
@@ -32,9 +33,10 @@ internal static class Program
         {
             await host.StartAsync();
         }
-        catch (Exception ex) when (ex is SocketException or ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException or ArgumentException or InvalidOperationException)
         {
-            Console.Error.WriteLine($"Cannot listen on {options.ListenUrl}: {ex.Message}");
+            // An IOException (the port is taken) already names the endpoint.
+            Console.Error.WriteLine(ex is IOException ? ex.Message : $"Cannot listen on {options.ListenUrl}: {ex.Message}");
             return 1;
         }
 

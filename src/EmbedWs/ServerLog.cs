@@ -29,4 +29,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(207, LogLevel.Warning, "Stop timed out: dropping {Count} connections")]
     public static partial void StopDropping(ILogger logger, int count);
+
+    [LoggerMessage(208, LogLevel.Debug, "Handler {Handler} cancelled for connection {Id}: the connection is closing")]
+    public static partial void HandlerCancelled(ILogger logger, string handler, long id);
+
+    [LoggerMessage(209, LogLevel.Warning, "Stop: after the drops, {Connections} connections are still open and {Events} events still wait or run: a handler ignores IWsConnection.Closed; its connection's OnClose follows when it returns")]
+    public static partial void StopLeftRunning(ILogger logger, int connections, int events);
 }

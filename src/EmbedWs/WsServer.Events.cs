@@ -75,14 +75,24 @@ public sealed partial class WsServer
         }
     }
 
-    /// <summary>Reports an exception from user code: log, then OnError (whose own exceptions are only logged).</summary>
+    /// <summary>
+    /// Reports an exception from user code: log, then OnError (whose own exceptions are only
+    /// logged). A cancellation thrown once the connection is closing (a handler that awaited
+    /// <see cref="IWsConnection.Closed"/>) is control flow: logged at Debug, not raised.
+    /// </summary>
     internal void ReportError(string handler, IWsConnection? connection, Exception exception)
     {
+        if (exception is OperationCanceledException && connection is { State: not WsConnectionState.Open })
+        {
+            ServerLog.HandlerCancelled(_logger, handler, connection.Id);
+            return;
+        }
+
         ServerLog.HandlerFailed(_logger, handler, connection?.Id ?? 0, exception);
         RaiseError(connection, exception);
     }
 
-    /// <summary>Raises OnError for a failure the caller has already logged (routing logs its own, at its own level).</summary>
+    /// <summary>Raises OnError for an exception its component has already logged (routing logs its own, at its own level); an OnError that throws is logged.</summary>
     internal void RaiseError(IWsConnection? connection, Exception exception)
     {
         if (OnError is { } onError)

@@ -31,6 +31,7 @@ public sealed partial class WsServer : IAsyncDisposable
     private EmbedWsMetrics? _metrics;
     private MessageReadTimeoutSweep? _readTimeouts;
     private int _state;
+    private readonly TaskCompletionSource<bool> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     /// <param name="options">The options; copied at start.</param>
@@ -77,8 +78,10 @@ public sealed partial class WsServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Binds the endpoints and starts accepting. Throws when the options are inconsistent or the
-    /// port is taken. A server starts once.
+    /// Binds the endpoints and starts accepting. Throws <see cref="InvalidOperationException"/> when
+    /// the options are inconsistent, and <see cref="System.IO.IOException"/> naming the endpoint when
+    /// it cannot be bound (the port is taken: the inner SocketException's code is AddressAlreadyInUse).
+    /// A server starts once.
     /// </summary>
     /// <param name="cancellationToken">Unused; binding does not wait.</param>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -105,7 +108,8 @@ public sealed partial class WsServer : IAsyncDisposable
                 MaxInboundQueueBytes = _options.MaxInboundQueueBytes,
                 MaxQueuedEvents = _options.MaxQueuedEvents,
             });
-            _heartbeat = new HeartbeatDriver(_options.Heartbeat, _options.TimeProvider, _connections, _options.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"));
+            _heartbeat = new HeartbeatDriver(_options.Heartbeat, _options.TimeProvider, _connections, _options.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"),
+                (connection, exception) => RaiseError(connection, exception));
             _metrics = new EmbedWsMetrics(_connections);
             _listener = new WsListener(Snapshot(_options, _metrics), this);
             _listener.Start(endPoints, _options.ListenBacklog);
@@ -129,51 +133,109 @@ public sealed partial class WsServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops: frees the port, refuses new handshakes with 503, closes every client with 1001,
-    /// waits up to StopTimeout for them to finish the closing handshake, then drops the rest.
-    /// Completes when every OnClose has been raised; with Queued dispatch, when every
-    /// connection has ended (the OnClose events then wait for the next PumpEvents).
+    /// Stops, step by step: stops listening (the port is free at once; a handshake in progress
+    /// gets 503 or is closed); closes every client with 1001 "server stopping", which cancels
+    /// each connection's <see cref="IWsConnection.Closed"/> so that async handlers can end; waits
+    /// up to <see cref="WsServerOptions.StopTimeout"/> for the clients to finish the closing
+    /// handshake and for running handlers to return; then drops the connections left (their
+    /// OnClose still says ServerStopping) and gives the drops about a second to land. Completes
+    /// when every OnClose has been raised, unless a handler ignores <see cref="IWsConnection.Closed"/>
+    /// past all that: this is logged, and that connection's OnClose follows when its handler
+    /// returns. With Queued dispatch it completes when every connection has ended (the OnClose
+    /// events then wait for the next PumpEvents). A second call waits for the first one's end.
     /// </summary>
     /// <param name="cancellationToken">Cuts the wait short: remaining clients are dropped at once.</param>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.CompareExchange(ref _state, Stopping, Running) != Running)
+        int was = Interlocked.CompareExchange(ref _state, Stopping, Running);
+        if (was != Running)
         {
+            if (was >= Stopping)
+            {
+                await _stopped.Task.ConfigureAwait(false);
+            }
+
             return;
         }
 
-        await _listener!.StopAcceptingAsync().ConfigureAwait(false);
-        var open = _connections.Values.ToArray();
-        ServerLog.Stopping(_logger, open.Length);
-        foreach (var c in open)
+        try
         {
-            c.StartClose(WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
-        }
-
-        var all = Task.WhenAll(open.Select(c => c.Completion));
-        var limit = Task.Delay(_options.StopTimeout, cancellationToken);
-        if (await Task.WhenAny(all, limit).ConfigureAwait(false) != all)
-        {
-            var left = open.Where(c => !c.Completion.IsCompleted).ToArray();
-            ServerLog.StopDropping(_logger, left.Length);
-            foreach (var c in left)
+            await _listener!.StopAcceptingAsync().ConfigureAwait(false);
+            var open = _connections.Values.ToArray();
+            ServerLog.Stopping(_logger, open.Length);
+            foreach (var c in open)
             {
-                c.Abort();
+                c.StartClose(WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
             }
 
-            await all.ConfigureAwait(false);
-        }
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(_options.StopTimeout);
+            if (!await DrainAsync(limit.Token).ConfigureAwait(false))
+            {
+                var left = _connections.Values.ToArray();
+                if (left.Length > 0)
+                {
+                    ServerLog.StopDropping(_logger, left.Length);
+                    foreach (var c in left)
+                    {
+                        c.Abort();
+                    }
+                }
 
-        _heartbeat!.Dispose();
-        _readTimeouts!.Dispose();
-        if (_options.Dispatch != EventDispatch.Queued)
+                // Not linked to the caller's token: dropped sockets end their read loops at once,
+                // and this lets their OnClose be raised before StopAsync returns.
+                using var grace = new CancellationTokenSource(AbortGrace);
+                if (!await DrainAsync(grace.Token).ConfigureAwait(false))
+                {
+                    ServerLog.StopLeftRunning(_logger, _connections.Count, _dispatcher!.PendingEvents);
+                }
+            }
+        }
+        finally
         {
-            await _dispatcher!.WhenIdleAsync().ConfigureAwait(false);
+            _heartbeat!.Dispose();
+            _readTimeouts!.Dispose();
+            Volatile.Write(ref _state, Stopped);
+            _metrics!.Dispose();
+            _stopped.TrySetResult(true);
+            ServerLog.Stopped(_logger);
+        }
+    }
+
+    /// <summary>How long StopAsync waits, after StopTimeout, for dropped connections and their handlers to end.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Waits until every connection has ended and (except with Queued dispatch) every handler
+    /// has returned; false when <paramref name="token"/> fired first.
+    /// </summary>
+    private async Task<bool> DrainAsync(CancellationToken token)
+    {
+        var cancelled = Task.Delay(Timeout.Infinite, token);
+        while (true)
+        {
+            // Looped: a handshake that passed its 503 check just before the stop opens a
+            // connection after the first snapshot (OnOpened closes it at once).
+            var open = _connections.Values.ToArray();
+            if (open.Length == 0)
+            {
+                break;
+            }
+
+            var all = Task.WhenAll(open.Select(c => c.Completion));
+            if (await Task.WhenAny(all, cancelled).ConfigureAwait(false) != all)
+            {
+                return false;
+            }
         }
 
-        Volatile.Write(ref _state, Stopped);
-        _metrics!.Dispose();
-        ServerLog.Stopped(_logger);
+        if (_options.Dispatch == EventDispatch.Queued)
+        {
+            return true;
+        }
+
+        var idle = _dispatcher!.WhenIdleAsync();
+        return await Task.WhenAny(idle, cancelled).ConfigureAwait(false) == idle;
     }
 
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>

@@ -8,7 +8,8 @@ namespace EmbedWs.Heartbeat;
 
 /// <summary>
 /// One timer for the whole server: each tick asks the policy about every open connection.
-/// Exceptions from the policy are logged and never stop the timer.
+/// Exceptions from the policy are logged and reported, and never stop the timer nor the
+/// other connections' turn.
 /// </summary>
 internal sealed class HeartbeatDriver : IDisposable
 {
@@ -16,11 +17,16 @@ internal sealed class HeartbeatDriver : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, WsConnection> _connections;
     private readonly ILogger _logger;
+    private readonly Action<IWsConnection, Exception>? _onPolicyError;
     private ITimer? _timer;
     private int _ticking;
 
-    public HeartbeatDriver(IHeartbeatPolicy policy, TimeProvider time, ConcurrentDictionary<long, WsConnection> connections, ILogger logger)
+    // onPolicyError is told of each exception the policy throws, after it is logged: the
+    // server raises OnError with it.
+    public HeartbeatDriver(IHeartbeatPolicy policy, TimeProvider time, ConcurrentDictionary<long, WsConnection> connections, ILogger logger,
+        Action<IWsConnection, Exception>? onPolicyError = null)
     {
+        _onPolicyError = onPolicyError;
         _policy = policy;
         _time = time;
         _connections = connections;
@@ -59,7 +65,7 @@ internal sealed class HeartbeatDriver : IDisposable
                     }
                     catch (Exception ex)
                     {
-                        HeartbeatLog.PolicyFailed(_logger, c.Id, ex);
+                        PolicyFailed(c, ex);
                     }
                 }
             }
@@ -78,7 +84,7 @@ internal sealed class HeartbeatDriver : IDisposable
         }
         catch (Exception ex)
         {
-            HeartbeatLog.PolicyFailed(_logger, connection.Id, ex);
+            PolicyFailed(connection, ex);
         }
     }
 
@@ -91,10 +97,24 @@ internal sealed class HeartbeatDriver : IDisposable
         }
         catch (Exception ex)
         {
-            HeartbeatLog.PolicyFailed(_logger, connection.Id, ex);
+            PolicyFailed(connection, ex);
             return false;
         }
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    private void PolicyFailed(WsConnection connection, Exception exception)
+    {
+        HeartbeatLog.PolicyFailed(_logger, connection.Id, exception);
+        try
+        {
+            _onPolicyError?.Invoke(connection, exception);
+        }
+        catch (Exception ex)
+        {
+            // The reporter is the server's and contains OnError; this is a last guard for the timer.
+            HeartbeatLog.PolicyFailed(_logger, connection.Id, ex);
+        }
+    }
 }

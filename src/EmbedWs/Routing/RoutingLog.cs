@@ -24,6 +24,9 @@ internal static partial class RoutingLog
 
     [LoggerMessage(404, LogLevel.Debug, "Connection {Id}: handler for '{Type}' answered with error {Code}: {Message}")]
     public static partial void ReplyError(ILogger logger, long id, string code, string type, string message);
+
+    [LoggerMessage(405, LogLevel.Debug, "Connection {Id}: handler for '{Type}' cancelled, the connection is closing")]
+    public static partial void HandlerCancelled(ILogger logger, long id, string type);
 }
 
 /// <summary>Raised on OnError when routing could not handle a message; <see cref="Code"/> is the reply's error code.</summary>

@@ -174,6 +174,14 @@ internal sealed class WsRouter : ITextMessageHandler
 
     private void HandlerFailed(IWsConnection connection, in WsEnvelope envelope, Exception ex)
     {
+        // A handler that gave up because its connection is closing (it awaited conn.Closed):
+        // control flow, not a failure, and there is no one left to answer.
+        if (ex is OperationCanceledException && connection.State != WsConnectionState.Open)
+        {
+            RoutingLog.HandlerCancelled(_logger, connection.Id, envelope.Type);
+            return;
+        }
+
         if (ex is WsReplyException reply)
         {
             // An answer the application chose, not an error: no routing error is counted.

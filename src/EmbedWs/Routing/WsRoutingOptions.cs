@@ -23,8 +23,9 @@ public sealed class WsRoutingOptions
 
     /// <summary>
     /// How long an async handler may run before its request is answered with handler_timeout
-    /// and the connection's next message is handled. The handler itself is not stopped.
-    /// The default is 30 seconds.
+    /// and the connection's next message is handled. The handler itself is not stopped; to end
+    /// its work with the connection (a close, an abort, the server stopping), pass it
+    /// <see cref="EmbedWs.Transport.IWsConnection.Closed"/>. The default is 30 seconds.
     /// </summary>
     public TimeSpan HandlerTimeout
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace EmbedWs.Transport;
@@ -30,6 +31,17 @@ public interface IWsConnection
     /// null until one was measured.
     /// </summary>
     TimeSpan? RoundTripTime { get; }
+
+    /// <summary>
+    /// Cancelled as soon as the connection stops being open: a close frame was sent or received
+    /// (<see cref="CloseAsync"/>, the server stopping, a protocol error, the heartbeat), or the
+    /// connection was aborted or lost. Pass it to the async work of a handler
+    /// (<c>await Task.Delay(t, conn.Closed)</c>) so that the work ends with the connection and
+    /// <c>StopAsync</c> does not wait for it. An <see cref="OperationCanceledException"/> that a
+    /// handler throws once the connection is closing is not reported as an error. Callbacks
+    /// registered on it run on the thread pool.
+    /// </summary>
+    CancellationToken Closed { get; }
 
     /// <summary>
     /// Queues a text message. Completes at once with true when queued, false when the

@@ -114,9 +114,7 @@ internal static class ServerHandshake
 
             if (events.IsStopping)
             {
-                settings.Metrics?.HandshakeRejected(503);
-                await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), cancellationToken).ConfigureAwait(false);
-                TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
+                await RefuseStoppingAsync(stream, remote, settings, logger).ConfigureAwait(false);
                 return null;
             }
 
@@ -159,6 +157,14 @@ internal static class ServerHandshake
                     TransportLog.Rejected(logger, remote, context.RejectStatus);
                     return null;
                 }
+            }
+
+            // The server began to stop while the accept hook ran (it may wait on a database):
+            // answer 503 rather than open a connection that would be closed at once.
+            if (events.IsStopping)
+            {
+                await RefuseStoppingAsync(stream, remote, settings, logger).ConfigureAwait(false);
+                return null;
             }
 
             // §4.2.2: the subprotocol answered must be one the client offered.
@@ -269,6 +275,18 @@ internal static class ServerHandshake
 
         await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
         TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
+    }
+
+    /// <summary>
+    /// 503 while stopping. Not bound to the handshake's token, which the stop cancels: a short
+    /// limit of its own (the answer is small and normally fits the socket's send buffer at once).
+    /// </summary>
+    private static async Task RefuseStoppingAsync(Stream stream, EndPoint? remote, TransportSettings settings, ILogger logger)
+    {
+        settings.Metrics?.HandshakeRejected(503);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), limit.Token).ConfigureAwait(false);
+        TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
     }
 
     private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, TransportSettings settings, ILogger logger, CancellationToken ct)

@@ -21,6 +21,31 @@ internal sealed partial class WsConnection
     /// <summary>The connection's slot under MaxConnections, given back when it ends, before OnClosed.</summary>
     internal ConnectionLease? Lease { get; init; }
 
+    // The source of the Closed token: null until someone asks for the token (an idle connection
+    // holds none), s_closedSource once the connection has left Open.
+    private CancellationTokenSource? _closedSource;
+    private static readonly CancellationTokenSource s_closedSource = CreateCancelled();
+    private static readonly WaitCallback s_cancel = CancelSource;
+
+    public CancellationToken Closed
+    {
+        get
+        {
+            var source = Volatile.Read(ref _closedSource);
+            if (source is null)
+            {
+                var created = new CancellationTokenSource();
+                source = Interlocked.CompareExchange(ref _closedSource, created, null) ?? created;
+                if (source != created)
+                {
+                    created.Dispose();
+                }
+            }
+
+            return source.Token;
+        }
+    }
+
     public ValueTask CloseAsync(ushort code = WsCloseCodes.NormalClosure, string? reason = null)
     {
         if (!WsCloseCodes.IsValidOnWire(code))
@@ -51,6 +76,7 @@ internal sealed partial class WsConnection
         }
 
         SetCloseInfo(code, reason, cause);
+        SignalClosed();
         SendCloseFrame(code, reason);
         StartWatchdog();
     }
@@ -61,6 +87,7 @@ internal sealed partial class WsConnection
         if (Interlocked.CompareExchange(ref _state, StateClosing, StateOpen) == StateOpen)
         {
             SetCloseInfo(code, reason, WsCloseCause.ClientClosed);
+            SignalClosed();
             SendCloseFrame(code, null);
         }
 
@@ -121,6 +148,39 @@ internal sealed partial class WsConnection
         Drop();
     }
 
+    /// <summary>
+    /// Cancels <see cref="Closed"/>, once. The token's callbacks (and so the continuations of
+    /// handlers awaiting it) run on the thread pool, never inside the caller: the stop loop, the
+    /// heartbeat tick or the read loop must not run user code.
+    /// </summary>
+    private void SignalClosed()
+    {
+        var source = Interlocked.Exchange(ref _closedSource, s_closedSource);
+        if (source is not null && source != s_closedSource)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(s_cancel, source);
+        }
+    }
+
+    private static void CancelSource(object? state)
+    {
+        try
+        {
+            ((CancellationTokenSource)state!).Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback the user registered on Closed threw; the connection is closing anyway.
+        }
+    }
+
+    private static CancellationTokenSource CreateCancelled()
+    {
+        var source = new CancellationTokenSource();
+        source.Cancel();
+        return source;
+    }
+
     private void SetCloseInfo(ushort code, string reason, WsCloseCause cause) =>
         Interlocked.CompareExchange(ref _closeInfo, new WsCloseInfo(code, reason, cause), null);
 
@@ -133,6 +193,7 @@ internal sealed partial class WsConnection
         }
 
         Interlocked.CompareExchange(ref _state, StateClosing, StateOpen);
+        SignalClosed();
         try
         {
             _socket?.Dispose();
@@ -148,6 +209,7 @@ internal sealed partial class WsConnection
     private void Terminate()
     {
         Volatile.Write(ref _state, StateClosed);
+        SignalClosed();
         lock (_sendLock)
         {
             _sendClosed = true;

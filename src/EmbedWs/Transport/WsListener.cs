@@ -41,15 +41,21 @@ internal sealed class WsListener
     /// <summary>The endpoints actually bound (with the real port when 0 was asked).</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints { get; private set; } = Array.Empty<IPEndPoint>();
 
-    /// <summary>Binds every endpoint (all on the port the first one got when the port is 0) and starts accepting.</summary>
+    /// <summary>
+    /// Binds every endpoint (all on the port the first one got when the port is 0) and starts
+    /// accepting. Throws <see cref="IOException"/> naming the endpoint when one cannot be bound
+    /// (the inner <see cref="SocketException"/> says why, e.g. AddressAlreadyInUse).
+    /// </summary>
     public void Start(IReadOnlyList<IPEndPoint> endPoints, int backlog)
     {
         var bound = new List<IPEndPoint>();
+        IPEndPoint? binding = null;
         try
         {
             int port = endPoints[0].Port;
             foreach (var ep in endPoints)
             {
+                binding = new IPEndPoint(ep.Address, port);
                 var socket = new Socket(ep.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
                 _sockets.Add(socket);
                 if (ep.AddressFamily == AddressFamily.InterNetworkV6 && ep.Address.Equals(IPAddress.IPv6Any))
@@ -58,7 +64,10 @@ internal sealed class WsListener
                     socket.DualMode = true;
                 }
 
-                socket.Bind(new IPEndPoint(ep.Address, port));
+                // No SO_REUSEPORT: a second server on a port in use must fail, not share it.
+                // (On Unix, .NET sets SO_REUSEADDR on TCP sockets before bind, so a port whose
+                // old connections are in TIME_WAIT can be bound again at once.)
+                socket.Bind(binding);
                 socket.Listen(backlog);
                 var local = (IPEndPoint)socket.LocalEndPoint!;
                 port = local.Port;
@@ -66,7 +75,7 @@ internal sealed class WsListener
                 TransportLog.Listening(_logger, local);
             }
         }
-        catch
+        catch (Exception ex)
         {
             foreach (var s in _sockets)
             {
@@ -74,6 +83,11 @@ internal sealed class WsListener
             }
 
             _sockets.Clear();
+            if (ex is SocketException socketError && binding is not null)
+            {
+                throw new IOException($"Cannot listen on {binding}: {BindFailure(socketError)}", socketError);
+            }
+
             throw;
         }
 
@@ -83,6 +97,14 @@ internal sealed class WsListener
             _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(socket)));
         }
     }
+
+    private static string BindFailure(SocketException ex) => ex.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => "the address is already in use (is another server listening on this port?).",
+        SocketError.AccessDenied => "access denied (ports below 1024 need privileges).",
+        SocketError.AddressNotAvailable => "the address is not one of this machine's.",
+        _ => ex.Message,
+    };
 
     /// <summary>Stops accepting, frees the ports, and cancels handshakes still running.</summary>
     public async Task StopAcceptingAsync()
@@ -132,12 +154,14 @@ internal sealed class WsListener
 
     private async Task HandleAsync(Socket socket)
     {
-        socket.NoDelay = true;
         EndPoint? remote = null, local = null;
         Stream? stream = null;
         HandshakeOutcome? outcome = null;
         try
         {
+            // Inside the try: on a socket the client already reset, even this may throw, and
+            // nothing may escape this fire-and-forget task.
+            socket.NoDelay = true;
             remote = socket.RemoteEndPoint;
             local = socket.LocalEndPoint;
             stream = new NetworkStream(socket, ownsSocket: true);
@@ -157,6 +181,10 @@ internal sealed class WsListener
 
             outcome = await ServerHandshake.RunAsync(stream, remote, local, _settings.Certificate is not null,
                 _settings, _events, _limiter, _logger, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            TransportLog.HandshakeFailed(_logger, remote, "cancelled: the server is stopping");
         }
         catch (OperationCanceledException)
         {

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Linq;
 using System.Net;
+using System.Threading;
+using EmbedWs.Dispatch;
+using EmbedWs.Routing;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 
 namespace EmbedWs.Tests.Conformance;
 
 /// <summary>StopAsync over loopback: every client gets 1001, OnClose says ServerStopping, the port is freed.</summary>
-public class ShutdownTests
+public partial class ShutdownTests
 {
     [Test]
     public async Task Stop_TwoClients_EachReceives1001_AndOnCloseIsServerStopping()
@@ -109,6 +112,31 @@ public class ShutdownTests
         {
             await RecordingServer.Bounded(again.StopAsync(), "StopAsync");
         }
+    }
+
+    [Test]
+    public async Task Stop_WhileTheAcceptHookRuns_HandshakeGets503_AndNoOnConnect()
+    {
+        var inHook = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await RecordingServer.StartEchoAsync(o => o.AcceptHandler = async _ =>
+        {
+            inHook.TrySetResult();
+            await release.Task;
+        });
+        await using var client = await RawClient.ConnectAsync(server.Port);
+        await client.SendAsync(new RawRequest(server.Port).ToBytes());
+        await inHook.Task.WaitAsync(RawClient.Timeout);
+
+        // StopAsync marks the server stopping before its first await.
+        var stop = server.Server.StopAsync();
+        release.SetResult();
+
+        var head = await client.ReadHeadAsync();
+        Assert.That(head.Status, Is.EqualTo(503), head.Raw);
+        await client.AssertServerClosedAsync(RawClient.Timeout);
+        await RecordingServer.Bounded(stop, "StopAsync");
+        Assert.That(server.ConnectCount, Is.Zero);
     }
 
     [Test]

@@ -19,6 +19,8 @@ internal sealed class FakeConnection : IWsConnection
 
     public TimeSpan? RoundTripTime => null;
 
+    public System.Threading.CancellationToken Closed => System.Threading.CancellationToken.None;
+
     public ValueTask<bool> SendAsync(string text) => new(false);
 
     public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => new(false);

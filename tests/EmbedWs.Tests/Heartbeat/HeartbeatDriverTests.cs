@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Threading;
 using EmbedWs.Heartbeat;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
@@ -70,6 +71,62 @@ public class HeartbeatDriverTests
     }
 
     [Test]
+    public async Task Tick_PolicyThrowsForOneConnection_LoggedAndRaisedOnOnError_TimerGoesOnForTheOthers()
+    {
+        var time = new FakeTimeProvider();
+        var policy = Policy();
+        var logs = new RecordingLoggerFactory();
+        IWsConnection? broken = null;
+        policy.When(p => p.OnTick(Arg.Any<HeartbeatPeer>())).Do(call =>
+        {
+            if (call.Arg<HeartbeatPeer>().Connection == Volatile.Read(ref broken))
+            {
+                throw new InvalidOperationException("policy bug");
+            }
+        });
+        await using var server = await RecordingServer.StartAsync(o =>
+        {
+            o.TimeProvider = time;
+            o.Heartbeat = policy;
+            o.LoggerFactory = logs;
+        });
+        using var a = await JsonClient.ConnectAsync(server.Port);
+        Volatile.Write(ref broken, await server.NextConnectionAsync());
+        using var b = await JsonClient.ConnectAsync(server.Port);
+        var healthy = await server.NextConnectionAsync();
+
+        time.AdvanceInSteps(TimeSpan.FromSeconds(3), Second);
+
+        policy.Received(3).OnTick(Arg.Is<HeartbeatPeer>(p => p.Connection == healthy));
+        for (int i = 0; i < 3; i++)
+        {
+            var (connection, error) = await server.NextErrorAsync();
+            Assert.That(connection, Is.SameAs(broken));
+            Assert.That(error.Message, Is.EqualTo("policy bug"));
+        }
+
+        Assert.That(server.HasErrors, Is.False);
+        Assert.That(logs.WithId(300), Has.Length.EqualTo(3), "each fault is logged once, by the heartbeat");
+        Assert.That(logs.WithId(205), Is.Empty, "and not a second time by the server");
+        Assert.That(broken!.State, Is.EqualTo(WsConnectionState.Open));
+    }
+
+    [Test]
+    public async Task OnText_PolicyThrows_MessageStillReachesHandlers_AndIsReported()
+    {
+        await using var server = await FakeTimeServer.StartAsync(new FakeTimeProvider(), new TextCheckThrows(), s => s.OnMessage += RecordingServer.Echo);
+        using var client = await JsonClient.ConnectAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
+
+        await client.SendTextAsync("hello");
+
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("hello"));
+        var (errorConnection, error) = await server.NextErrorAsync();
+        Assert.That(errorConnection, Is.SameAs(connection));
+        Assert.That(error.Message, Is.EqualTo("text check failed"));
+    }
+
+    [Test]
     public async Task Tick_CustomPolicyKillsPeer_ClosesWithCauseHeartbeatTimeout()
     {
         var time = new FakeTimeProvider();
@@ -102,6 +159,22 @@ public class HeartbeatDriverTests
         time.AdvanceInSteps(TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(30));
 
         policy.DidNotReceive().OnTick(Arg.Any<HeartbeatPeer>());
+    }
+
+    // NSubstitute cannot match span arguments: a hand-written policy whose OnText throws.
+    private sealed class TextCheckThrows : IHeartbeatPolicy
+    {
+        public TimeSpan TickInterval => System.Threading.Timeout.InfiniteTimeSpan;
+
+        public void OnTick(HeartbeatPeer peer)
+        {
+        }
+
+        public void OnPong(HeartbeatPeer peer, ReadOnlySpan<byte> payload)
+        {
+        }
+
+        public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8) => throw new InvalidOperationException("text check failed");
     }
 
     private static IHeartbeatPolicy Policy()

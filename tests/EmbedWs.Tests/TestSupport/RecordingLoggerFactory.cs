@@ -7,10 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace EmbedWs.Tests.TestSupport;
 
 // One log line as the library wrote it.
-internal sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message);
+internal sealed record LogEntry(string Category, LogLevel Level, int EventId, string Message, Exception? Exception = null);
 
-// An ILoggerFactory that keeps every line at every level, so a test can check that a limit
-// was logged with its stable event id. Safe from any thread; waits are bounded.
+// An ILoggerFactory that keeps every line at every level, so a test can check that a limit or
+// a fault was logged with its stable event id. Safe from any thread; waits are bounded.
 internal sealed class RecordingLoggerFactory : ILoggerFactory
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -85,6 +85,6 @@ internal sealed class RecordingLoggerFactory : ILoggerFactory
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _owner.Write(new LogEntry(_category, logLevel, eventId.Id, formatter(state, exception)));
+            _owner.Write(new LogEntry(_category, logLevel, eventId.Id, formatter(state, exception), exception));
     }
 }

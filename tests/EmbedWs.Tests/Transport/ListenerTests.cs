@@ -70,7 +70,10 @@ public class ListenerTests
         await using var first = await TestServer.StartAsync();
         var second = new WsServer(new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, first.Port) });
 
-        Assert.That(async () => await second.StartAsync(), Throws.InstanceOf<SocketException>());
+        var error = await Assert.ThrowsAsync<System.IO.IOException>(async () => await second.StartAsync());
+        Assert.That(error!.Message, Does.Contain($"127.0.0.1:{first.Port}").And.Contain("already in use"));
+        Assert.That(error.InnerException, Is.InstanceOf<SocketException>()
+            .With.Property(nameof(SocketException.SocketErrorCode)).EqualTo(SocketError.AddressAlreadyInUse));
     }
 
     [Test]
