@@ -6,15 +6,19 @@ namespace EmbedWs.Readme;
 
 internal static class Tls
 {
-    public static WsServerOptions Create(string password)
+    public static async Task RunAsync()
     {
         #region snippet
-        var options = new WsServerOptions
+        // .NET 9 and later; on .NET 8: new X509Certificate2("server.pfx", password)
+        var certificate = X509CertificateLoader.LoadPkcs12FromFile(
+            "server.pfx", Environment.GetEnvironmentVariable("PFX_PASSWORD"));
+
+        await using var server = new WsServer(new WsServerOptions
         {
             Url = "wss://0.0.0.0:8443",
-            Certificate = X509CertificateLoader.LoadPkcs12FromFile("server.pfx", password),
-        };
+            Certificate = certificate,
+        });
+        await server.StartAsync();   // clients connect to wss://your.host:8443/
         #endregion
-        return options;
     }
 }
