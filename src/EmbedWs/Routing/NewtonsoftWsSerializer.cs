@@ -12,7 +12,7 @@ namespace EmbedWs.Routing;
 /// default (and matched case-insensitively when read); pass your own settings for another
 /// naming policy or converters. Safe from many threads.
 /// </summary>
-public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
+public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
 {
     private readonly JsonSerializer _serializer;
 
@@ -29,58 +29,10 @@ public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
             },
         };
 
-        // Envelopes are small: never let a hostile one nest deeper than this.
-        settings.MaxDepth ??= 64;
+        // Envelopes are small: never let a hostile one nest deeper than this. Set explicitly:
+        // the settings report 64 by default without passing it on to the serializer.
+        settings.MaxDepth = settings.MaxDepth ?? 64;
         _serializer = JsonSerializer.Create(settings);
-    }
-
-    /// <inheritdoc/>
-    public bool TryReadEnvelope(ReadOnlySpan<byte> utf8, out WsEnvelope envelope, out string? errorCode, out string? errorMessage)
-    {
-        envelope = default;
-        JToken root;
-        try
-        {
-            using var reader = new JsonTextReader(new StringReader(Encoding.UTF8.GetString(utf8))) { MaxDepth = _serializer.MaxDepth, DateParseHandling = DateParseHandling.None };
-            root = JToken.ReadFrom(reader);
-            if (reader.Read())
-            {
-                return Fail(WsRoutingErrors.InvalidJson, "Unexpected content after the JSON value.", out errorCode, out errorMessage);
-            }
-        }
-        catch (JsonException ex)
-        {
-            return Fail(WsRoutingErrors.InvalidJson, ex.Message, out errorCode, out errorMessage);
-        }
-
-        if (root is not JObject obj)
-        {
-            return Fail(WsRoutingErrors.InvalidEnvelope, "The message must be a JSON object.", out errorCode, out errorMessage);
-        }
-
-        var id = obj["id"];
-        if (id is not null && id.Type is not (JTokenType.String or JTokenType.Integer or JTokenType.Float or JTokenType.Null))
-        {
-            return Fail(WsRoutingErrors.InvalidEnvelope, "\"id\" must be a string or a number.", out errorCode, out errorMessage);
-        }
-
-        if (id is { Type: JTokenType.Null })
-        {
-            id = null;
-        }
-
-        if (obj["type"] is not { Type: JTokenType.String } typeToken || typeToken.Value<string>() is not { Length: > 0 } type)
-        {
-            errorCode = WsRoutingErrors.InvalidEnvelope;
-            errorMessage = "\"type\" must be a non-empty string.";
-            envelope = new WsEnvelope(string.Empty, id, null);
-            return false;
-        }
-
-        envelope = new WsEnvelope(type, id, obj["data"]);
-        errorCode = null;
-        errorMessage = null;
-        return true;
     }
 
     /// <inheritdoc/>
