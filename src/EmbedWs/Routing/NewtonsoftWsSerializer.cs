@@ -56,42 +56,62 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
     /// <inheritdoc/>
     public string WriteMessage(string type, object? id, object? data)
     {
-        var sb = new StringBuilder(64);
-        using (var writer = new JsonTextWriter(new StringWriter(sb)))
+        var buffer = PooledCharWriter.Rent();
+        try
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("type");
-            writer.WriteValue(type);
-            WriteId(writer, id);
-            writer.WritePropertyName("data");
-            _serializer.Serialize(writer, data);
-            writer.WriteEndObject();
+            WriteMessage(buffer, type, id, data);
+            return buffer.ToString();
         }
-
-        return sb.ToString();
+        finally
+        {
+            PooledCharWriter.Return(buffer);
+        }
     }
 
     /// <inheritdoc/>
     public string WriteError(object? id, string code, string message)
     {
-        var sb = new StringBuilder(96);
-        using (var writer = new JsonTextWriter(new StringWriter(sb)))
+        var buffer = PooledCharWriter.Rent();
+        try
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("type");
-            writer.WriteValue("error");
-            WriteId(writer, id);
-            writer.WritePropertyName("error");
-            writer.WriteStartObject();
-            writer.WritePropertyName("code");
-            writer.WriteValue(code);
-            writer.WritePropertyName("message");
-            writer.WriteValue(message);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WriteError(buffer, id, code, message);
+            return buffer.ToString();
         }
+        finally
+        {
+            PooledCharWriter.Return(buffer);
+        }
+    }
 
-        return sb.ToString();
+    /// <summary><see cref="WriteMessage(string, object?, object?)"/> into <paramref name="target"/>, for routing's replies without a string.</summary>
+    internal void WriteMessage(TextWriter target, string type, object? id, object? data)
+    {
+        using var writer = new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
+        writer.WriteStartObject();
+        writer.WritePropertyName("type");
+        writer.WriteValue(type);
+        WriteId(writer, id);
+        writer.WritePropertyName("data");
+        _serializer.Serialize(writer, data);
+        writer.WriteEndObject();
+    }
+
+    /// <summary><see cref="WriteError(object?, string, string)"/> into <paramref name="target"/>.</summary>
+    internal static void WriteError(TextWriter target, object? id, string code, string message)
+    {
+        using var writer = new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
+        writer.WriteStartObject();
+        writer.WritePropertyName("type");
+        writer.WriteValue("error");
+        WriteId(writer, id);
+        writer.WritePropertyName("error");
+        writer.WriteStartObject();
+        writer.WritePropertyName("code");
+        writer.WriteValue(code);
+        writer.WritePropertyName("message");
+        writer.WriteValue(message);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static void WriteId(JsonWriter writer, object? id)

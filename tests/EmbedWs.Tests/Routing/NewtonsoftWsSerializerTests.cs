@@ -171,6 +171,14 @@ public class NewtonsoftWsSerializerTests
         Assert.That(text, Is.EqualTo("{\"type\":\"t\\\"q\",\"data\":{\"name\":\"é\\n<\",\"list\":[1,2]}}"));
     }
 
+    [Test]
+    public void WriteMessage_LargeReply_Whole()
+    {
+        string big = new string('y', 70_000);
+        Assert.That(_serializer.WriteMessage("t", null, big), Is.EqualTo("{\"type\":\"t\",\"data\":\"" + big + "\"}"));
+        Assert.That(_serializer.WriteMessage("t", null, 1), Is.EqualTo("{\"type\":\"t\",\"data\":1}"));
+    }
+
     private bool Read(string text, out WsEnvelope envelope, out string? code)
         => _serializer.TryReadEnvelope(Encoding.UTF8.GetBytes(text), out envelope, out code, out _);
 }
