@@ -21,11 +21,13 @@ public sealed partial class NewtonsoftWsSerializer
         JToken? data = null;
         bool idInvalid = false;
         bool isObject;
-        using var reader = new JsonTextReader(new StringReader(Encoding.UTF8.GetString(utf8)))
+        var text = Utf8TextReader.Rent(utf8);
+        using var reader = new JsonTextReader(text)
         {
             MaxDepth = _serializer.MaxDepth,
             DateParseHandling = DateParseHandling.None,
             ArrayPool = JsonCharPool.Instance,
+            CloseInput = false,
         };
         try
         {
@@ -49,6 +51,10 @@ public sealed partial class NewtonsoftWsSerializer
         catch (JsonException ex)
         {
             return Fail(WsRoutingErrors.InvalidJson, ex.Message, out errorCode, out errorMessage);
+        }
+        finally
+        {
+            Utf8TextReader.Return(text);
         }
 
         if (!isObject)
@@ -142,6 +148,50 @@ public sealed partial class NewtonsoftWsSerializer
 
     private static string UnexpectedEnd(JsonTextReader reader)
         => $"Unexpected end of content while loading JObject. Path '{reader.Path}', line {reader.LineNumber}, position {reader.LinePosition}.";
+
+    /// <summary>
+    /// The message's UTF-8 decoded into a pooled buffer and read from there, one reader cached per
+    /// thread: no string and no StringReader per message. Decodes as Encoding.UTF8.GetString does.
+    /// </summary>
+    private sealed class Utf8TextReader : TextReader
+    {
+        [ThreadStatic]
+        private static Utf8TextReader? t_cached;
+
+        private char[] _chars = Array.Empty<char>();
+        private int _length;
+        private int _position;
+
+        public static Utf8TextReader Rent(ReadOnlySpan<byte> utf8)
+        {
+            var reader = t_cached ?? new Utf8TextReader();
+            t_cached = null;
+            reader._chars = ArrayPool<char>.Shared.Rent(Math.Max(16, Encoding.UTF8.GetMaxCharCount(utf8.Length)));
+            reader._length = Encoding.UTF8.GetChars(utf8, reader._chars);
+            reader._position = 0;
+            return reader;
+        }
+
+        public static void Return(Utf8TextReader reader)
+        {
+            ArrayPool<char>.Shared.Return(reader._chars);
+            reader._chars = Array.Empty<char>();
+            reader._length = 0;
+            t_cached = reader;
+        }
+
+        public override int Peek() => _position < _length ? _chars[_position] : -1;
+
+        public override int Read() => _position < _length ? _chars[_position++] : -1;
+
+        public override int Read(char[] buffer, int index, int count)
+        {
+            int n = Math.Min(count, _length - _position);
+            Array.Copy(_chars, _position, buffer, index, n);
+            _position += n;
+            return n;
+        }
+    }
 
     /// <summary>Newtonsoft's char buffers from the shared pool: a reader or writer per message allocates none.</summary>
     private sealed class JsonCharPool : IArrayPool<char>

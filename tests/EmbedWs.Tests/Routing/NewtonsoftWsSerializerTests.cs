@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Text;
 using EmbedWs.Routing;
@@ -177,6 +178,26 @@ public class NewtonsoftWsSerializerTests
         string big = new string('y', 70_000);
         Assert.That(_serializer.WriteMessage("t", null, big), Is.EqualTo("{\"type\":\"t\",\"data\":\"" + big + "\"}"));
         Assert.That(_serializer.WriteMessage("t", null, 1), Is.EqualTo("{\"type\":\"t\",\"data\":1}"));
+    }
+
+    [Test]
+    public void TryReadEnvelope_LongMessageWithMultiByteText_ReadsAcrossBufferRefills()
+    {
+        string filler = string.Concat(Enumerable.Repeat("é😀x", 3000));
+        Assert.That(Read("{\"pad\":\"" + filler + "\",\"type\":\"ré.😀\",\"id\":\"" + filler + "\",\"data\":{\"a\":1,\"b\":2}}", out var envelope, out var code), Is.True, code);
+        Assert.That(envelope.Type, Is.EqualTo("ré.😀"));
+        Assert.That(_serializer.WriteMessage("t", envelope.Id, null), Is.EqualTo("{\"type\":\"t\",\"id\":\"" + filler + "\",\"data\":null}"));
+        Assert.That(_serializer.ReadData(envelope, typeof(AddRequest)), Is.EqualTo(new AddRequest(1, 2)));
+    }
+
+    [Test]
+    public void TryReadEnvelope_ManyInARow_EachIndependent()
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.That(Read(i % 2 == 0 ? "{\"type\":\"long.type.name." + i + "\"}" : "[", out var envelope, out var code), Is.EqualTo(i % 2 == 0));
+            Assert.That(i % 2 == 0 ? envelope.Type : code, Is.EqualTo(i % 2 == 0 ? "long.type.name." + i : WsRoutingErrors.InvalidJson));
+        }
     }
 
     private bool Read(string text, out WsEnvelope envelope, out string? code)
