@@ -12,7 +12,7 @@ namespace EmbedWs.Routing;
 /// default (and matched case-insensitively when read); pass your own settings for another
 /// naming policy or converters. Safe from many threads.
 /// </summary>
-public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
+public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
 {
     private readonly JsonSerializer _serializer;
 
@@ -29,58 +29,10 @@ public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
             },
         };
 
-        // Envelopes are small: never let a hostile one nest deeper than this.
-        settings.MaxDepth ??= 64;
+        // Envelopes are small: never let a hostile one nest deeper than this. Set explicitly:
+        // the settings report 64 by default without passing it on to the serializer.
+        settings.MaxDepth = settings.MaxDepth ?? 64;
         _serializer = JsonSerializer.Create(settings);
-    }
-
-    /// <inheritdoc/>
-    public bool TryReadEnvelope(ReadOnlySpan<byte> utf8, out WsEnvelope envelope, out string? errorCode, out string? errorMessage)
-    {
-        envelope = default;
-        JToken root;
-        try
-        {
-            using var reader = new JsonTextReader(new StringReader(Encoding.UTF8.GetString(utf8))) { MaxDepth = _serializer.MaxDepth, DateParseHandling = DateParseHandling.None };
-            root = JToken.ReadFrom(reader);
-            if (reader.Read())
-            {
-                return Fail(WsRoutingErrors.InvalidJson, "Unexpected content after the JSON value.", out errorCode, out errorMessage);
-            }
-        }
-        catch (JsonException ex)
-        {
-            return Fail(WsRoutingErrors.InvalidJson, ex.Message, out errorCode, out errorMessage);
-        }
-
-        if (root is not JObject obj)
-        {
-            return Fail(WsRoutingErrors.InvalidEnvelope, "The message must be a JSON object.", out errorCode, out errorMessage);
-        }
-
-        var id = obj["id"];
-        if (id is not null && id.Type is not (JTokenType.String or JTokenType.Integer or JTokenType.Float or JTokenType.Null))
-        {
-            return Fail(WsRoutingErrors.InvalidEnvelope, "\"id\" must be a string or a number.", out errorCode, out errorMessage);
-        }
-
-        if (id is { Type: JTokenType.Null })
-        {
-            id = null;
-        }
-
-        if (obj["type"] is not { Type: JTokenType.String } typeToken || typeToken.Value<string>() is not { Length: > 0 } type)
-        {
-            errorCode = WsRoutingErrors.InvalidEnvelope;
-            errorMessage = "\"type\" must be a non-empty string.";
-            envelope = new WsEnvelope(string.Empty, id, null);
-            return false;
-        }
-
-        envelope = new WsEnvelope(type, id, obj["data"]);
-        errorCode = null;
-        errorMessage = null;
-        return true;
     }
 
     /// <inheritdoc/>
@@ -104,42 +56,62 @@ public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
     /// <inheritdoc/>
     public string WriteMessage(string type, object? id, object? data)
     {
-        var sb = new StringBuilder(64);
-        using (var writer = new JsonTextWriter(new StringWriter(sb)))
+        var buffer = PooledCharWriter.Rent();
+        try
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("type");
-            writer.WriteValue(type);
-            WriteId(writer, id);
-            writer.WritePropertyName("data");
-            _serializer.Serialize(writer, data);
-            writer.WriteEndObject();
+            WriteMessage(buffer, type, id, data);
+            return buffer.ToString();
         }
-
-        return sb.ToString();
+        finally
+        {
+            PooledCharWriter.Return(buffer);
+        }
     }
 
     /// <inheritdoc/>
     public string WriteError(object? id, string code, string message)
     {
-        var sb = new StringBuilder(96);
-        using (var writer = new JsonTextWriter(new StringWriter(sb)))
+        var buffer = PooledCharWriter.Rent();
+        try
         {
-            writer.WriteStartObject();
-            writer.WritePropertyName("type");
-            writer.WriteValue("error");
-            WriteId(writer, id);
-            writer.WritePropertyName("error");
-            writer.WriteStartObject();
-            writer.WritePropertyName("code");
-            writer.WriteValue(code);
-            writer.WritePropertyName("message");
-            writer.WriteValue(message);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WriteError(buffer, id, code, message);
+            return buffer.ToString();
         }
+        finally
+        {
+            PooledCharWriter.Return(buffer);
+        }
+    }
 
-        return sb.ToString();
+    /// <summary><see cref="WriteMessage(string, object?, object?)"/> into <paramref name="target"/>, for routing's replies without a string.</summary>
+    internal void WriteMessage(TextWriter target, string type, object? id, object? data)
+    {
+        using var writer = new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
+        writer.WriteStartObject();
+        writer.WritePropertyName("type");
+        writer.WriteValue(type);
+        WriteId(writer, id);
+        writer.WritePropertyName("data");
+        _serializer.Serialize(writer, data);
+        writer.WriteEndObject();
+    }
+
+    /// <summary><see cref="WriteError(object?, string, string)"/> into <paramref name="target"/>.</summary>
+    internal static void WriteError(TextWriter target, object? id, string code, string message)
+    {
+        using var writer = new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
+        writer.WriteStartObject();
+        writer.WritePropertyName("type");
+        writer.WriteValue("error");
+        WriteId(writer, id);
+        writer.WritePropertyName("error");
+        writer.WriteStartObject();
+        writer.WritePropertyName("code");
+        writer.WriteValue(code);
+        writer.WritePropertyName("message");
+        writer.WriteValue(message);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     private static void WriteId(JsonWriter writer, object? id)

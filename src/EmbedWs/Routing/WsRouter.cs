@@ -143,6 +143,33 @@ internal sealed class WsRouter : ITextMessageHandler
             return;
         }
 
+        if (Options.Serializer is NewtonsoftWsSerializer json && connection is WsConnection direct)
+        {
+            // The default serializer on our own connection: written into a pooled buffer and
+            // queued as UTF-8 from there, no string. Same bytes as the path below.
+            var buffer = PooledCharWriter.Rent();
+            try
+            {
+                try
+                {
+                    json.WriteMessage(buffer, envelope.Type, envelope.Id, reply);
+                }
+                catch (Exception ex)
+                {
+                    HandlerFailed(connection, envelope, ex);
+                    return;
+                }
+
+                direct.EnqueueText(buffer.Written);
+            }
+            finally
+            {
+                PooledCharWriter.Return(buffer);
+            }
+
+            return;
+        }
+
         string text;
         try
         {
@@ -220,9 +247,27 @@ internal sealed class WsRouter : ITextMessageHandler
     private void Answer(IWsConnection connection, in WsEnvelope envelope, string code, string message)
     {
         bool unreadable = code is WsRoutingErrors.InvalidJson or WsRoutingErrors.InvalidEnvelope;
-        if (unreadable || envelope.Id is not null)
+        if (!unreadable && envelope.Id is null)
         {
-            _ = connection.SendAsync(Options.Serializer.WriteError(envelope.Id, code, message));
+            return;
         }
+
+        if (Options.Serializer is NewtonsoftWsSerializer && connection is WsConnection direct)
+        {
+            var buffer = PooledCharWriter.Rent();
+            try
+            {
+                NewtonsoftWsSerializer.WriteError(buffer, envelope.Id, code, message);
+                direct.EnqueueText(buffer.Written);
+            }
+            finally
+            {
+                PooledCharWriter.Return(buffer);
+            }
+
+            return;
+        }
+
+        _ = connection.SendAsync(Options.Serializer.WriteError(envelope.Id, code, message));
     }
 }

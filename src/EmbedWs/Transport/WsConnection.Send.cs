@@ -53,8 +53,17 @@ internal sealed partial class WsConnection
     /// <paramref name="payload"/>. False when the connection no longer sends or the queue is full.
     /// </summary>
     internal bool Enqueue(WsOpcode opcode, ReadOnlySpan<byte> payload, string? text)
+        => text is null ? Enqueue(opcode, payload, default, isText: false) : Enqueue(opcode, default, text.AsSpan(), isText: true);
+
+    /// <summary>
+    /// Queues a text message from characters (encoded to UTF-8 straight into the queue): routing
+    /// writes its replies into a pooled buffer, not a string. False as for <see cref="Enqueue(WsOpcode, ReadOnlySpan{byte}, string?)"/>.
+    /// </summary>
+    internal bool EnqueueText(ReadOnlySpan<char> text) => Enqueue(WsOpcode.Text, default, text, isText: true);
+
+    private bool Enqueue(WsOpcode opcode, ReadOnlySpan<byte> payload, ReadOnlySpan<char> text, bool isText)
     {
-        int payloadLength = text is null ? payload.Length : Encoding.UTF8.GetByteCount(text);
+        int payloadLength = isText ? Encoding.UTF8.GetByteCount(text) : payload.Length;
         int frameLength = FrameWriter.HeaderSize(payloadLength) + payloadLength;
         Admission admission;
         lock (_sendLock)
@@ -66,13 +75,13 @@ internal sealed partial class WsConnection
             {
                 var dest = _pending.AsSpan(_pendingLength - frameLength, frameLength);
                 int h = FrameWriter.WriteHeader(dest, opcode, fin: true, payloadLength);
-                if (text is null)
+                if (isText)
                 {
-                    payload.CopyTo(dest.Slice(h));
+                    Encoding.UTF8.GetBytes(text, dest.Slice(h));
                 }
                 else
                 {
-                    Encoding.UTF8.GetBytes(text.AsSpan(), dest.Slice(h));
+                    payload.CopyTo(dest.Slice(h));
                 }
 
                 _sendClosed = opcode == WsOpcode.Close;
