@@ -90,8 +90,9 @@ internal sealed partial class WsConnection : IWsConnection
     /// <summary>
     /// Runs the connection to its end: raises OnOpened, reads until the connection closes, then
     /// raises OnClosed exactly once. <paramref name="initial"/> holds bytes read with the handshake.
+    /// The task never faults (a failure is logged), so the listener need not await it.
     /// </summary>
-    public async Task RunAsync(byte[] initial, int initialLength, IDictionary<string, object?>? items)
+    public Task RunAsync(byte[] initial, int initialLength, IDictionary<string, object?>? items)
     {
         if (items is { Count: > 0 })
         {
@@ -103,16 +104,10 @@ internal sealed partial class WsConnection : IWsConnection
 
         LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
         ConnectedAt = _settings.TimeProvider.GetUtcNow();
-        try
-        {
-            _events.OnOpened(this);
-            await ReceiveLoopAsync(initial, initialLength).ConfigureAwait(false);
-        }
-        finally
-        {
-            Terminate();
-            _completion.TrySetResult(true);
-        }
+
+        // One state machine for the connection's whole life (ReceiveLoopAsync raises OnOpened
+        // and completes the connection): an idle connection holds one box, not two.
+        return ReceiveLoopAsync(initial, initialLength);
     }
 
     public override string ToString() => $"#{Id} {Info}";
