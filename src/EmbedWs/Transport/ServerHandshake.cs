@@ -175,7 +175,7 @@ internal static class ServerHandshake
             }
 
             info.SubProtocol = sub;
-            await WriteAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
+            await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
 
             // Bytes after the head are the client's first frames: move them to the front.
             int leftover = filled - headLength;
@@ -331,9 +331,38 @@ internal static class ServerHandshake
 
     private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "5") };
 
-    private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken ct)
+    /// <summary>
+    /// Writes the 101. On a plain socket it is first offered to the socket without waiting: a
+    /// fresh connection's send buffer takes it whole, and NetworkStream then never creates its
+    /// write machinery (about 300 bytes a connection) for a connection that never sends.
+    /// What the socket does not take at once goes the usual way.
+    /// </summary>
+    private static Task WriteAcceptAsync(Stream stream, byte[] bytes, CancellationToken ct)
     {
-        await stream.WriteAsync(bytes.AsMemory(), ct).ConfigureAwait(false);
+        int sent = 0;
+#if NET8_0_OR_GREATER
+        if (stream is NetworkStream { Socket: { } socket })
+        {
+            socket.Blocking = false;
+            try
+            {
+                sent = socket.Send(bytes, 0, bytes.Length, SocketFlags.None, out _);
+            }
+            finally
+            {
+                socket.Blocking = true;
+            }
+        }
+#endif
+
+        return sent >= bytes.Length ? Task.CompletedTask : WriteAsync(stream, bytes.AsMemory(Math.Max(sent, 0)), ct);
+    }
+
+    private static Task WriteAsync(Stream stream, byte[] bytes, CancellationToken ct) => WriteAsync(stream, bytes.AsMemory(), ct);
+
+    private static async Task WriteAsync(Stream stream, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 }
