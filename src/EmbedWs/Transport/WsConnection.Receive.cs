@@ -47,7 +47,6 @@ internal sealed partial class WsConnection
                 ArrayPool<byte>.Shared.Return(initial);
             }
 
-            _decoder = new FrameDecoder(_settings.MaxMessageSize) { MaxFragmentsPerMessage = _settings.MaxFragmentsPerMessage };
             Interlocked.Add(ref _bytesReceived, filled);
             try
             {
@@ -114,7 +113,7 @@ internal sealed partial class WsConnection
             }
             finally
             {
-                _decoder.Dispose();
+                _decoder?.Dispose();
                 if (buffer is not null)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -144,7 +143,7 @@ internal sealed partial class WsConnection
     /// </summary>
     private async ValueTask<int> ProcessAsync(byte[] buffer, int filled)
     {
-        if (_discarding)
+        if (_discarding || (filled == 0 && _decoder is null))
         {
             return 0;
         }
@@ -183,11 +182,12 @@ internal sealed partial class WsConnection
 
     private async ValueTask<int> DecodeAllAsync(byte[] buffer, int filled)
     {
-
+        // Created with the first bytes: a connection that never sends holds none.
+        var decoder = _decoder ??= new FrameDecoder(_settings.MaxMessageSize) { MaxFragmentsPerMessage = _settings.MaxFragmentsPerMessage };
         int offset = 0;
         while (true)
         {
-            var status = _decoder!.Decode(buffer.AsMemory(offset, filled - offset), out int consumed, out var frame);
+            var status = decoder.Decode(buffer.AsMemory(offset, filled - offset), out int consumed, out var frame);
             offset += consumed;
             switch (status)
             {
@@ -219,11 +219,11 @@ internal sealed partial class WsConnection
                 case DecodeStatus.Ping:
                     // §5.5.2: a pong with the ping's payload, unless a close was already sent.
                     HoldPong(frame.Payload.Span);
-                    _completedMessage |= !_decoder.IsMidMessage;
+                    _completedMessage |= !decoder.IsMidMessage;
                     break;
 
                 case DecodeStatus.Pong:
-                    _completedMessage |= !_decoder.IsMidMessage;
+                    _completedMessage |= !decoder.IsMidMessage;
                     _events.OnPong(this, frame.Payload.Span);
                     break;
 
