@@ -129,7 +129,7 @@ internal sealed partial class WsConnection
         finally
         {
             Terminate();
-            _completion.TrySetResult(true);
+            SetCompleted();
         }
     }
 
