@@ -177,6 +177,9 @@ internal static class ServerHandshake
             info.SubProtocol = sub;
             await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
 
+            // The connection lives on: its info keeps the raw head rather than the parsed headers.
+            info.KeepHeadOnly(buffer.AsSpan(0, headLength));
+
             // Bytes after the head are the client's first frames: move them to the front.
             int leftover = filled - headLength;
             Buffer.BlockCopy(buffer, headLength, buffer, 0, leftover);
