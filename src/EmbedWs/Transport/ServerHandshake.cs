@@ -55,9 +55,14 @@ internal static class ServerHandshake
 #if NET8_0_OR_GREATER
         // A socket that has sent nothing yet holds no buffer: many silent sockets (a slowloris)
         // cost no memory here while they wait for HandshakeTimeout.
+        //
+        // The wait itself takes no token: a socket keeps its pending read's operation object for
+        // reuse, with the registration of the token that read had, and so would keep this
+        // handshake's timeout source (with its registration, ~200 B) alive for the connection's
+        // life. The timeout is applied around the wait instead.
         if (stream is NetworkStream)
         {
-            await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            await WaitReadableAsync(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 #endif
 
@@ -195,6 +200,23 @@ internal static class ServerHandshake
             }
         }
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// Completes when the client sent something (or ended, or the socket failed or was closed:
+    /// the read that follows reports those).
+    /// </summary>
+    private static async Task WaitReadableAsync(Stream stream)
+    {
+        try
+        {
+            await stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+#endif
 
     /// <summary>First of the client's offers (in the client's order) that the server supports.</summary>
     internal static string? ChooseSubProtocol(IReadOnlyList<string> requested, IReadOnlyList<string> supported)
