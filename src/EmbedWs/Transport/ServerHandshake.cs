@@ -55,9 +55,14 @@ internal static class ServerHandshake
 #if NET8_0_OR_GREATER
         // A socket that has sent nothing yet holds no buffer: many silent sockets (a slowloris)
         // cost no memory here while they wait for HandshakeTimeout.
+        //
+        // The wait itself takes no token: a socket keeps its pending read's operation object for
+        // reuse, with the registration of the token that read had, and so would keep this
+        // handshake's timeout source (with its registration, ~200 B) alive for the connection's
+        // life. The timeout is applied around the wait instead.
         if (stream is NetworkStream)
         {
-            await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            await WaitReadableAsync(stream).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 #endif
 
@@ -175,7 +180,10 @@ internal static class ServerHandshake
             }
 
             info.SubProtocol = sub;
-            await WriteAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
+            await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
+
+            // The connection lives on: its info keeps the raw head rather than the parsed headers.
+            info.KeepHeadOnly(buffer.AsSpan(0, headLength));
 
             // Bytes after the head are the client's first frames: move them to the front.
             int leftover = filled - headLength;
@@ -192,6 +200,23 @@ internal static class ServerHandshake
             }
         }
     }
+
+#if NET8_0_OR_GREATER
+    /// <summary>
+    /// Completes when the client sent something (or ended, or the socket failed or was closed:
+    /// the read that follows reports those).
+    /// </summary>
+    private static async Task WaitReadableAsync(Stream stream)
+    {
+        try
+        {
+            await stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+#endif
 
     /// <summary>First of the client's offers (in the client's order) that the server supports.</summary>
     internal static string? ChooseSubProtocol(IReadOnlyList<string> requested, IReadOnlyList<string> supported)
@@ -331,9 +356,38 @@ internal static class ServerHandshake
 
     private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "5") };
 
-    private static async Task WriteAsync(Stream stream, byte[] bytes, CancellationToken ct)
+    /// <summary>
+    /// Writes the 101. On a plain socket it is first offered to the socket without waiting: a
+    /// fresh connection's send buffer takes it whole, and NetworkStream then never creates its
+    /// write machinery (about 300 bytes a connection) for a connection that never sends.
+    /// What the socket does not take at once goes the usual way.
+    /// </summary>
+    private static Task WriteAcceptAsync(Stream stream, byte[] bytes, CancellationToken ct)
     {
-        await stream.WriteAsync(bytes.AsMemory(), ct).ConfigureAwait(false);
+        int sent = 0;
+#if NET8_0_OR_GREATER
+        if (stream is NetworkStream { Socket: { } socket })
+        {
+            socket.Blocking = false;
+            try
+            {
+                sent = socket.Send(bytes, 0, bytes.Length, SocketFlags.None, out _);
+            }
+            finally
+            {
+                socket.Blocking = true;
+            }
+        }
+#endif
+
+        return sent >= bytes.Length ? Task.CompletedTask : WriteAsync(stream, bytes.AsMemory(Math.Max(sent, 0)), ct);
+    }
+
+    private static Task WriteAsync(Stream stream, byte[] bytes, CancellationToken ct) => WriteAsync(stream, bytes.AsMemory(), ct);
+
+    private static async Task WriteAsync(Stream stream, ReadOnlyMemory<byte> bytes, CancellationToken ct)
+    {
+        await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
         await stream.FlushAsync(ct).ConfigureAwait(false);
     }
 }

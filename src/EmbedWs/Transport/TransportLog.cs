@@ -55,6 +55,9 @@ internal static partial class TransportLog
     [LoggerMessage(115, LogLevel.Debug, "Connection {Id} from {Remote}: several pings in one read; only the latest is answered (RFC 6455 §5.5.3)")]
     public static partial void PingsCoalesced(ILogger logger, long id, EndPoint? remote);
 
+    [LoggerMessage(116, LogLevel.Error, "Connection {Id} failed")]
+    public static partial void ConnectionFailed(ILogger logger, long id, Exception exception);
+
     [LoggerMessage(120, LogLevel.Error, "Accept loop on {EndPoint} failed")]
     public static partial void AcceptFailed(ILogger logger, EndPoint? endPoint, Exception exception);
 }

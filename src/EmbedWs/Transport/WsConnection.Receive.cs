@@ -30,91 +30,106 @@ internal sealed partial class WsConnection
     private bool _completedMessage;
 
     /// <summary>
-    /// Reads until the client's TCP connection ends (or is dropped). Each read is decoded at
+    /// Raises OnOpened, then reads until the client's TCP connection ends (or is dropped), then
+    /// ends the connection (OnClosed, Completion). Each read is decoded at
     /// once; messages are handed up while their bytes are still in the buffer.
     /// </summary>
     private async Task ReceiveLoopAsync(byte[] initial, int filled)
     {
-        byte[]? buffer = initial;
-        if (buffer.Length < _settings.ReceiveBufferSize)
-        {
-            buffer = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
-            Buffer.BlockCopy(initial, 0, buffer, 0, filled);
-            ArrayPool<byte>.Shared.Return(initial);
-        }
-
-        _decoder = new FrameDecoder(_settings.MaxMessageSize) { MaxFragmentsPerMessage = _settings.MaxFragmentsPerMessage };
-        Interlocked.Add(ref _bytesReceived, filled);
         try
         {
-            filled = await ProcessAsync(buffer, filled).ConfigureAwait(false);
-            int inARow = 0;
-            while (true)
+            _events.OnOpened(this);
+            byte[]? buffer = initial;
+            if (buffer.Length < _settings.ReceiveBufferSize)
             {
-#if NET8_0_OR_GREATER
-                // An idle connection holds no receive buffer: when the last read had to wait and
-                // nothing partial is kept, wait for data with a zero-byte read, buffer returned.
-                if (filled == 0 && inARow == 0)
+                buffer = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
+                Buffer.BlockCopy(initial, 0, buffer, 0, filled);
+                ArrayPool<byte>.Shared.Return(initial);
+            }
+
+            Interlocked.Add(ref _bytesReceived, filled);
+            try
+            {
+                filled = await ProcessAsync(buffer, filled).ConfigureAwait(false);
+                int inARow = 0;
+                while (true)
                 {
-                    var ready = _stream.ReadAsync(Memory<byte>.Empty, default);
-                    if (!ready.IsCompleted)
+#if NET8_0_OR_GREATER
+                    // An idle connection holds no receive buffer: when the last read had to wait and
+                    // nothing partial is kept, wait for data with a zero-byte read, buffer returned.
+                    if (filled == 0 && inARow == 0)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = null;
-                        await ready.ConfigureAwait(false);
-                        buffer = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
+                        var ready = _stream.ReadAsync(Memory<byte>.Empty, default);
+                        if (!ready.IsCompleted)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = null;
+                            await ready.ConfigureAwait(false);
+                            buffer = ArrayPool<byte>.Shared.Rent(_settings.ReceiveBufferSize);
+                        }
+                        else
+                        {
+                            ready.GetAwaiter().GetResult();
+                        }
+                    }
+#endif
+                    var read = _stream.ReadAsync(buffer.AsMemory(filled), default);
+                    int n;
+                    if (read.IsCompleted)
+                    {
+                        n = read.Result;
+
+                        // A busy client's reads complete at once, again and again: without a yield now
+                        // and then, its loop would keep the thread and starve other connections.
+                        if (++inARow >= MaxReadsInARow)
+                        {
+                            inARow = 1;
+                            await Task.Yield();
+                        }
                     }
                     else
                     {
-                        ready.GetAwaiter().GetResult();
+                        inARow = 0;
+                        n = await read.ConfigureAwait(false);
                     }
-                }
-#endif
-                var read = _stream.ReadAsync(buffer.AsMemory(filled), default);
-                int n;
-                if (read.IsCompleted)
-                {
-                    n = read.Result;
 
-                    // A busy client's reads complete at once, again and again: without a yield now
-                    // and then, its loop would keep the thread and starve other connections.
-                    if (++inARow >= MaxReadsInARow)
+                    LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
+                    if (n == 0)
                     {
-                        inARow = 1;
-                        await Task.Yield();
+                        // The client ended TCP. Without a closing handshake that is an abnormal end (1006).
+                        SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
+                        return;
                     }
-                }
-                else
-                {
-                    inARow = 0;
-                    n = await read.ConfigureAwait(false);
-                }
 
-                LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
-                if (n == 0)
-                {
-                    // The client ended TCP. Without a closing handshake that is an abnormal end (1006).
-                    SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
-                    return;
+                    Interlocked.Add(ref _bytesReceived, n);
+                    filled = await ProcessAsync(buffer, filled + n).ConfigureAwait(false);
                 }
-
-                Interlocked.Add(ref _bytesReceived, n);
-                filled = await ProcessAsync(buffer, filled + n).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Reset, disposed by Abort or the close watchdog, TLS failure: the connection is over.
+                TransportLog.IoEnded(_logger, Id, ex.Message);
+                SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
+            }
+            finally
+            {
+                _decoder?.Dispose();
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         catch (Exception ex)
         {
-            // Reset, disposed by Abort or the close watchdog, TLS failure: the connection is over.
-            TransportLog.IoEnded(_logger, Id, ex.Message);
-            SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
+            // OnOpened failed (the loop's own failures are caught inside): log, do not fault the
+            // task, which nobody awaits.
+            TransportLog.ConnectionFailed(_logger, Id, ex);
         }
         finally
         {
-            _decoder.Dispose();
-            if (buffer is not null)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            Terminate();
+            SetCompleted();
         }
     }
 
@@ -128,7 +143,7 @@ internal sealed partial class WsConnection
     /// </summary>
     private async ValueTask<int> ProcessAsync(byte[] buffer, int filled)
     {
-        if (_discarding)
+        if (_discarding || (filled == 0 && _decoder is null))
         {
             return 0;
         }
@@ -167,11 +182,12 @@ internal sealed partial class WsConnection
 
     private async ValueTask<int> DecodeAllAsync(byte[] buffer, int filled)
     {
-
+        // Created with the first bytes: a connection that never sends holds none.
+        var decoder = _decoder ??= new FrameDecoder(_settings.MaxMessageSize) { MaxFragmentsPerMessage = _settings.MaxFragmentsPerMessage };
         int offset = 0;
         while (true)
         {
-            var status = _decoder!.Decode(buffer.AsMemory(offset, filled - offset), out int consumed, out var frame);
+            var status = decoder.Decode(buffer.AsMemory(offset, filled - offset), out int consumed, out var frame);
             offset += consumed;
             switch (status)
             {
@@ -203,11 +219,11 @@ internal sealed partial class WsConnection
                 case DecodeStatus.Ping:
                     // §5.5.2: a pong with the ping's payload, unless a close was already sent.
                     HoldPong(frame.Payload.Span);
-                    _completedMessage |= !_decoder.IsMidMessage;
+                    _completedMessage |= !decoder.IsMidMessage;
                     break;
 
                 case DecodeStatus.Pong:
-                    _completedMessage |= !_decoder.IsMidMessage;
+                    _completedMessage |= !decoder.IsMidMessage;
                     _events.OnPong(this, frame.Payload.Span);
                     break;
 

@@ -23,7 +23,11 @@ internal sealed partial class WsConnection : IWsConnection
     private readonly TransportSettings _settings;
     private readonly IConnectionEvents _events;
     private readonly ILogger _logger;
-    private readonly TaskCompletionSource<bool> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TaskCompletionSource<bool> s_completed = CreateCompleted();
+
+    // Created when someone asks for Completion (the server, when it stops); s_completed once the
+    // connection ended. An idle connection nobody waits on holds no task.
+    private TaskCompletionSource<bool>? _completion;
     private ConcurrentDictionary<string, object?>? _items;
 
     public WsConnection(long id, Stream stream, Socket? socket, WsConnectionInfo info, TransportSettings settings,
@@ -85,13 +89,37 @@ internal sealed partial class WsConnection : IWsConnection
     internal bool SendPing(ReadOnlySpan<byte> payload) => Enqueue(WsOpcode.Ping, payload, null);
 
     /// <summary>Completes after OnClose was raised and every buffer was returned.</summary>
-    public Task Completion => _completion.Task;
+    public Task Completion
+    {
+        get
+        {
+            var completion = Volatile.Read(ref _completion);
+            if (completion is null)
+            {
+                var created = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                completion = Interlocked.CompareExchange(ref _completion, created, null) ?? created;
+            }
+
+            return completion.Task;
+        }
+    }
+
+    /// <summary>Completes <see cref="Completion"/>, whether or not it was asked for yet.</summary>
+    private void SetCompleted() => Interlocked.Exchange(ref _completion, s_completed)?.TrySetResult(true);
+
+    private static TaskCompletionSource<bool> CreateCompleted()
+    {
+        var completed = new TaskCompletionSource<bool>();
+        completed.SetResult(true);
+        return completed;
+    }
 
     /// <summary>
     /// Runs the connection to its end: raises OnOpened, reads until the connection closes, then
     /// raises OnClosed exactly once. <paramref name="initial"/> holds bytes read with the handshake.
+    /// The task never faults (a failure is logged), so the listener need not await it.
     /// </summary>
-    public async Task RunAsync(byte[] initial, int initialLength, IDictionary<string, object?>? items)
+    public Task RunAsync(byte[] initial, int initialLength, IDictionary<string, object?>? items)
     {
         if (items is { Count: > 0 })
         {
@@ -103,16 +131,10 @@ internal sealed partial class WsConnection : IWsConnection
 
         LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
         ConnectedAt = _settings.TimeProvider.GetUtcNow();
-        try
-        {
-            _events.OnOpened(this);
-            await ReceiveLoopAsync(initial, initialLength).ConfigureAwait(false);
-        }
-        finally
-        {
-            Terminate();
-            _completion.TrySetResult(true);
-        }
+
+        // One state machine for the connection's whole life (ReceiveLoopAsync raises OnOpened
+        // and completes the connection): an idle connection holds one box, not two.
+        return ReceiveLoopAsync(initial, initialLength);
     }
 
     public override string ToString() => $"#{Id} {Info}";

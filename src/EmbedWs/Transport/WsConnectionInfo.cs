@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Net;
+using System.Threading;
 using EmbedWs.Protocol;
 
 namespace EmbedWs.Transport;
@@ -15,12 +17,17 @@ public sealed class WsConnectionInfo
     private IReadOnlyDictionary<string, string>? _query;
     private IReadOnlyDictionary<string, string>? _cookies;
 
+    // The parsed headers; after the handshake only the raw head is kept (a dozen strings and a
+    // dictionary cost about three times its bytes) and they are parsed again when asked for.
+    private IReadOnlyDictionary<string, string>? _headers;
+    private byte[]? _head;
+
     internal WsConnectionInfo(HandshakeRequest request, EndPoint? remote, EndPoint? local, bool isSecure)
     {
-        Method = request.Method;
+        Method = request.Method == "GET" ? "GET" : request.Method;
         Path = request.Path;
         QueryString = request.QueryString;
-        Headers = request.Headers;
+        _headers = request.Headers;
         RemoteEndPoint = remote as IPEndPoint;
         LocalEndPoint = local as IPEndPoint;
         IsSecure = isSecure;
@@ -40,7 +47,7 @@ public sealed class WsConnectionInfo
     public IReadOnlyDictionary<string, string> Query => _query ??= ParseQuery(QueryString);
 
     /// <summary>The request headers; names are case-insensitive, repeated headers joined with ", ".</summary>
-    public IReadOnlyDictionary<string, string> Headers { get; }
+    public IReadOnlyDictionary<string, string> Headers => Volatile.Read(ref _headers) ?? ParseHead();
 
     /// <summary>The cookies of the Cookie header.</summary>
     public IReadOnlyDictionary<string, string> Cookies => _cookies ??= ParseCookies(Header("Cookie"));
@@ -72,6 +79,29 @@ public sealed class WsConnectionInfo
 
     /// <inheritdoc/>
     public override string ToString() => $"{RemoteEndPoint} {Path}";
+
+    /// <summary>
+    /// Keeps <paramref name="head"/> (the request head these headers were parsed from, up to
+    /// its blank line) instead of the parsed headers; <see cref="Headers"/> parses it again on
+    /// first use. For a connection that lives on after its handshake.
+    /// </summary>
+    internal void KeepHeadOnly(ReadOnlySpan<byte> head)
+    {
+        _head = head.ToArray();
+        Volatile.Write(ref _headers, null);
+    }
+
+    private IReadOnlyDictionary<string, string> ParseHead()
+    {
+        // The same parser as the handshake's, on the same bytes: the same headers. (Two threads
+        // may both parse; either result is kept.)
+        var head = _head!;
+        var status = HandshakeParser.TryParse(head, head.Length, out var request, out _);
+        Debug.Assert(status == HandshakeParseStatus.Complete, "the head was parsed once already");
+        var headers = request?.Headers ?? (IReadOnlyDictionary<string, string>)s_empty;
+        Volatile.Write(ref _headers, headers);
+        return headers;
+    }
 
     private static IReadOnlyDictionary<string, string> ParseQuery(string query)
     {

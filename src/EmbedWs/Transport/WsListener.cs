@@ -209,7 +209,11 @@ internal sealed class WsListener
         {
             Lease = outcome.Lease,
         };
-        await connection.RunAsync(outcome.Leftover, outcome.LeftoverLength, outcome.Items).ConfigureAwait(false);
+
+        // Not awaited: this method's state (its locals, the handshake's timeout source, the
+        // outcome) would otherwise stay alive as long as the connection. RunAsync ends the
+        // connection itself and catches what its handlers throw; Completion reports its end.
+        _ = connection.RunAsync(outcome.Leftover, outcome.LeftoverLength, outcome.Items);
     }
 
     /// <summary>
