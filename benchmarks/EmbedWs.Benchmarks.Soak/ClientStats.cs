@@ -1,0 +1,96 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+
+namespace EmbedWs.Benchmarks.Soak;
+
+/// <summary>The client side's counters, over all connections. Updated from many threads with Interlocked.</summary>
+internal sealed class ClientStats
+{
+    private const int MaxProblems = 20;
+    private readonly ConcurrentQueue<string> _problems = new();
+    private int _problemCount;
+
+    public readonly StreamCounters Echo = new();
+    public readonly StreamCounters Push = new();
+    public readonly StreamCounters Tick = new();
+
+    public long EchoSent;
+    public long Opened;
+    public long Live;
+    public long ConnectFailures;
+
+    // What each connection was given to do.
+    public long Chats;
+    public long Idles;
+    public long Silents;
+
+    // How connections ended.
+    public long NormalCloses;
+    public long Resets;
+    public long HeartbeatCloses;
+    public long StoppedWhileSilent;
+
+    // Failures: each of these is the server's fault, and fails the run.
+    /// <summary>The server closed a connection that was chatting or idle (answering pings).</summary>
+    public long UnexpectedCloses;
+
+    /// <summary>A silent connection that the heartbeat did not close in time.</summary>
+    public long HeartbeatMissed;
+
+    /// <summary>A silent connection that ended without the server's close frame (1001).</summary>
+    public long HeartbeatWithoutCloseFrame;
+
+    /// <summary>No answer to "bye" in time.</summary>
+    public long ByeTimeouts;
+
+    /// <summary>After our close frame, no close frame or no end of the TCP connection from the server in time.</summary>
+    public long CloseHandshakeFailures;
+
+    /// <summary>An echo of the wrong length, an unknown message, or a push or tick before the welcome.</summary>
+    public long Corrupt;
+
+    /// <summary>The server counted fewer echo messages than the connection sent (lost on the way in).</summary>
+    public long EchoesMissingAtServer;
+
+    public long Pings;
+
+    // Heartbeat timing: from the connection's last message to the server's close frame.
+    private long _heartbeatMinMs = long.MaxValue;
+    private long _heartbeatMaxMs;
+
+    public long HeartbeatMinMs => Interlocked.Read(ref _heartbeatMinMs) == long.MaxValue ? 0 : Interlocked.Read(ref _heartbeatMinMs);
+
+    public long HeartbeatMaxMs => Interlocked.Read(ref _heartbeatMaxMs);
+
+    /// <summary>No welcome within 10 s of the 101.</summary>
+    public long NoWelcome;
+
+    /// <summary>All the failures above, plus connections that could not be opened (64-bit reads are atomic).</summary>
+    public long Failures =>
+        UnexpectedCloses + HeartbeatMissed + HeartbeatWithoutCloseFrame + ByeTimeouts + CloseHandshakeFailures +
+        Corrupt + EchoesMissingAtServer + NoWelcome + ConnectFailures;
+
+    public string[] Problems => _problems.ToArray();
+
+    public void HeartbeatClosedAfter(long ms)
+    {
+        long seen;
+        while (ms < (seen = Interlocked.Read(ref _heartbeatMinMs)) && Interlocked.CompareExchange(ref _heartbeatMinMs, ms, seen) != seen)
+        {
+        }
+
+        while (ms > (seen = Interlocked.Read(ref _heartbeatMaxMs)) && Interlocked.CompareExchange(ref _heartbeatMaxMs, ms, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>Keeps the first few descriptions of what went wrong, for the report.</summary>
+    public void Problem(string what)
+    {
+        if (Interlocked.Increment(ref _problemCount) <= MaxProblems)
+        {
+            _problems.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {what}");
+        }
+    }
+}

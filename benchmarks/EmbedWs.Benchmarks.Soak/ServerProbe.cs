@@ -1,0 +1,150 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace EmbedWs.Benchmarks.Soak;
+
+/// <summary>What the server process looked like at one moment: /proc, and its own /stats.</summary>
+internal sealed record ProcSample(long RssKiB, int Threads, int Handles);
+
+/// <summary>
+/// Reads the server process from outside (<c>/proc/PID/status</c> for VmRSS and Threads,
+/// <c>/proc/PID/fd</c> for open handles), the server's counters from <c>GET /stats</c>, and
+/// the TIME_WAIT sockets of the server's port from <c>/proc/net/tcp</c>.
+/// </summary>
+internal sealed class ServerProbe
+{
+    private readonly IPEndPoint _server;
+    private readonly byte[] _request;
+
+    public ServerProbe(IPEndPoint server, string hostHeader)
+    {
+        _server = server;
+        _request = Encoding.ASCII.GetBytes($"GET /stats HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
+    }
+
+    public int Pid { get; set; }
+
+    /// <summary>False when the process is gone or a zombie (it died and its parent has not reaped it yet).</summary>
+    public bool Alive()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            {
+                if (line.StartsWith("State:", StringComparison.Ordinal))
+                {
+                    return !line.Contains('Z') && !line.Contains('X');
+                }
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    public ProcSample? ReadProc()
+    {
+        try
+        {
+            long rss = 0;
+            int threads = 0;
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = long.Parse(line.AsSpan(6).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                }
+                else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                {
+                    threads = int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            int handles = Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
+            return new ProcSample(rss, threads, handles);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The server's /stats as JSON, or null when it did not answer within 5 s.</summary>
+    public async Task<JsonElement?> ReadStatsAsync(CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(_server, timeout.Token);
+            await socket.SendAsync(_request, SocketFlags.None, timeout.Token);
+            var response = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+            {
+                response.Write(buffer, 0, n);
+            }
+
+            var bytes = response.ToArray();
+            int body = bytes.AsSpan().IndexOf("\r\n\r\n"u8);
+            if (body < 0 || !bytes.AsSpan().StartsWith("HTTP/1.1 200"u8))
+            {
+                return null;
+            }
+
+            using var doc = JsonDocument.Parse(bytes.AsMemory(body + 4));
+            return doc.RootElement.Clone();
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>TCP sockets in TIME_WAIT with the server's port at one end (IPv4 loopback: /proc/net/tcp).</summary>
+    public int TimeWait()
+    {
+        int count = 0;
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/net/tcp"))
+            {
+                // "  sl  local_address rem_address   st ...": "0: 0100007F:4650 0100007F:9C40 06 ..."
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length < 4 || parts[3] != "06")
+                {
+                    continue;
+                }
+
+                if (Port(parts[1]) == _server.Port || Port(parts[2]) == _server.Port)
+                {
+                    count++;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+
+        return count;
+    }
+
+    private static int Port(string addressAndPort)
+    {
+        int colon = addressAndPort.IndexOf(':');
+        return colon < 0 ? -1 : int.Parse(addressAndPort.AsSpan(colon + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    }
+}
