@@ -16,6 +16,9 @@ internal sealed record Sample(
 {
     public long ServerConnections => Server is { } s ? s.GetProperty("connections").GetInt64() : -1;
     public long HeapBytes => Server is { } s ? s.GetProperty("heapBytes").GetInt64() : -1;
+
+    /// <summary>Live managed data after the server's last full collection; -1 before the first.</summary>
+    public long LiveBytes => Server is { } s ? s.GetProperty("liveAfterFullGcBytes").GetInt64() : -1;
 }
 
 /// <summary>
@@ -125,9 +128,9 @@ internal sealed class Driver
 
         if (!serverDied)
         {
-            // Let the runtime trim what the connections used, as it would in a quiet moment.
+            // A full compacting collection first: what is still live now is what the server retains.
             await Task.Delay(TimeSpan.FromSeconds(2));
-            await SampleAsync("after", hard.Token);
+            await SampleAsync("after", hard.Token, collect: true);
         }
 
         killer.Change(Timeout.Infinite, Timeout.Infinite);
@@ -137,9 +140,9 @@ internal sealed class Driver
         }
     }
 
-    private async Task SampleAsync(string phase, CancellationToken ct)
+    private async Task SampleAsync(string phase, CancellationToken ct, bool collect = false)
     {
-        var server = await _probe.ReadStatsAsync(ct);
+        var server = await _probe.ReadStatsAsync(ct, collect);
         var proc = _probe.ReadProc();
         var st = _stats;
         var sample = new Sample(

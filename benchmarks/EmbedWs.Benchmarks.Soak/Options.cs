@@ -124,6 +124,7 @@ internal static class Args
                 case "--groups": o.Groups = Int(v, 1, 10_000, name); break;
                 case "--push-ms": o.PushMs = Int(v, 1, 3_600_000, name); break;
                 case "--tick-ms": o.TickMs = Int(v, 1, 3_600_000, name); break;
+                case "--fault": o.Fault = Int(v, 0, int.MaxValue, name); break;
                 case "--dispatch":
                     o.Dispatch = v switch
                     {

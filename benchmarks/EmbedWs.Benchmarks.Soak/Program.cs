@@ -32,7 +32,7 @@ public static class Program
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
             Console.Error.WriteLine(ex.Message);
-            Console.Error.WriteLine("usage: --server --port P [--heartbeat 5] [--heartbeat-timeout 5] [--groups 10] [--push-ms 1000] [--tick-ms 250] [--dispatch threadpool|inline]");
+            Console.Error.WriteLine("usage: --server --port P [--heartbeat 5] [--heartbeat-timeout 5] [--groups 10] [--push-ms 1000] [--tick-ms 250] [--dispatch threadpool|inline] [--fault N]");
             Console.Error.WriteLine("   or: --url ws://127.0.0.1:P/ [--connections 500] [--duration 60] [--ramp S] [--sample 10] [--grace 60] [--rate 4]");
             Console.Error.WriteLine("       [--heartbeat 5] [--heartbeat-timeout 5] [--sources 4] [--server-pid PID] [--seed 1]");
             return 2;

@@ -20,16 +20,17 @@ internal static class Report
             $"server pid {pid} at {o.EndPoint}, heartbeat {o.HeartbeatInterval} s / {o.HeartbeatTimeout} s, " +
             $"{o.Rate} echo messages/s per chatting connection, {o.Sources.Length} source addresses, seed {o.Seed}.");
         Out("");
-        Out("| t s | phase | live | opened | echo sent | echo recv | push recv | tick recv | lost | dup | reord | hb closes | resets | failures | RSS MiB | heap MiB | threads | handles | srv conns | TIME_WAIT |");
-        Out("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Out("| t s | phase | live | opened | echo sent | echo recv | push recv | tick recv | lost | dup | reord | hb closes | resets | failures | RSS MiB | heap MiB | live MiB | threads | handles | srv conns | TIME_WAIT |");
+        Out("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
 
     public static void Row(Sample s)
     {
         string rss = s.Proc is { } p ? Mib(p.RssKiB * 1024) : "-";
         string heap = s.HeapBytes >= 0 ? Mib(s.HeapBytes) : "-";
+        string live = s.LiveBytes >= 0 ? Mib(s.LiveBytes) : "-";
         Out($"| {s.T:0} | {s.Phase} | {s.Live:N0} | {s.Opened:N0} | {s.EchoSent:N0} | {s.EchoReceived:N0} | {s.PushReceived:N0} | {s.TickReceived:N0} | " +
-            $"{s.Lost} | {s.Duplicates} | {s.Reordered} | {s.HeartbeatCloses:N0} | {s.Resets:N0} | {s.Failures} | {rss} | {heap} | " +
+            $"{s.Lost} | {s.Duplicates} | {s.Reordered} | {s.HeartbeatCloses:N0} | {s.Resets:N0} | {s.Failures} | {rss} | {heap} | {live} | " +
             $"{s.Proc?.Threads.ToString(CultureInfo.InvariantCulture) ?? "-"} | {s.Proc?.Handles.ToString("N0", CultureInfo.InvariantCulture) ?? "-"} | " +
             $"{(s.ServerConnections >= 0 ? s.ServerConnections.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {s.TimeWait:N0} |");
     }
@@ -145,13 +146,13 @@ internal static class Report
         Out("");
         Out("### Server process");
         Out("");
-        Out("| | t s | live | RSS MiB | heap MiB | threads | handles | srv conns |");
-        Out("|---|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (name, s) in new[] { ("start (no load)", start), ("after the ramp", afterRamp), ("middle", middle), ("end of the run", end), ("after every client closed", after) })
+        Out("| | t s | live | RSS MiB | heap MiB | live after full GC MiB | threads | handles | srv conns |");
+        Out("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (name, s) in new[] { ("start (no load)", start), ("after the ramp", afterRamp), ("middle", middle), ("end of the run", end), ("after every client closed, and a full GC", after) })
         {
             if (s?.Proc is { } p)
             {
-                Out($"| {name} | {s.T:0} | {s.Live:N0} | {Mib(p.RssKiB * 1024)} | {(s.HeapBytes >= 0 ? Mib(s.HeapBytes) : "-")} | {p.Threads} | {p.Handles:N0} | {s.ServerConnections:N0} |");
+                Out($"| {name} | {s.T:0} | {s.Live:N0} | {Mib(p.RssKiB * 1024)} | {(s.HeapBytes >= 0 ? Mib(s.HeapBytes) : "-")} | {(s.LiveBytes >= 0 ? Mib(s.LiveBytes) : "-")} | {p.Threads} | {p.Handles:N0} | {s.ServerConnections:N0} |");
             }
         }
 
@@ -172,6 +173,11 @@ internal static class Report
             Ratio("managed heap", mid.Average(s => s.HeapBytes / 1048576.0), tail.Average(s => s.HeapBytes / 1048576.0), "MiB");
         }
 
+        if (mid.All(s => s.LiveBytes >= 0) && tail.All(s => s.LiveBytes >= 0))
+        {
+            Ratio("live data after full GCs", mid.Average(s => s.LiveBytes / 1048576.0), tail.Average(s => s.LiveBytes / 1048576.0), "MiB");
+        }
+
         double tm = mid.Average(s => s.Proc!.Threads), tt = tail.Average(s => s.Proc!.Threads);
         Out($"- threads: {tm:0.0} → {tt:0.0} ({(tt - tm <= FlatThreads ? "flat" : "GROWING")})");
         double hm = mid.Average(s => s.Proc!.Handles - Math.Max(0, s.ServerConnections)), ht = tail.Average(s => s.Proc!.Handles - Math.Max(0, s.ServerConnections));
@@ -185,7 +191,8 @@ internal static class Report
 
         if (after?.Proc is { } ap && start?.Proc is { } sp)
         {
-            Out($"- after every client closed: {ap.Handles - sp.Handles:+0;-0;0} handles and {ap.Threads - sp.Threads:+0;-0;0} threads against the start, RSS {Mib(ap.RssKiB * 1024)} MiB");
+            Out($"- after every client closed: {ap.Handles - sp.Handles:+0;-0;0} handles and {ap.Threads - sp.Threads:+0;-0;0} threads against the start, " +
+                $"RSS {Mib(ap.RssKiB * 1024)} MiB, live managed data after a full compacting GC {(after.LiveBytes >= 0 ? Mib(after.LiveBytes) : "-")} MiB");
         }
     }
 

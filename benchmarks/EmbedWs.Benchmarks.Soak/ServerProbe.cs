@@ -22,11 +22,13 @@ internal sealed class ServerProbe
 {
     private readonly IPEndPoint _server;
     private readonly byte[] _request;
+    private readonly byte[] _collectRequest;
 
     public ServerProbe(IPEndPoint server, string hostHeader)
     {
         _server = server;
         _request = Encoding.ASCII.GetBytes($"GET /stats HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
+        _collectRequest = Encoding.ASCII.GetBytes($"GET /stats?gc=1 HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
     }
 
     public int Pid { get; set; }
@@ -79,16 +81,19 @@ internal sealed class ServerProbe
         }
     }
 
-    /// <summary>The server's /stats as JSON, or null when it did not answer within 5 s.</summary>
-    public async Task<JsonElement?> ReadStatsAsync(CancellationToken ct)
+    /// <summary>
+    /// The server's /stats as JSON, or null when it did not answer within 10 s. With
+    /// <paramref name="collect"/>, the server first runs a full compacting garbage collection.
+    /// </summary>
+    public async Task<JsonElement?> ReadStatsAsync(CancellationToken ct, bool collect = false)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await socket.ConnectAsync(_server, timeout.Token);
-            await socket.SendAsync(_request, SocketFlags.None, timeout.Token);
+            await socket.SendAsync(collect ? _collectRequest : _request, SocketFlags.None, timeout.Token);
             var response = new MemoryStream();
             var buffer = new byte[16 * 1024];
             int n;

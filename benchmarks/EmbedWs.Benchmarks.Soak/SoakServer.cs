@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -42,7 +43,7 @@ internal sealed class SoakServer
             Heartbeat = Heartbeat.Heartbeat.PingPong(TimeSpan.FromSeconds(o.HeartbeatInterval), TimeSpan.FromSeconds(o.HeartbeatTimeout)),
             Dispatch = o.Dispatch,
             ListenBacklog = 4096,
-            HttpHandler = info => new ValueTask<WsHttpResponse?>(info.Path == "/stats" ? WsHttpResponse.Text(StatsJson(), "application/json") : null),
+            HttpHandler = info => new ValueTask<WsHttpResponse?>(info.Path == "/stats" ? Stats(info.Query.ContainsKey("gc")) : null),
         });
         _server.OnConnect += OnConnect;
         _server.OnMessage += OnMessage;
@@ -107,8 +108,13 @@ internal sealed class SoakServer
         {
             // Handlers of one connection run one at a time: no lock for its own counter.
             peer.Echoes++;
-            Interlocked.Increment(ref _echoes);
+            long echoes = Interlocked.Increment(ref _echoes);
             _ = c.SendAsync(m.Data);
+            if (_o.Fault > 0 && echoes % _o.Fault == 0)
+            {
+                _ = c.SendAsync(m.Data); // --fault: a duplicate, for the checker to find
+            }
+
             return;
         }
 
@@ -162,6 +168,14 @@ internal sealed class SoakServer
                         }
 
                         Wire.WritePush(payload, peer.Pushes);
+                        if (_o.Fault > 0 && Interlocked.Read(ref _pushes) % _o.Fault == _o.Fault - 1)
+                        {
+                            // --fault: a push counted but never sent, for the checker to find.
+                            peer.Pushes++;
+                            Interlocked.Increment(ref _pushes);
+                            continue;
+                        }
+
                         var queued = peer.Connection.SendAsync(payload);
                         if (queued.IsCompletedSuccessfully && queued.Result)
                         {
@@ -202,6 +216,20 @@ internal sealed class SoakServer
         }
     }
 
+    /// <summary>The counters; with <paramref name="collect"/>, after a full compacting collection, to see what is really retained.</summary>
+    private WsHttpResponse Stats(bool collect)
+    {
+        if (collect)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        return WsHttpResponse.Text(StatsJson(), "application/json");
+    }
+
     private string StatsJson()
     {
         int members = 0;
@@ -216,7 +244,10 @@ internal sealed class SoakServer
             closes[cause.ToString()] = Interlocked.Read(ref _closes[(int)cause]);
         }
 
-        var gc = GC.GetGCMemoryInfo();
+        // Live data after the last full collection (blocking or background): less noisy than the heap, where garbage comes and goes.
+        var full = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        var background = GC.GetGCMemoryInfo(GCKind.Background);
+        var lastFull = background.Index > full.Index ? background : full;
         return JsonSerializer.Serialize(new
         {
             pid = Environment.ProcessId,
@@ -236,7 +267,8 @@ internal sealed class SoakServer
             tickDeliveries = Interlocked.Read(ref _tickDeliveries),
             byes = Interlocked.Read(ref _byes),
             heapBytes = GC.GetTotalMemory(false),
-            committedBytes = gc.TotalCommittedBytes,
+            liveAfterFullGcBytes = lastFull.Index == 0 ? -1 : lastFull.HeapSizeBytes - lastFull.FragmentedBytes,
+            committedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
             gen2 = GC.CollectionCount(2),
             threadPoolThreads = ThreadPool.ThreadCount,
         });
@@ -273,7 +305,7 @@ internal sealed class SoakServer
     }
 }
 
-/// <summary>The server's command line: <c>--server --port P [--heartbeat 5] [--heartbeat-timeout 5] [--groups 10] [--push-ms 1000] [--tick-ms 250] [--dispatch threadpool|inline]</c>.</summary>
+/// <summary>The server's command line: <c>--server --port P [--heartbeat 5] [--heartbeat-timeout 5] [--groups 10] [--push-ms 1000] [--tick-ms 250] [--dispatch threadpool|inline] [--fault N]</c>.</summary>
 internal sealed class ServerOptions
 {
     public int Port { get; set; }
@@ -283,4 +315,7 @@ internal sealed class ServerOptions
     public int PushMs { get; set; } = 1000;
     public int TickMs { get; set; } = 250;
     public EventDispatch Dispatch { get; set; } = EventDispatch.ThreadPool;
+
+    /// <summary>Tests the checker: every Nth push is skipped and every Nth echo sent twice (0: never).</summary>
+    public int Fault { get; set; }
 }
