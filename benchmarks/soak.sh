@@ -72,9 +72,9 @@ fi
 } >"$report"
 
 start=$(date +%s)
-# The client has its own deadline (duration + grace + 60 s); timeout is the backstop.
+# The client has its own deadline (duration + grace + 120 s); timeout is the backstop.
 # shellcheck disable=SC2086
-taskset -c 1 timeout -k 10 $((SECONDS_TO_RUN + GRACE + 120)) dotnet "$dll" --url "ws://127.0.0.1:$PORT/" \
+taskset -c 1 timeout -k 10 $((SECONDS_TO_RUN + GRACE + 180)) dotnet "$dll" --url "ws://127.0.0.1:$PORT/" \
   --connections "$CONNECTIONS" --duration "$SECONDS_TO_RUN" --sample "$SAMPLE" --grace "$GRACE" \
   --heartbeat "$HEARTBEAT" --heartbeat-timeout "$HEARTBEAT_TIMEOUT" --server-pid "$server_pid" $CLIENT_ARGS 2>&1 | tee -a "$report"
 rc=${PIPESTATUS[0]}

@@ -12,8 +12,10 @@ namespace EmbedWs.Benchmarks.Soak;
 internal sealed record Sample(
     double T, string Phase, long Live, long Opened, long EchoSent, long EchoReceived, long PushReceived, long TickReceived,
     long Lost, long Duplicates, long Reordered, long HeartbeatCloses, long Resets, long Failures,
-    ProcSample? Proc, int TimeWait, JsonElement? Server)
+    ProcSample? Proc, int TimeWait, JsonElement? Server, long ClientStallMs)
 {
+    public long ServerStallMs => Server is { } s ? s.GetProperty("stallTotalMs").GetInt64() : -1;
+
     public long ServerConnections => Server is { } s ? s.GetProperty("connections").GetInt64() : -1;
     public long HeapBytes => Server is { } s ? s.GetProperty("heapBytes").GetInt64() : -1;
 
@@ -25,7 +27,7 @@ internal sealed record Sample(
 /// The client side of the soak: starts <c>--connections</c> slots (see <see cref="Behaviours"/>),
 /// samples the server every <c>--sample</c> seconds, stops them after <c>--duration</c>, waits
 /// up to <c>--grace</c> for every connection to close, and prints the table and the verdict.
-/// Whatever hangs, the process ends by duration + grace + 60 s.
+/// Whatever hangs, the process ends by <see cref="DriverOptions.HardDeadline"/>.
 /// </summary>
 internal sealed class Driver
 {
@@ -34,6 +36,7 @@ internal sealed class Driver
     private readonly ServerProbe _probe;
     private readonly List<Sample> _samples = new();
     private readonly Stopwatch _clock = new();
+    private readonly StallWatch _stallWatch = new();
 
     private Driver(DriverOptions o)
     {
@@ -58,17 +61,17 @@ internal sealed class Driver
 
         _probe.Pid = _o.ServerPid != 0 ? _o.ServerPid : first.Value.GetProperty("pid").GetInt32();
         using var stop = new CancellationTokenSource();
-        using var hard = new CancellationTokenSource(TimeSpan.FromSeconds(_o.Duration + _o.Grace + 30));
+        using var hard = new CancellationTokenSource(TimeSpan.FromSeconds(_o.HardDeadline - 10));
         using var killer = new Timer(_ =>
         {
             lock (_samples)
             {
-                Report.Print(_o, _stats, _samples, serverDied: false, cutOff: true);
+                Report.Print(_o, _stats, _samples, _stallWatch.Stalls, Array.Empty<Stall>(), serverDied: false, cutOff: true);
             }
 
             Console.Out.Flush();
             Environment.Exit(3);
-        }, null, TimeSpan.FromSeconds(_o.Duration + _o.Grace + 60), Timeout.InfiniteTimeSpan);
+        }, null, TimeSpan.FromSeconds(_o.HardDeadline), Timeout.InfiniteTimeSpan);
 
         Report.Header(_o, _probe.Pid);
         _clock.Start();
@@ -109,8 +112,7 @@ internal sealed class Driver
 
         if (!slots.IsCompleted)
         {
-            _stats.Problem($"{_o.Connections} slots: some were still running {_o.Grace} s after the end");
-            Interlocked.Increment(ref _stats.CloseHandshakeFailures);
+            _stats.TimingFailure(Kinds.Stuck, $"{_o.Grace} s after the end");
         }
 
         // The server closes its side a moment after the clients: wait until it holds no connection.
@@ -126,23 +128,33 @@ internal sealed class Driver
             serverDied = !_probe.Alive();
         }
 
+        var serverStalls = Array.Empty<Stall>();
         if (!serverDied)
         {
             // A full compacting collection first: what is still live now is what the server retains.
             await Task.Delay(TimeSpan.FromSeconds(2));
-            await SampleAsync("after", hard.Token, collect: true);
+            await SampleAsync("after", hard.Token, "gc");
+
+            // Then quiet for a while: idle thread-pool threads retire after about 20 s.
+            await Task.Delay(TimeSpan.FromSeconds(25));
+            await SampleAsync("quiet", hard.Token, "gc");
+            if (await _probe.ReadStatsAsync(hard.Token, "stalls") is { } withStalls && withStalls.GetProperty("stalls").ValueKind == JsonValueKind.Array)
+            {
+                serverStalls = withStalls.GetProperty("stalls").EnumerateArray()
+                    .Select(a => new Stall(a[0].GetInt64(), a[1].GetInt64())).ToArray();
+            }
         }
 
         killer.Change(Timeout.Infinite, Timeout.Infinite);
         lock (_samples)
         {
-            return Report.Print(_o, _stats, _samples, serverDied, cutOff: false);
+            return Report.Print(_o, _stats, _samples, _stallWatch.Stalls, serverStalls, serverDied, cutOff: false);
         }
     }
 
-    private async Task SampleAsync(string phase, CancellationToken ct, bool collect = false)
+    private async Task SampleAsync(string phase, CancellationToken ct, string query = "")
     {
-        var server = await _probe.ReadStatsAsync(ct, collect);
+        var server = await _probe.ReadStatsAsync(ct, query);
         var proc = _probe.ReadProc();
         var st = _stats;
         var sample = new Sample(
@@ -153,7 +165,7 @@ internal sealed class Driver
             Interlocked.Read(ref st.Echo.Duplicates) + Interlocked.Read(ref st.Push.Duplicates) + Interlocked.Read(ref st.Tick.Duplicates),
             Interlocked.Read(ref st.Echo.Reordered) + Interlocked.Read(ref st.Push.Reordered) + Interlocked.Read(ref st.Tick.Reordered),
             Interlocked.Read(ref st.HeartbeatCloses), Interlocked.Read(ref st.Resets), st.Failures,
-            proc, _probe.TimeWait(), server);
+            proc, _probe.TimeWait(), server, _stallWatch.TotalMs);
         lock (_samples)
         {
             _samples.Add(sample);

@@ -24,6 +24,12 @@ internal sealed class DriverOptions
     /// <summary>After the duration, the time allowed for every connection to close; then the run is cut off.</summary>
     public double Grace { get; private set; } = 60;
 
+    /// <summary>
+    /// The run is cut off here whatever happens (seconds from the start): the duration, the
+    /// grace, and 120 s for the final samples (the server's connections to reach zero, a quiet 25 s).
+    /// </summary>
+    public double HardDeadline => Duration + Grace + 120;
+
     /// <summary>Echo messages per second per chatting connection.</summary>
     public double Rate { get; private set; } = 4;
 

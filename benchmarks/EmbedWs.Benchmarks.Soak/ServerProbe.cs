@@ -11,7 +11,7 @@ using System.Threading.Tasks;
 namespace EmbedWs.Benchmarks.Soak;
 
 /// <summary>What the server process looked like at one moment: /proc, and its own /stats.</summary>
-internal sealed record ProcSample(long RssKiB, int Threads, int Handles);
+internal sealed record ProcSample(long RssKiB, int Threads, int Handles, int Sockets);
 
 /// <summary>
 /// Reads the server process from outside (<c>/proc/PID/status</c> for VmRSS and Threads,
@@ -21,14 +21,12 @@ internal sealed record ProcSample(long RssKiB, int Threads, int Handles);
 internal sealed class ServerProbe
 {
     private readonly IPEndPoint _server;
-    private readonly byte[] _request;
-    private readonly byte[] _collectRequest;
+    private readonly string _hostHeader;
 
     public ServerProbe(IPEndPoint server, string hostHeader)
     {
         _server = server;
-        _request = Encoding.ASCII.GetBytes($"GET /stats HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
-        _collectRequest = Encoding.ASCII.GetBytes($"GET /stats?gc=1 HTTP/1.1\r\nHost: {hostHeader}\r\nConnection: close\r\n\r\n");
+        _hostHeader = hostHeader;
     }
 
     public int Pid { get; set; }
@@ -72,8 +70,24 @@ internal sealed class ServerProbe
                 }
             }
 
-            int handles = Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
-            return new ProcSample(rss, threads, handles);
+            int handles = 0, sockets = 0;
+            foreach (var fd in new DirectoryInfo($"/proc/{Pid}/fd").EnumerateFileSystemInfos())
+            {
+                handles++;
+                try
+                {
+                    if (fd.LinkTarget is { } target && target.StartsWith("socket:", StringComparison.Ordinal))
+                    {
+                        sockets++;
+                    }
+                }
+                catch (IOException)
+                {
+                    // Closed while we looked.
+                }
+            }
+
+            return new ProcSample(rss, threads, handles, sockets);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -82,18 +96,20 @@ internal sealed class ServerProbe
     }
 
     /// <summary>
-    /// The server's /stats as JSON, or null when it did not answer within 10 s. With
-    /// <paramref name="collect"/>, the server first runs a full compacting garbage collection.
+    /// The server's /stats as JSON, or null when it did not answer within 10 s. <paramref name="query"/>
+    /// "gc": after a full compacting garbage collection; "stalls": with the list of the server's stalls.
     /// </summary>
-    public async Task<JsonElement?> ReadStatsAsync(CancellationToken ct, bool collect = false)
+    public async Task<JsonElement?> ReadStatsAsync(CancellationToken ct, string query = "")
     {
+        var request = Encoding.ASCII.GetBytes(
+            $"GET /stats{(query.Length > 0 ? "?" + query + "=1" : "")} HTTP/1.1\r\nHost: {_hostHeader}\r\nConnection: close\r\n\r\n");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
             await socket.ConnectAsync(_server, timeout.Token);
-            await socket.SendAsync(collect ? _collectRequest : _request, SocketFlags.None, timeout.Token);
+            await socket.SendAsync(request, SocketFlags.None, timeout.Token);
             var response = new MemoryStream();
             var buffer = new byte[16 * 1024];
             int n;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Net;
 using System.Runtime;
 using System.Text.Json;
@@ -24,6 +25,7 @@ internal sealed class SoakServer
     private readonly WsServer _server;
     private readonly ConcurrentDictionary<long, Peer> _peers = new();
     private readonly Group[] _groups;
+    private readonly StallWatch _stallWatch = new();
     private readonly long[] _closes = new long[Enum.GetValues<WsCloseCause>().Length];
     private long _connects, _closeWithoutPeer, _messageWithoutPeer, _errors, _echoes, _pushes, _tickDeliveries, _ticks, _byes;
     private string? _firstError;
@@ -43,7 +45,8 @@ internal sealed class SoakServer
             Heartbeat = Heartbeat.Heartbeat.PingPong(TimeSpan.FromSeconds(o.HeartbeatInterval), TimeSpan.FromSeconds(o.HeartbeatTimeout)),
             Dispatch = o.Dispatch,
             ListenBacklog = 4096,
-            HttpHandler = info => new ValueTask<WsHttpResponse?>(info.Path == "/stats" ? Stats(info.Query.ContainsKey("gc")) : null),
+            HttpHandler = info => new ValueTask<WsHttpResponse?>(
+                info.Path == "/stats" ? Stats(info.Query.ContainsKey("gc"), info.Query.ContainsKey("stalls")) : null),
         });
         _server.OnConnect += OnConnect;
         _server.OnMessage += OnMessage;
@@ -216,8 +219,11 @@ internal sealed class SoakServer
         }
     }
 
-    /// <summary>The counters; with <paramref name="collect"/>, after a full compacting collection, to see what is really retained.</summary>
-    private WsHttpResponse Stats(bool collect)
+    /// <summary>
+    /// The counters; with <paramref name="collect"/>, after a full compacting collection, to see
+    /// what is really retained; with <paramref name="stalls"/>, every stall of the process.
+    /// </summary>
+    private WsHttpResponse Stats(bool collect, bool stalls)
     {
         if (collect)
         {
@@ -227,10 +233,10 @@ internal sealed class SoakServer
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 
-        return WsHttpResponse.Text(StatsJson(), "application/json");
+        return WsHttpResponse.Text(StatsJson(stalls), "application/json");
     }
 
-    private string StatsJson()
+    private string StatsJson(bool withStalls = false)
     {
         int members = 0;
         foreach (var group in _groups)
@@ -271,6 +277,9 @@ internal sealed class SoakServer
             committedBytes = GC.GetGCMemoryInfo().TotalCommittedBytes,
             gen2 = GC.CollectionCount(2),
             threadPoolThreads = ThreadPool.ThreadCount,
+            stallMaxMs = _stallWatch.MaxMs,
+            stallTotalMs = _stallWatch.TotalMs,
+            stalls = withStalls ? _stallWatch.Stalls.Select(s => new[] { s.StartUnixMs, s.Ms }).ToArray() : null,
         });
     }
 
