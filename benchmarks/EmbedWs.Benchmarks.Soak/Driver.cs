@@ -8,13 +8,24 @@ using System.Threading.Tasks;
 
 namespace EmbedWs.Benchmarks.Soak;
 
+/// <summary>Since the previous sample, the share of the wall time a process ran on a CPU and the share it waited for one (percent; -1 unknown).</summary>
+internal readonly record struct Usage(double CpuPercent, double WaitPercent)
+{
+    public static Usage Between(CpuTimes? before, CpuTimes? after, double wallMs) =>
+        before is { } b && after is { } a && wallMs > 0
+            ? new Usage(100 * (a.CpuMs - b.CpuMs) / wallMs, Math.Max(0, 100 * (a.WaitMs - b.WaitMs) / wallMs))
+            : new Usage(-1, -1);
+}
+
 /// <summary>One row of the table: the clients' counters and the server process at one moment.</summary>
 internal sealed record Sample(
     double T, string Phase, long Live, long Opened, long EchoSent, long EchoReceived, long PushReceived, long TickReceived,
     long Lost, long Duplicates, long Reordered, long HeartbeatCloses, long Resets, long Failures,
-    ProcSample? Proc, int TimeWait, JsonElement? Server, long ClientStallMs)
+    ProcSample? Proc, int TimeWait, JsonElement? Server, long ClientStallMs, long ClientIoMs, long UnixMs,
+    Usage ServerUsage, Usage ClientUsage)
 {
     public long ServerStallMs => Server is { } s ? s.GetProperty("stallTotalMs").GetInt64() : -1;
+    public long ServerIoMs => Server is { } s ? s.GetProperty("ioDelayTotalMs").GetInt64() : -1;
 
     public long ServerConnections => Server is { } s ? s.GetProperty("connections").GetInt64() : -1;
     public long HeapBytes => Server is { } s ? s.GetProperty("heapBytes").GetInt64() : -1;
@@ -37,6 +48,9 @@ internal sealed class Driver
     private readonly List<Sample> _samples = new();
     private readonly Stopwatch _clock = new();
     private readonly StallWatch _stallWatch = new();
+    private CpuTimes? _serverCpu;
+    private CpuTimes? _clientCpu;
+    private double _lastSampleMs;
 
     private Driver(DriverOptions o)
     {
@@ -66,7 +80,7 @@ internal sealed class Driver
         {
             lock (_samples)
             {
-                Report.Print(_o, _stats, _samples, _stallWatch.Stalls, Array.Empty<Stall>(), serverDied: false, cutOff: true);
+                Report.Print(_o, _stats, _samples, new Watched(_stallWatch.Stalls, _stallWatch.IoDelays), new Watched(Array.Empty<Stall>(), Array.Empty<Stall>()), serverDied: false, cutOff: true);
             }
 
             Console.Out.Flush();
@@ -128,7 +142,7 @@ internal sealed class Driver
             serverDied = !_probe.Alive();
         }
 
-        var serverStalls = Array.Empty<Stall>();
+        var serverWatched = new Watched(Array.Empty<Stall>(), Array.Empty<Stall>());
         if (!serverDied)
         {
             // A full compacting collection first: what is still live now is what the server retains.
@@ -140,15 +154,15 @@ internal sealed class Driver
             await SampleAsync("quiet", hard.Token, "gc");
             if (await _probe.ReadStatsAsync(hard.Token, "stalls") is { } withStalls && withStalls.GetProperty("stalls").ValueKind == JsonValueKind.Array)
             {
-                serverStalls = withStalls.GetProperty("stalls").EnumerateArray()
-                    .Select(a => new Stall(a[0].GetInt64(), a[1].GetInt64())).ToArray();
+                static Stall[] List(JsonElement a) => a.EnumerateArray().Select(x => new Stall(x[0].GetInt64(), x[1].GetInt64())).ToArray();
+                serverWatched = new Watched(List(withStalls.GetProperty("stalls")), List(withStalls.GetProperty("ioDelays")));
             }
         }
 
         killer.Change(Timeout.Infinite, Timeout.Infinite);
         lock (_samples)
         {
-            return Report.Print(_o, _stats, _samples, _stallWatch.Stalls, serverStalls, serverDied, cutOff: false);
+            return Report.Print(_o, _stats, _samples, new Watched(_stallWatch.Stalls, _stallWatch.IoDelays), serverWatched, serverDied, cutOff: false);
         }
     }
 
@@ -157,6 +171,12 @@ internal sealed class Driver
         var server = await _probe.ReadStatsAsync(ct, query);
         var proc = _probe.ReadProc();
         var st = _stats;
+        double nowMs = _clock.Elapsed.TotalMilliseconds;
+        var serverCpu = CpuTimes.Read(_probe.Pid);
+        var clientCpu = CpuTimes.Read(Environment.ProcessId);
+        var serverUsage = Usage.Between(_serverCpu, serverCpu, nowMs - _lastSampleMs);
+        var clientUsage = Usage.Between(_clientCpu, clientCpu, nowMs - _lastSampleMs);
+        (_serverCpu, _clientCpu, _lastSampleMs) = (serverCpu, clientCpu, nowMs);
         var sample = new Sample(
             Math.Round(_clock.Elapsed.TotalSeconds, 1), phase,
             Interlocked.Read(ref st.Live), Interlocked.Read(ref st.Opened), Interlocked.Read(ref st.EchoSent),
@@ -165,7 +185,8 @@ internal sealed class Driver
             Interlocked.Read(ref st.Echo.Duplicates) + Interlocked.Read(ref st.Push.Duplicates) + Interlocked.Read(ref st.Tick.Duplicates),
             Interlocked.Read(ref st.Echo.Reordered) + Interlocked.Read(ref st.Push.Reordered) + Interlocked.Read(ref st.Tick.Reordered),
             Interlocked.Read(ref st.HeartbeatCloses), Interlocked.Read(ref st.Resets), st.Failures,
-            proc, _probe.TimeWait(), server, _stallWatch.TotalMs);
+            proc, _probe.TimeWait(), server, _stallWatch.TotalMs, _stallWatch.IoTotalMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            serverUsage, clientUsage);
         lock (_samples)
         {
             _samples.Add(sample);

@@ -15,18 +15,23 @@ internal static class Report
     private const long ExcuseLookbackMs = 15_000;
     private const long ExcuseStallMs = 2_000;
 
+    // The server's own I/O delays count as the machine's only while the server waited for a CPU
+    // this share of the time or more: it had work and no CPU. Below, the delay is the server's.
+    private const double ContendedWaitPercent = 30;
+
     public static void Header(DriverOptions o, int pid)
     {
         Out($"Soak: {o.Connections:N0} connections for {o.Duration:N0} s (ramp {o.Ramp:N0} s, sample every {o.Sample:N0} s), " +
             $"server pid {pid} at {o.EndPoint}, heartbeat {o.HeartbeatInterval} s / {o.HeartbeatTimeout} s, " +
             $"{o.Rate} echo messages/s per chatting connection, {o.Sources.Length} source addresses, seed {o.Seed}.");
         Out("");
-        Out("\"failures\" counts timing failures too, before they are weighed against the stalls; \"stalled\" is the time so far " +
-            "that the client and the server process could not react (delays of 500 ms or more).");
+        Out("\"failures\" counts timing failures too, before they are weighed against the stalls. \"stall/io s\": the time so far " +
+            "that the process could not run (stall) and its socket reads were late (io), in delays of 500 ms or more. " +
+            "\"cpu/wait %\": since the previous row, the share of the time the process ran on a CPU / waited for one.");
         Out("");
         Out("| t s | phase | live | opened | echo sent | echo recv | push recv | tick recv | lost | dup | reord | hb closes | resets | failures | " +
-            "stalled s cli/srv | RSS MiB | heap MiB | live MiB | threads | handles (sockets) | srv conns | TIME_WAIT |");
-        Out("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "cli stall/io s | srv stall/io s | cli cpu/wait % | srv cpu/wait % | RSS MiB | heap MiB | live MiB | threads | handles (sockets) | srv conns | TIME_WAIT |");
+        Out("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
 
     public static void Row(Sample s)
@@ -34,16 +39,17 @@ internal static class Report
         string rss = s.Proc is { } p ? Mib(p.RssKiB * 1024) : "-";
         string heap = s.HeapBytes >= 0 ? Mib(s.HeapBytes) : "-";
         string live = s.LiveBytes >= 0 ? Mib(s.LiveBytes) : "-";
-        string stalled = $"{s.ClientStallMs / 1000.0:0.0}/{(s.ServerStallMs >= 0 ? (s.ServerStallMs / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) : "-")}";
+        string cli = $"{s.ClientStallMs / 1000.0:0.0}/{s.ClientIoMs / 1000.0:0.0}";
+        string srv = s.ServerStallMs >= 0 ? $"{s.ServerStallMs / 1000.0:0.0}/{s.ServerIoMs / 1000.0:0.0}" : "-";
         string handles = s.Proc is { } q ? $"{q.Handles:N0} ({q.Sockets:N0})" : "-";
         Out($"| {s.T:0} | {s.Phase} | {s.Live:N0} | {s.Opened:N0} | {s.EchoSent:N0} | {s.EchoReceived:N0} | {s.PushReceived:N0} | {s.TickReceived:N0} | " +
-            $"{s.Lost} | {s.Duplicates} | {s.Reordered} | {s.HeartbeatCloses:N0} | {s.Resets:N0} | {s.Failures} | {stalled} | {rss} | {heap} | {live} | " +
+            $"{s.Lost} | {s.Duplicates} | {s.Reordered} | {s.HeartbeatCloses:N0} | {s.Resets:N0} | {s.Failures} | {cli} | {srv} | {Use(s.ClientUsage)} | {Use(s.ServerUsage)} | {rss} | {heap} | {live} | " +
             $"{s.Proc?.Threads.ToString(CultureInfo.InvariantCulture) ?? "-"} | {handles} | " +
             $"{(s.ServerConnections >= 0 ? s.ServerConnections.ToString("N0", CultureInfo.InvariantCulture) : "-")} | {s.TimeWait:N0} |");
     }
 
     /// <summary>Prints the figures and the verdict; returns the exit code (0 pass, 1 a check failed, 3 cut off, 4 the server died).</summary>
-    public static int Print(DriverOptions o, ClientStats st, List<Sample> samples, Stall[] clientStalls, Stall[] serverStalls, bool serverDied, bool cutOff)
+    public static int Print(DriverOptions o, ClientStats st, List<Sample> samples, Watched client, Watched server0, bool serverDied, bool cutOff)
     {
         var failures = new List<string>();
         var server = samples.LastOrDefault(s => s.Server is not null)?.Server;
@@ -81,7 +87,7 @@ internal static class Report
         Failure(failures, st.Corrupt, "corrupt or unexpected messages");
         Failure(failures, st.EchoesMissingAtServer, "echo messages the server did not count");
         Failure(failures, st.ClientErrors, "errors in the soak client itself");
-        Timing(st, clientStalls, serverStalls, failures);
+        Timing(st, samples, client, server0, failures);
 
         if (server is { } sv)
         {
@@ -132,17 +138,20 @@ internal static class Report
     }
 
     /// <summary>
-    /// The timing failures, each weighed against the stalls of both processes in the 15 s before
-    /// it: with 2 s or more of stall, the machine could not keep the deadline and the failure is
-    /// reported but excused; without, it fails the run. Losses and the rest are never excused.
+    /// The timing failures, each weighed against what held the two processes up in the 15 s
+    /// before it: the client's stalls and I/O delays (the client late is never the server's
+    /// fault), the server's stalls, and the server's I/O delays while it waited for a CPU at
+    /// least 30 % of the time. With 2 s or more of those, the machine could not keep the
+    /// deadline: the failure is reported but excused. Otherwise it fails the run. Losses,
+    /// duplicates, reorders and corrupt messages are never excused.
     /// </summary>
-    private static void Timing(ClientStats st, Stall[] clientStalls, Stall[] serverStalls, List<string> failures)
+    private static void Timing(ClientStats st, List<Sample> samples, Watched client, Watched server, List<string> failures)
     {
         Out("");
-        Out("### Stalls and timing failures");
+        Out("### Stalls, I/O delays and timing failures");
         Out("");
-        Out($"- client process stalled {clientStalls.Sum(s => s.Ms) / 1000.0:N1} s in all ({clientStalls.Length:N0} stalls of 0.5 s or more, longest {clientStalls.Select(s => s.Ms).DefaultIfEmpty(0).Max() / 1000.0:N1} s)");
-        Out($"- server process stalled {serverStalls.Sum(s => s.Ms) / 1000.0:N1} s in all ({serverStalls.Length:N0} stalls, longest {serverStalls.Select(s => s.Ms).DefaultIfEmpty(0).Max() / 1000.0:N1} s)");
+        Describe("client", client);
+        Describe("server", server);
         var events = st.TimingFailures;
         if (events.Length == 0)
         {
@@ -150,18 +159,43 @@ internal static class Report
             return;
         }
 
+        var clientLate = client.Stalls.Concat(client.IoDelays).ToArray();
+        bool Excused((long UnixMs, string Kind) e)
+        {
+            var covering = samples.FirstOrDefault(s => s.UnixMs >= e.UnixMs);
+            bool contended = covering is not null && covering.ServerUsage.WaitPercent >= ContendedWaitPercent;
+            long late = StallWatch.StalledBefore(clientLate, e.UnixMs, ExcuseLookbackMs)
+                + StallWatch.StalledBefore(contended ? server.Stalls.Concat(server.IoDelays) : server.Stalls, e.UnixMs, ExcuseLookbackMs);
+            return late >= ExcuseStallMs;
+        }
+
         Out("");
-        Out("| timing failure | count | during machine stalls (excused) | otherwise (fails the run) |");
+        Out("| timing failure | count | excused (the machine) | not excused (fails the run) |");
         Out("|---|---:|---:|---:|");
         foreach (var kind in events.GroupBy(e => e.Kind))
         {
-            int excused = kind.Count(e =>
-                StallWatch.StalledBefore(clientStalls, e.UnixMs, ExcuseLookbackMs) + StallWatch.StalledBefore(serverStalls, e.UnixMs, ExcuseLookbackMs) >= ExcuseStallMs);
-            int count = kind.Count();
+            int count = kind.Count(), excused = kind.Count(Excused);
             Out($"| {kind.Key} | {count:N0} | {excused:N0} | {count - excused:N0} |");
-            Failure(failures, count - excused, $"{kind.Key} (with no machine stall to explain it)");
+            Failure(failures, count - excused, $"{kind.Key} (not explained by the machine)");
+        }
+
+        Out("");
+        Out("Where they happened (the sample after each):");
+        Out("");
+        foreach (var group in events.GroupBy(e => samples.FirstOrDefault(s => s.UnixMs >= e.UnixMs)).Where(g => g.Key is not null))
+        {
+            var s = group.Key!;
+            Out($"- t {s.T:0} s: {group.Count():N0} ({group.Count(Excused):N0} excused); " +
+                $"client cpu/wait {Use(s.ClientUsage)} %, server cpu/wait {Use(s.ServerUsage)} %");
         }
     }
+
+    private static void Describe(string name, Watched w) =>
+        Out($"- {name}: stalled {w.Stalls.Sum(s => s.Ms) / 1000.0:N1} s ({w.Stalls.Length:N0} stalls of 0.5 s or more, longest " +
+            $"{w.Stalls.Select(s => s.Ms).DefaultIfEmpty(0).Max() / 1000.0:N1} s); socket reads late {w.IoDelays.Sum(s => s.Ms) / 1000.0:N1} s " +
+            $"({w.IoDelays.Length:N0} delays of 0.5 s or more, longest {w.IoDelays.Select(s => s.Ms).DefaultIfEmpty(0).Max() / 1000.0:N1} s)");
+
+    private static string Use(Usage u) => u.CpuPercent < 0 ? "-" : $"{u.CpuPercent:0}/{u.WaitPercent:0}";
 
     /// <summary>
     /// The server's resources: RSS, heap and live data, threads, handles at the start, after the

@@ -14,6 +14,48 @@ namespace EmbedWs.Benchmarks.Soak;
 internal sealed record ProcSample(long RssKiB, int Threads, int Handles, int Sockets);
 
 /// <summary>
+/// A process's CPU time so far (user and system, all threads, dead ones included) and the time
+/// its live threads spent runnable but waiting for a CPU (the scheduler's run queue): the
+/// second is what a machine shared with other work costs it.
+/// </summary>
+internal readonly record struct CpuTimes(double CpuMs, double WaitMs)
+{
+    // /proc/PID/stat counts in clock ticks: 100 per second on Linux (USER_HZ).
+    private const double MsPerTick = 10;
+
+    public static CpuTimes? Read(int pid)
+    {
+        try
+        {
+            // "pid (comm) state ppid ...": utime and stime are fields 14 and 15; comm may hold spaces.
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
+            double cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * MsPerTick;
+            double waitNs = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    // "run-time-ns wait-ns timeslices"
+                    var parts = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                    waitNs += long.Parse(parts[1], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended while we looked.
+                }
+            }
+
+            return new CpuTimes(cpu, waitNs / 1e6);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
 /// Reads the server process from outside (<c>/proc/PID/status</c> for VmRSS and Threads,
 /// <c>/proc/PID/fd</c> for open handles), the server's counters from <c>GET /stats</c>, and
 /// the TIME_WAIT sockets of the server's port from <c>/proc/net/tcp</c>.

@@ -280,6 +280,9 @@ internal sealed class SoakServer
             stallMaxMs = _stallWatch.MaxMs,
             stallTotalMs = _stallWatch.TotalMs,
             stalls = withStalls ? _stallWatch.Stalls.Select(s => new[] { s.StartUnixMs, s.Ms }).ToArray() : null,
+            ioDelayMaxMs = _stallWatch.IoMaxMs,
+            ioDelayTotalMs = _stallWatch.IoTotalMs,
+            ioDelays = withStalls ? _stallWatch.IoDelays.Select(s => new[] { s.StartUnixMs, s.Ms }).ToArray() : null,
         });
     }
 
