@@ -8,13 +8,22 @@ using System.Threading.Tasks;
 
 namespace EmbedWs.Benchmarks.Soak;
 
-/// <summary>Since the previous sample, the share of the wall time a process ran on a CPU and the share it waited for one (percent; -1 unknown).</summary>
-internal readonly record struct Usage(double CpuPercent, double WaitPercent)
+/// <summary>
+/// Since the previous sample, in percent of the wall time: the CPU a process used, and the CPU
+/// other processes used on the CPUs it may run on (100 per CPU; -1 unknown).
+/// </summary>
+internal readonly record struct Usage(double CpuPercent, double OthersPercent)
 {
-    public static Usage Between(CpuTimes? before, CpuTimes? after, double wallMs) =>
-        before is { } b && after is { } a && wallMs > 0
-            ? new Usage(100 * (a.CpuMs - b.CpuMs) / wallMs, Math.Max(0, 100 * (a.WaitMs - b.WaitMs) / wallMs))
-            : new Usage(-1, -1);
+    public static Usage Between(CpuTimes? before, CpuTimes? after, double wallMs)
+    {
+        if (before is not { } b || after is not { } a || wallMs <= 0)
+        {
+            return new Usage(-1, -1);
+        }
+
+        double cpu = a.CpuMs - b.CpuMs, busy = a.CpusBusyMs - b.CpusBusyMs;
+        return new Usage(100 * cpu / wallMs, Math.Max(0, 100 * (busy - cpu) / wallMs));
+    }
 }
 
 /// <summary>One row of the table: the clients' counters and the server process at one moment.</summary>

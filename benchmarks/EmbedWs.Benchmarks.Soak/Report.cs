@@ -15,9 +15,9 @@ internal static class Report
     private const long ExcuseLookbackMs = 15_000;
     private const long ExcuseStallMs = 2_000;
 
-    // The server's own I/O delays count as the machine's only while the server waited for a CPU
-    // this share of the time or more: it had work and no CPU. Below, the delay is the server's.
-    private const double ContendedWaitPercent = 30;
+    // The server's own I/O delays count as the machine's only while other processes took at
+    // least this share of the server's CPU: it had less than 3/4 of a core. Below, the delay is the server's.
+    private const double ContendedPercent = 25;
 
     public static void Header(DriverOptions o, int pid)
     {
@@ -27,10 +27,10 @@ internal static class Report
         Out("");
         Out("\"failures\" counts timing failures too, before they are weighed against the stalls. \"stall/io s\": the time so far " +
             "that the process could not run (stall) and its socket reads were late (io), in delays of 500 ms or more. " +
-            "\"cpu/wait %\": since the previous row, the share of the time the process ran on a CPU / waited for one.");
+            "\"cpu/others %\": since the previous row, the CPU the process used / the CPU other processes used on the CPUs it is pinned to.");
         Out("");
         Out("| t s | phase | live | opened | echo sent | echo recv | push recv | tick recv | lost | dup | reord | hb closes | resets | failures | " +
-            "cli stall/io s | srv stall/io s | cli cpu/wait % | srv cpu/wait % | RSS MiB | heap MiB | live MiB | threads | handles (sockets) | srv conns | TIME_WAIT |");
+            "cli stall/io s | srv stall/io s | cli cpu/others % | srv cpu/others % | RSS MiB | heap MiB | live MiB | threads | handles (sockets) | srv conns | TIME_WAIT |");
         Out("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
 
@@ -140,8 +140,8 @@ internal static class Report
     /// <summary>
     /// The timing failures, each weighed against what held the two processes up in the 15 s
     /// before it: the client's stalls and I/O delays (the client late is never the server's
-    /// fault), the server's stalls, and the server's I/O delays while it waited for a CPU at
-    /// least 30 % of the time. With 2 s or more of those, the machine could not keep the
+    /// fault), the server's stalls, and the server's I/O delays while other processes took at
+    /// least 25 % of its CPU. With 2 s or more of those, the machine could not keep the
     /// deadline: the failure is reported but excused. Otherwise it fails the run. Losses,
     /// duplicates, reorders and corrupt messages are never excused.
     /// </summary>
@@ -163,7 +163,7 @@ internal static class Report
         bool Excused((long UnixMs, string Kind) e)
         {
             var covering = samples.FirstOrDefault(s => s.UnixMs >= e.UnixMs);
-            bool contended = covering is not null && covering.ServerUsage.WaitPercent >= ContendedWaitPercent;
+            bool contended = covering is not null && covering.ServerUsage.OthersPercent >= ContendedPercent;
             long late = StallWatch.StalledBefore(clientLate, e.UnixMs, ExcuseLookbackMs)
                 + StallWatch.StalledBefore(contended ? server.Stalls.Concat(server.IoDelays) : server.Stalls, e.UnixMs, ExcuseLookbackMs);
             return late >= ExcuseStallMs;
@@ -186,7 +186,7 @@ internal static class Report
         {
             var s = group.Key!;
             Out($"- t {s.T:0} s: {group.Count():N0} ({group.Count(Excused):N0} excused); " +
-                $"client cpu/wait {Use(s.ClientUsage)} %, server cpu/wait {Use(s.ServerUsage)} %");
+                $"client cpu/others {Use(s.ClientUsage)} %, server cpu/others {Use(s.ServerUsage)} %");
         }
     }
 
@@ -195,7 +195,7 @@ internal static class Report
             $"{w.Stalls.Select(s => s.Ms).DefaultIfEmpty(0).Max() / 1000.0:N1} s); socket reads late {w.IoDelays.Sum(s => s.Ms) / 1000.0:N1} s " +
             $"({w.IoDelays.Length:N0} delays of 0.5 s or more, longest {w.IoDelays.Select(s => s.Ms).DefaultIfEmpty(0).Max() / 1000.0:N1} s)");
 
-    private static string Use(Usage u) => u.CpuPercent < 0 ? "-" : $"{u.CpuPercent:0}/{u.WaitPercent:0}";
+    private static string Use(Usage u) => u.CpuPercent < 0 ? "-" : $"{u.CpuPercent:0}/{u.OthersPercent:0}";
 
     /// <summary>
     /// The server's resources: RSS, heap and live data, threads, handles at the start, after the

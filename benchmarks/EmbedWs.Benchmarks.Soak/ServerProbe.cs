@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Net;
@@ -14,13 +15,13 @@ namespace EmbedWs.Benchmarks.Soak;
 internal sealed record ProcSample(long RssKiB, int Threads, int Handles, int Sockets);
 
 /// <summary>
-/// A process's CPU time so far (user and system, all threads, dead ones included) and the time
-/// its live threads spent runnable but waiting for a CPU (the scheduler's run queue): the
-/// second is what a machine shared with other work costs it.
+/// A process's CPU time so far (user and system, all threads, dead ones included), and the busy
+/// time so far of the CPUs it may run on (<c>taskset</c>): the difference is what other
+/// processes took from under it, which is what a machine shared with other work costs.
 /// </summary>
-internal readonly record struct CpuTimes(double CpuMs, double WaitMs)
+internal readonly record struct CpuTimes(double CpuMs, double CpusBusyMs, int Cpus)
 {
-    // /proc/PID/stat counts in clock ticks: 100 per second on Linux (USER_HZ).
+    // /proc/PID/stat and /proc/stat count in clock ticks: 100 per second on Linux (USER_HZ).
     private const double MsPerTick = 10;
 
     public static CpuTimes? Read(int pid)
@@ -31,27 +32,62 @@ internal readonly record struct CpuTimes(double CpuMs, double WaitMs)
             string stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
             double cpu = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * MsPerTick;
-            double waitNs = 0;
-            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            var allowed = AllowedCpus(pid);
+            double busy = 0;
+            foreach (var line in File.ReadLines("/proc/stat"))
             {
-                try
+                // "cpuN user nice system idle iowait irq softirq steal guest guest_nice"
+                if (!line.StartsWith("cpu", StringComparison.Ordinal) || line.Length < 4 || !char.IsDigit(line[3]))
                 {
-                    // "run-time-ns wait-ns timeslices"
-                    var parts = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
-                    waitNs += long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    continue;
                 }
-                catch (IOException)
+
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (!allowed.Contains(int.Parse(parts[0].AsSpan(3), CultureInfo.InvariantCulture)))
                 {
-                    // The thread ended while we looked.
+                    continue;
+                }
+
+                for (int i = 1; i <= 8; i++)
+                {
+                    if (i is not (4 or 5))
+                    {
+                        busy += long.Parse(parts[i], CultureInfo.InvariantCulture) * MsPerTick;
+                    }
                 }
             }
 
-            return new CpuTimes(cpu, waitNs / 1e6);
+            return new CpuTimes(cpu, busy, allowed.Count);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
         }
+    }
+
+    /// <summary>The CPUs in "Cpus_allowed_list" of /proc/PID/status ("0", "0-1", "0,2-3").</summary>
+    private static HashSet<int> AllowedCpus(int pid)
+    {
+        var cpus = new HashSet<int>();
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (!line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var range in line.Substring(18).Trim().Split(','))
+            {
+                var ends = range.Split('-');
+                int from = int.Parse(ends[0], CultureInfo.InvariantCulture), to = int.Parse(ends[^1], CultureInfo.InvariantCulture);
+                for (int c = from; c <= to; c++)
+                {
+                    cpus.Add(c);
+                }
+            }
+        }
+
+        return cpus;
     }
 }
 
