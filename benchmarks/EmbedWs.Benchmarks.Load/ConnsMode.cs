@@ -26,7 +26,7 @@ internal static class ConnsMode
             throw new ArgumentException("conns needs --server-pid to read the server's memory");
         }
 
-        byte[] request = WsClient.UpgradeRequest(o);
+        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader);
         var (warm, warmFailures, warmError) = await Connections.TryOpenAsync(o, request, WarmupConnections, 4, deadline);
         if (warmFailures > 0)
         {

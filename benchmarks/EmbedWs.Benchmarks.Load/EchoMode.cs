@@ -32,7 +32,7 @@ internal static class EchoMode
 
         byte opcode = route || o.Text ? (byte)1 : (byte)2;
         long expected = route ? Encoding.UTF8.GetByteCount(RouteReply) : o.Size;
-        byte[] request = WsClient.UpgradeRequest(o);
+        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader);
         var sw = Stopwatch.StartNew();
         var clients = await Connections.OpenAsync(o, request, o.Concurrency, deadline);
         double connectSeconds = sw.Elapsed.TotalSeconds;

@@ -23,7 +23,7 @@ internal static class FanoutMode
     public static async Task<Dictionary<string, object>> RunAsync(LoadOptions o, CancellationToken deadline)
     {
         int size = Math.Max(o.Size, 16);
-        byte[] request = WsClient.UpgradeRequest(o);
+        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader);
         var sw = Stopwatch.StartNew();
         var subscribers = (await Connections.OpenAsync(o, request, o.Concurrency, deadline))
             .Select(c => new Subscriber(c.Socket, c.Leftover)).ToArray();

@@ -15,14 +15,33 @@ internal static class WsClient
     // RFC 6455 §1.3's sample key. The 101's accept value is not checked: the status line is enough here.
     private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
 
-    /// <summary>Connects, sends the upgrade request and waits for "HTTP/1.1 101"; returns the bytes read after the head.</summary>
-    public static async Task<(Socket Socket, byte[] Leftover)> ConnectAsync(IPEndPoint endPoint, byte[] request, CancellationToken ct)
+    // Linux's IP_BIND_ADDRESS_NO_PORT (SOL_IP): bind the source address only; the port is
+    // chosen at connect, per destination, instead of being reserved for every destination.
+    private const int SolIp = 0;
+    private const int IpBindAddressNoPort = 24;
+
+    /// <summary>
+    /// Connects (from <paramref name="source"/> when given: another 127.x address gives another
+    /// set of ephemeral ports), sends the upgrade request and waits for "HTTP/1.1 101"; returns
+    /// the bytes read after the head. The socket closes with a reset unless its LingerState is changed.
+    /// </summary>
+    public static async Task<(Socket Socket, byte[] Leftover)> ConnectAsync(IPEndPoint endPoint, byte[] request, CancellationToken ct, IPAddress? source = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         // Close with a reset: no TIME_WAIT, so thousands of connections per run do not use up the ports.
         socket.LingerState = new LingerOption(true, 0);
         try
         {
+            if (source is not null)
+            {
+                if (OperatingSystem.IsLinux())
+                {
+                    socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+                }
+
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+
             await socket.ConnectAsync(endPoint, ct);
             await SendAllAsync(socket, request, ct);
             var buffer = new byte[4096];
@@ -61,8 +80,8 @@ internal static class WsClient
         }
     }
 
-    public static byte[] UpgradeRequest(LoadOptions o) => Encoding.ASCII.GetBytes(
-        $"GET {o.Path} HTTP/1.1\r\nHost: {o.HostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+    public static byte[] UpgradeRequest(string path, string hostHeader) => Encoding.ASCII.GetBytes(
+        $"GET {path} HTTP/1.1\r\nHost: {hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
         $"Sec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
 
     /// <summary>
@@ -123,18 +142,30 @@ internal interface IMessageSink
 
     /// <summary>A close frame arrived.</summary>
     void OnClose();
+
+    /// <summary>A close frame arrived, with its payload (the code, big-endian, and the reason); calls <see cref="OnClose()"/> unless replaced.</summary>
+    void OnClose(ReadOnlySpan<byte> payload) => OnClose();
+
+    /// <summary>A ping arrived, with its payload (at most 125 bytes); ignored unless replaced.</summary>
+    void OnPing(ReadOnlySpan<byte> payload)
+    {
+    }
 }
 
 /// <summary>
 /// The least parsing that counts messages: headers (server frames unmasked, or masked when the
 /// raw TCP server echoes the client's frames with their zero key), payload lengths, and the
 /// first 16 payload bytes of each message (the fanout's sequence number and timestamp).
-/// Resumes anywhere, even inside a header. Control frames other than close are skipped.
+/// Resumes anywhere, even inside a header. Close and ping frames are reported with their
+/// payload; pongs are skipped.
 /// </summary>
 internal sealed class FrameScanner
 {
     private readonly byte[] _head = new byte[14];
     private readonly byte[] _prefix = new byte[16];
+    // RFC 6455 §5.5: a control frame carries at most 125 bytes and may come between the fragments of a message.
+    private readonly byte[] _control = new byte[125];
+    private int _controlLength;
     private int _headLength;
     private bool _inPayload;
     private long _remaining;
@@ -191,6 +222,12 @@ internal sealed class FrameScanner
             {
                 _messageLength += n;
             }
+            else if (_controlLength < _control.Length)
+            {
+                int copy = Math.Min(n, _control.Length - _controlLength);
+                data.Slice(i, copy).CopyTo(_control.AsSpan(_controlLength));
+                _controlLength += copy;
+            }
 
             _remaining -= n;
             i += n;
@@ -214,6 +251,7 @@ internal sealed class FrameScanner
         }
 
         _opcode = opcode;
+        _controlLength = 0;
         _inPayload = true;
     }
 
@@ -223,7 +261,11 @@ internal sealed class FrameScanner
         _headLength = 0;
         if (_opcode == 8)
         {
-            sink.OnClose();
+            sink.OnClose(_control.AsSpan(0, _controlLength));
+        }
+        else if (_opcode == 9)
+        {
+            sink.OnPing(_control.AsSpan(0, _controlLength));
         }
         else if (_opcode < 8 && _fin)
         {
