@@ -35,10 +35,38 @@ internal static class Program
             return 2;
         }
 
+        if (name == "router")
+        {
+            WarmUp(RouterTarget.WarmUp);
+        }
+
         // Out of process: the loop runs in a child that SharpFuzz restarts after a crash, so a
         // stack overflow or a corrupted static is reported for its input and does not end the run.
         Fuzzer.OutOfProcess.Run(stream => target(ReadAll(stream)));
         return 0;
+    }
+
+    /// <summary>
+    /// Runs instrumented code before the fuzzing loop. The instrumented library writes coverage
+    /// to SharpFuzz's trace map, which exists only once the loop runs: until then it gets a
+    /// scratch map, thrown away after.
+    /// </summary>
+    private static unsafe void WarmUp(Action warmUp)
+    {
+        var scratch = new byte[1 << 16];
+        fixed (byte* map = scratch)
+        {
+            SharpFuzz.Common.Trace.SharedMem = map;
+            try
+            {
+                warmUp();
+            }
+            finally
+            {
+                SharpFuzz.Common.Trace.SharedMem = null;
+                SharpFuzz.Common.Trace.PrevLocation = 0;
+            }
+        }
     }
 
     private static byte[] ReadAll(Stream stream)

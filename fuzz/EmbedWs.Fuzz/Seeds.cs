@@ -148,7 +148,7 @@ internal static class Seeds
         yield return ("zero-mask", Seed(Random7, Limit2041, ClientFrame.Build(ClientFrame.OpText, "zero key"u8, maskKey: 0)));
     }
 
-    private static IEnumerable<(string Name, string Text)> Envelopes()
+    internal static IEnumerable<(string Name, string Text)> Envelopes()
     {
         yield return ("add", "{\"type\":\"math.add\",\"id\":7,\"data\":{\"a\":1,\"b\":2}}");
         yield return ("add-string-id", "{\"type\":\"math.add\",\"id\":\"abc\",\"data\":{\"a\":1,\"b\":2}}");
