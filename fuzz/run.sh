@@ -69,6 +69,13 @@ driver=("$(command -v dotnet)" "$pub/EmbedWs.Fuzz.dll")
 # afl_stat FILE NAME: a value from afl-fuzz's fuzzer_stats.
 afl_stat() { sed -n "s/^$2 *: *//p" "$1" | head -n 1; }
 
+# hex FILE: the file's bytes in hex, 48 a line, the first 1 KiB of a bigger file.
+hex() {
+    head -c 1024 "$1" | od -An -tx1 -v | tr -d ' \n' | fold -w 96
+    echo
+    [ "$(wc -c <"$1")" -le 1024 ] || echo "... ($(wc -c <"$1") bytes in all)"
+}
+
 # fuzz_one TARGET OUT: one afl-fuzz run, its output in OUT and its log in OUT.log.
 fuzz_one() {
     timeout $((seconds + 120)) afl-fuzz -i "$here/seeds/$1" -o "$2" -t 5000 -V "$seconds" \
@@ -109,18 +116,32 @@ for target in "${selected[@]}"; do
     for f in "${crashes[@]}"; do
         failed=1
         echo "-- crash ${f#"$repo"/} ($(wc -c <"$f") bytes):"
-        od -An -tx1 -v "$f" | tr -d ' \n' | fold -w 96
-        echo
+        hex "$f"
     done
     if [ "${#crashes[@]}" -gt 0 ]; then
         echo "-- replay of the first crash (fuzz/run.sh leaves fuzz/pub for: dotnet fuzz/pub/EmbedWs.Fuzz.dll $target < crashfile):"
         # The subshell's own stderr (bash's "Aborted" job notice) is dropped; the driver's is shown.
-        (timeout 60 "${driver[@]}" "$target" <"${crashes[0]}" 2>&1) 2>/dev/null | head -n 25 || true
+        (timeout 60 "${driver[@]}" "$target" <"${crashes[0]}" 2>&1; true) 2>/dev/null | head -n 25 || true
+    fi
+
+    # afl-fuzz skips a seed that crashes or times out with only a warning in its log; the seeds
+    # are the unit tests' vectors, so that is a regression: replay each seed alone to name it.
+    if grep -qE "results in a (crash|timeout)" "$out.log"; then
+        echo "-- afl-fuzz skipped seeds that crash or time out; replaying every seed:"
+        for f in "$here/seeds/$target"/*; do
+            replay=0
+            (timeout 30 "${driver[@]}" "$target" <"$f" >/dev/null 2>&1; exit $?) 2>/dev/null || replay=$?
+            if [ "$replay" -ne 0 ]; then
+                failed=1
+                echo "-- seed ${f#"$repo"/} fails alone (exit $replay$([ "$replay" -eq 124 ] && echo ", still running after 30 s")):"
+                hex "$f"
+            fi
+        done
     fi
 
     for f in "${hangs[@]}"; do
         replay=0
-        timeout 30 "${driver[@]}" "$target" <"$f" >/dev/null 2>&1 || replay=$?
+        (timeout 30 "${driver[@]}" "$target" <"$f" >/dev/null 2>&1; exit $?) 2>/dev/null || replay=$?
         if [ "$replay" -eq 124 ]; then
             failed=1
             echo "-- hang ${f#"$repo"/} (still running after 30 s alone):"
@@ -130,8 +151,7 @@ for target in "${selected[@]}"; do
         else
             echo "-- hang ${f#"$repo"/} did not replay (finished alone, exit $replay): machine load, not counted:"
         fi
-        od -An -tx1 -v "$f" | tr -d ' \n' | fold -w 96
-        echo
+        hex "$f"
     done
 done
 

@@ -123,9 +123,11 @@ internal static class Seeds
         yield return ("two-messages", Seed(Whole, Limit2041, ClientFrame.Text("first"), ClientFrame.Binary(Bytes(300, 4))));
         yield return ("fragmented-then-whole", Seed(0x03, Limit2041, ClientFrame.Text("ab", fin: false), ClientFrame.Continuation("cd"), ClientFrame.Text("second"), ClientFrame.Text("x", fin: false)));
         yield return ("ping-125", Seed(Whole, Limit2041, ClientFrame.Ping(Bytes(125, 5))));
-        yield return ("at-limit", Seed(0x8F, Limit1001, ClientFrame.Binary(new byte[1000]), ClientFrame.Binary(new byte[600], fin: false), ClientFrame.Continuation(new byte[400])));
-        yield return ("over-limit-fragmented", Seed(Random7, Limit1001, ClientFrame.Binary(new byte[600], fin: false), ClientFrame.Continuation(new byte[401])));
-        yield return ("tiny-limit", Seed(ByteByByte, 0, ClientFrame.Text("x"), ClientFrame.Text("xy")));
+        // Limit1001 is 1001 bytes: the tests' 1000-byte limit cases, one byte on.
+        yield return ("at-limit", Seed(0x8F, Limit1001, ClientFrame.Binary(new byte[1001]), ClientFrame.Binary(new byte[600], fin: false), ClientFrame.Continuation(new byte[401])));
+        yield return ("over-limit-fragmented", Seed(Random7, Limit1001, ClientFrame.Binary(new byte[600], fin: false), ClientFrame.Continuation(new byte[402])));
+        yield return ("over-limit-single", Seed(Whole, Limit1001, ClientFrame.Binary(new byte[1002])));
+        yield return ("tiny-limit", Seed(ByteByByte, 0, ClientFrame.Text("x"), ClientFrame.Text("x", fin: false), ClientFrame.Continuation("y")));
         yield return ("close-empty", Seed(Whole, Limit2041, ClientFrame.Close()));
         yield return ("close-1000-bye", Seed(ByteByByte, Limit2041, ClientFrame.Close(1000, "bye")));
         yield return ("close-4999-utf8", Seed(Whole, Limit2041, ClientFrame.Close(4999, "κόσμε 😀")));
