@@ -41,7 +41,7 @@ public sealed class NewtonsoftWsSerializer : IWsJsonSerializer
         JToken root;
         try
         {
-            using var reader = new JsonTextReader(new StringReader(Encoding.UTF8.GetString(utf8))) { MaxDepth = _serializer.MaxDepth, DateParseHandling = DateParseHandling.None };
+            using var reader = new StrictJsonReader(new StringReader(Encoding.UTF8.GetString(utf8))) { MaxDepth = _serializer.MaxDepth, DateParseHandling = DateParseHandling.None };
             root = JToken.ReadFrom(reader);
             if (reader.Read())
             {
