@@ -41,7 +41,9 @@ internal static class HandshakeTarget
 
             case HandshakeParseStatus.Malformed:
                 Check(request is null, "Malformed gives no request");
-                Check(terminator >= 0 && headLength == terminator + 4 && headLength <= MaxHeadSize, "Malformed only for a whole head");
+                Check(
+                    terminator >= 0 && terminator + 4 <= MaxHeadSize ? headLength == terminator + 4 : !CouldStartRequestLine(buffer),
+                    "Malformed for a whole head, or (refused early) for bytes that cannot start a request line");
                 Answer(HandshakeError.MalformedRequest);
                 return;
 
@@ -139,4 +141,22 @@ internal static class HandshakeTarget
     }
 
     private static int IndexOfAny(string s, string chars) => s.IndexOfAny(chars.ToCharArray());
+
+    // RFC 9110 §5.6.2: a method is a token, so a head whose bytes before the first space are not
+    // one can never become a request (the parser may refuse it before the blank line arrives).
+    private static bool CouldStartRequestLine(ReadOnlySpan<byte> input)
+    {
+        int sp = input.IndexOf((byte)' ');
+        var method = sp < 0 ? input : input.Slice(0, sp);
+        foreach (byte b in method)
+        {
+            bool token = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9') || "!#$%&'*+-.^_`|~"u8.IndexOf(b) >= 0;
+            if (!token)
+            {
+                return false;
+            }
+        }
+
+        return !method.IsEmpty || input.IsEmpty;
+    }
 }

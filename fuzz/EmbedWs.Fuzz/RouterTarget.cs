@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using EmbedWs.Routing;
 using EmbedWs.Transport;
@@ -133,6 +134,9 @@ internal static class RouterTarget
         public IDictionary<string, object?> Items { get; } = new Dictionary<string, object?>();
 
         public TimeSpan? RoundTripTime => null;
+
+        // IWsConnection.Closed on branches that have it; a plain extra member where they do not.
+        public CancellationToken Closed => CancellationToken.None;
 
         public ValueTask<bool> SendAsync(string text)
         {

@@ -179,6 +179,8 @@ internal static class Seeds
         yield return ("chat-send-id", "{\"type\":\"chat.send\",\"id\":8,\"data\":{\"text\":\"x\",\"room\":\"r\"}}");
         yield return ("reply-error", "{\"type\":\"reply.error\",\"id\":10}");
         yield return ("handler-throws", "{\"type\":\"handler.throws\",\"id\":11,\"data\":null}");
+        // Past findings of fuzz/run.sh router (each also a unit test).
+        yield return ("fuzz-missing-value", "{\"type\":\"echo.token\",\"id\":0,\"data\":{\"\":,\"0\":0}}");
         yield return ("deep", "{\"type\":\"echo.token\",\"id\":1,\"data\":" + new string('[', 70) + new string(']', 70) + "}");
     }
 }
