@@ -22,7 +22,7 @@ public sealed partial class NewtonsoftWsSerializer
         bool idInvalid = false;
         bool isObject;
         var text = Utf8TextReader.Rent(utf8);
-        using var reader = new JsonTextReader(text)
+        using var reader = new StrictJsonReader(text)
         {
             MaxDepth = _serializer.MaxDepth,
             DateParseHandling = DateParseHandling.None,

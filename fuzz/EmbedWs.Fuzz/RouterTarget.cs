@@ -1,0 +1,153 @@
+using System.Collections.Generic;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using EmbedWs.Routing;
+using EmbedWs.Transport;
+using Newtonsoft.Json.Linq;
+using static EmbedWs.Fuzz.InvariantException;
+
+namespace EmbedWs.Fuzz;
+
+/// <summary>
+/// A text message through the JSON router, without sockets (as the routing benchmarks drive
+/// it): the envelope parse (NewtonsoftWsSerializer.TryReadEnvelope), the route lookup, data
+/// binding, a handler, and the reply. The outcome must be one of the documented ones: a reply,
+/// an error reply with a documented code, or nothing for a message without an id, and every
+/// reply must be strict JSON (checked with System.Text.Json, not the library that wrote it).
+/// </summary>
+internal static class RouterTarget
+{
+    private static readonly HashSet<string> s_errorCodes = new(StringComparer.Ordinal)
+    {
+        WsRoutingErrors.InvalidJson, WsRoutingErrors.InvalidEnvelope, WsRoutingErrors.UnknownType,
+        WsRoutingErrors.InvalidData, WsRoutingErrors.HandlerError, RouterRoutes.ReplyErrorCode,
+    };
+
+    private static readonly WsServer s_server = RouterRoutes.CreateServer();
+    private static readonly ITextMessageHandler s_router = s_server.TextHandler!;
+    private static readonly NewtonsoftWsSerializer s_serializer = new();
+    private static int s_messagesRaised;
+    private static int s_errorsRaised;
+
+    static RouterTarget()
+    {
+        s_server.OnMessage += (_, _) => s_messagesRaised++;
+        s_server.OnError += (_, ex) =>
+        {
+            s_errorsRaised++;
+            Check(ex is WsRoutingException, $"OnError got {ex.GetType().Name}, not WsRoutingException");
+        };
+    }
+
+    /// <summary>
+    /// Runs the seed envelopes once, so that first-use work (Newtonsoft's contract cache for each
+    /// route's type, static setup) is done before the fuzzer measures coverage: otherwise the
+    /// first input after each start takes other paths and AFL reports the target as unstable.
+    /// </summary>
+    public static void WarmUp()
+    {
+        foreach (var (_, text) in Seeds.Envelopes())
+        {
+            Run(Encoding.UTF8.GetBytes(text));
+        }
+    }
+
+    public static void Run(byte[] input)
+    {
+        // The parse step alone: never throws, and says why when it refuses.
+        bool read = s_serializer.TryReadEnvelope(input, out var envelope, out var code, out var message);
+        if (read)
+        {
+            Check(code is null && message is null, "a read envelope has no error");
+            Check(!string.IsNullOrEmpty(envelope.Type), "a read envelope has a type");
+            Check(envelope.Id is null || envelope.Id is JValue { Type: JTokenType.String or JTokenType.Integer or JTokenType.Float }, "an id is a string or a number");
+        }
+        else
+        {
+            Check(code is WsRoutingErrors.InvalidJson or WsRoutingErrors.InvalidEnvelope, $"a refused envelope is invalid_json or invalid_envelope, not {code}");
+            Check(!string.IsNullOrEmpty(message), "a refused envelope says why");
+        }
+
+        // The whole router. Every route here is synchronous, so it completes at once.
+        var connection = new RecordingConnection();
+        s_messagesRaised = 0;
+        s_errorsRaised = 0;
+        var handled = s_router.HandleAsync(connection, new WsMessage(WsMessageType.Text, input));
+        Check(handled.IsCompletedSuccessfully, "synchronous routes complete at once");
+        Check(s_messagesRaised == 0, "text is not passed to OnMessage unless UnroutedTextToOnMessage");
+        Check(s_errorsRaised <= 1, "at most one OnError per message");
+
+        // An unreadable message is always answered; otherwise only a message with an id.
+        bool answered = !read || envelope.Id is not null;
+        Check(connection.Sent.Count == (answered ? 1 : 0), $"{connection.Sent.Count} replies; expected {(answered ? 1 : 0)}");
+        if (answered)
+        {
+            CheckReply(connection.Sent[0], envelope, read ? null : code);
+        }
+    }
+
+    private static void CheckReply(string text, WsEnvelope request, string? expectedCode)
+    {
+        // What goes on the wire: the connection encodes the string as UTF-8.
+        using var reply = JsonDocument.Parse(Encoding.UTF8.GetBytes(text));
+        var root = reply.RootElement;
+        Check(root.ValueKind == JsonValueKind.Object, "a reply is a JSON object");
+        Check(root.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String, "a reply has a string type");
+        if (type.GetString() == "error")
+        {
+            Check(root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object, "an error reply has an error object");
+            Check(error.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String && s_errorCodes.Contains(code.GetString()!), "an error reply has a documented code");
+            Check(error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String, "an error reply has a message");
+            Check(expectedCode is null || code.GetString() == expectedCode, $"the error reply's code is {expectedCode}");
+        }
+        else
+        {
+            Check(expectedCode is null && type.GetString() == request.Type, "a reply has the request's type");
+        }
+
+        bool hasId = root.TryGetProperty("id", out var id);
+        Check(hasId == (request.Id is not null), "a reply has an id exactly when the request had one");
+        if (request.Id is JValue { Type: JTokenType.String } sent)
+        {
+            // U+FFFD stands in for a lone surrogate (an escape like \ud800) on the wire.
+            string expected = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes((string)sent!));
+            Check(id.ValueKind == JsonValueKind.String && id.GetString() == expected, "a string id comes back unchanged");
+        }
+        else if (request.Id is JValue { Type: JTokenType.Integer } number)
+        {
+            Check(id.ValueKind == JsonValueKind.Number && id.GetRawText() == number.ToString(Newtonsoft.Json.Formatting.None), "an integer id comes back unchanged");
+        }
+    }
+
+    private sealed class RecordingConnection : IWsConnection
+    {
+        public List<string> Sent { get; } = new();
+
+        public long Id => 1;
+
+        public WsConnectionInfo Info => throw new NotSupportedException("the router does not read the connection info");
+
+        public WsConnectionState State => WsConnectionState.Open;
+
+        public IDictionary<string, object?> Items { get; } = new Dictionary<string, object?>();
+
+        public TimeSpan? RoundTripTime => null;
+
+        // IWsConnection.Closed on branches that have it; a plain extra member where they do not.
+        public CancellationToken Closed => CancellationToken.None;
+
+        public ValueTask<bool> SendAsync(string text)
+        {
+            Sent.Add(text);
+            return new ValueTask<bool>(true);
+        }
+
+        public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => throw new InvalidOperationException("the router sends text");
+
+        public ValueTask CloseAsync(ushort code = 1000, string? reason = null) => throw new InvalidOperationException("the router never closes");
+
+        public void Abort() => throw new InvalidOperationException("the router never aborts");
+    }
+}
