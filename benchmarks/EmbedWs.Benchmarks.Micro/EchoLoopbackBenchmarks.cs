@@ -1,9 +1,6 @@
 using System;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using BenchmarkDotNet.Attributes;
-using EmbedWs.Dispatch;
 
 namespace EmbedWs.Benchmarks.Micro;
 
@@ -29,34 +26,13 @@ public class EchoLoopbackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = new WsServer(new WsServerOptions
-        {
-            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Dispatch = EventDispatch.Inline,
-            Heartbeat = Heartbeat.Heartbeat.None,
-        });
-        _server.OnMessage += (c, m) => _ = c.SendAsync(m.Data);
-        _server.StartAsync().GetAwaiter().GetResult();
+        (_server, _client) = LoopbackClient.Start(server => server.OnMessage += (c, m) => _ = c.SendAsync(m.Data), _receive);
 
-        _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _client.Connect(new IPEndPoint(IPAddress.Loopback, _server.Port));
-        _client.Send(Encoding.ASCII.GetBytes(
-            $"GET / HTTP/1.1\r\nHost: 127.0.0.1:{_server.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-        int filled = 0;
-        while (_receive.AsSpan(0, filled).IndexOf("\r\n\r\n"u8) < 0)
-        {
-            filled += _client.Receive(_receive, filled, _receive.Length - filled, SocketFlags.None);
-        }
-
-        // Eight masked frames (a non-zero key, as browsers send) of 32 bytes each.
+        // Eight masked binary frames of 32 zero bytes each.
         _frames = new byte[8 * (6 + Payload)];
         for (int f = 0; f < 8; f++)
         {
-            var frame = _frames.AsSpan(f * (6 + Payload), 6 + Payload);
-            frame[0] = 0x82;
-            frame[1] = 0x80 | Payload;
-            frame[2] = 0x11; frame[3] = 0x22; frame[4] = 0x33; frame[5] = 0x44;
+            LoopbackClient.WriteMaskedFrame(_frames.AsSpan(f * (6 + Payload), 6 + Payload), 0x2, new byte[Payload]);
         }
 
         _allocatedAtStart = GC.GetTotalAllocatedBytes(precise: true);

@@ -1,9 +1,7 @@
 using System;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using EmbedWs.Dispatch;
 using EmbedWs.Routing;
 
 namespace EmbedWs.Benchmarks.Micro;
@@ -28,36 +26,10 @@ public class RouteLoopbackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _server = new WsServer(new WsServerOptions
-        {
-            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Dispatch = EventDispatch.Inline,
-            Heartbeat = Heartbeat.Heartbeat.None,
-        });
-        _server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));
-        _server.StartAsync().GetAwaiter().GetResult();
-
-        _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        _client.Connect(new IPEndPoint(IPAddress.Loopback, _server.Port));
-        _client.Send(Encoding.ASCII.GetBytes(
-            $"GET / HTTP/1.1\r\nHost: 127.0.0.1:{_server.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
-        int filled = 0;
-        while (_receive.AsSpan(0, filled).IndexOf("\r\n\r\n"u8) < 0)
-        {
-            filled += _client.Receive(_receive, filled, _receive.Length - filled, SocketFlags.None);
-        }
-
-        // One masked text frame (a non-zero key, as browsers send).
-        byte[] key = { 0x11, 0x22, 0x33, 0x44 };
+        (_server, _client) = LoopbackClient.Start(
+            server => server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B)), _receive);
         _frame = new byte[6 + s_request.Length];
-        _frame[0] = 0x81;
-        _frame[1] = (byte)(0x80 | s_request.Length);
-        key.CopyTo(_frame, 2);
-        for (int i = 0; i < s_request.Length; i++)
-        {
-            _frame[6 + i] = (byte)(s_request[i] ^ key[i % 4]);
-        }
+        LoopbackClient.WriteMaskedFrame(_frame, 0x1, s_request);
     }
 
     [Benchmark]
