@@ -38,6 +38,11 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
     /// <inheritdoc/>
     public object? ReadData(in WsEnvelope envelope, Type type)
     {
+        if (envelope.Data is JRaw raw)
+        {
+            return ReadRaw((string)raw.Value!, type);
+        }
+
         var data = envelope.Data as JToken;
         if (data is null || data.Type == JTokenType.Null)
         {
@@ -47,7 +52,7 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
                 return type.IsValueType ? Activator.CreateInstance(type) : null;
             }
 
-            data = new JObject();
+            return ReadRaw("{}", type);
         }
 
         return data.ToObject(type, _serializer);
