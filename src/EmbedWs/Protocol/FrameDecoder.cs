@@ -72,6 +72,13 @@ internal sealed class FrameDecoder : IDisposable
     private byte[]? _controlBuffer;
     private bool _failed;
 
+    // An error found in bytes read straight into the message (AcceptDirect), reported by the next Decode.
+    private FrameError _directError;
+
+    // A message buffer may be reserved ahead of the bytes, up to the frame's declared length but
+    // never more than this: a 10-byte header must not pin a megabyte.
+    private const int MaxReserveAhead = 64 * 1024;
+
     public FrameDecoder(long maxMessageSize, ArrayPool<byte>? pool = null)
     {
         if (maxMessageSize <= 0 || maxMessageSize > int.MaxValue)
@@ -104,6 +111,11 @@ internal sealed class FrameDecoder : IDisposable
         if (_failed)
         {
             return DecodeStatus.Error;
+        }
+
+        if (_directError != FrameError.None)
+        {
+            return Fail(_directError, out frame);
         }
 
         ReleaseDeliveredMessage();
@@ -307,23 +319,73 @@ internal sealed class FrameDecoder : IDisposable
             return;
         }
 
-        int needed = _messageLength + chunk.Length;
-        if (_messageBuffer is null || _messageBuffer.Length < needed)
-        {
-            // Grow by doubling, never past the limit (Check already ensured needed <= limit).
-            int size = (int)Math.Min(_maxMessageSize, Math.Max(needed, Math.Max(4096L, (_messageBuffer?.Length ?? 0) * 2L)));
-            var bigger = _pool.Rent(size);
-            if (_messageBuffer is not null)
-            {
-                _messageBuffer.AsSpan(0, _messageLength).CopyTo(bigger);
-                _pool.Return(_messageBuffer);
-            }
+        Reserve(_messageLength + chunk.Length);
+        chunk.CopyTo(_messageBuffer.AsSpan(_messageLength));
+        _messageLength += chunk.Length;
+    }
 
-            _messageBuffer = bigger;
+    /// <summary>
+    /// Makes room for at least <paramref name="needed"/> bytes of message. Grows by doubling, and
+    /// reserves up to the end of the frame being read (at most <see cref="MaxReserveAhead"/>) so a
+    /// message of a few reads is not copied again each time; never past the limit (Check ensured
+    /// <paramref name="needed"/> is within it).
+    /// </summary>
+    private void Reserve(int needed)
+    {
+        if (_messageBuffer is not null && _messageBuffer.Length >= needed)
+        {
+            return;
         }
 
-        chunk.CopyTo(_messageBuffer.AsSpan(_messageLength));
-        _messageLength = needed;
+        long frameEnd = _messageLength + _frameRemaining;
+        long size = Math.Max(needed, Math.Max(4096L, (_messageBuffer?.Length ?? 0) * 2L));
+        size = Math.Max(size, Math.Min(frameEnd, MaxReserveAhead));
+        var bigger = _pool.Rent((int)Math.Min(_maxMessageSize, size));
+        if (_messageBuffer is not null)
+        {
+            _messageBuffer.AsSpan(0, _messageLength).CopyTo(bigger);
+            _pool.Return(_messageBuffer);
+        }
+
+        _messageBuffer = bigger;
+    }
+
+    /// <summary>
+    /// Where the rest of the data frame being read may be received straight into the message,
+    /// skipping the read buffer: empty unless a data frame's payload is half-read and at least
+    /// <paramref name="minimum"/> bytes of it are still to come. Never longer than the frame's
+    /// rest, so a read into it cannot take the next frame's bytes. Pass what arrived to
+    /// <see cref="AcceptDirect"/>.
+    /// </summary>
+    public Memory<byte> DirectTarget(int minimum)
+    {
+        if (_failed || _directError != FrameError.None || !_inPayload || _frame.Opcode.IsControl() || _frameRemaining < minimum)
+        {
+            return Memory<byte>.Empty;
+        }
+
+        Reserve((int)Math.Min(_messageLength + _frameRemaining, Math.Max(_messageLength + (long)minimum, 2L * _messageLength)));
+        int room = (int)Math.Min(_frameRemaining, _messageBuffer!.Length - _messageLength);
+        return _messageBuffer.AsMemory(_messageLength, room);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="count"/> bytes received into <see cref="DirectTarget"/>: unmasks and
+    /// checks them as Decode would. The next Decode (with no input, or the next read's) goes on
+    /// from there, and reports the message when this completed it.
+    /// </summary>
+    public void AcceptDirect(int count)
+    {
+        var chunk = _messageBuffer.AsSpan(_messageLength, count);
+        Masking.Apply(chunk, _frame.MaskKey, _maskOffset);
+        if (_messageOpcode == WsOpcode.Text && !_utf8.Feed(chunk))
+        {
+            _directError = FrameError.InvalidUtf8;
+        }
+
+        _messageLength += count;
+        _maskOffset += count;
+        _frameRemaining -= count;
     }
 
     /// <summary>An idle connection keeps no message buffer: hand it back once its message was used.</summary>

@@ -13,6 +13,9 @@ internal sealed partial class WsConnection
     // Reads that may complete at once in a row before the loop yields the thread.
     private const int MaxReadsInARow = 16;
 
+    // A frame with at least this much payload still to come is read straight into its message.
+    private const int DirectReadMinimum = 4096;
+
     private FrameDecoder? _decoder;
 
     // Set once a close frame was received or the client broke the protocol: from then on
@@ -73,7 +76,12 @@ internal sealed partial class WsConnection
                         }
                     }
 #endif
-                    var read = _stream.ReadAsync(buffer.AsMemory(filled), default);
+                    // The rest of a large frame goes straight into its message: one read instead
+                    // of one per buffer's worth, and no copy out of the buffer.
+                    var direct = filled == 0 && !_discarding && _decoder is not null
+                        ? _decoder.DirectTarget(DirectReadMinimum)
+                        : Memory<byte>.Empty;
+                    var read = _stream.ReadAsync(direct.IsEmpty ? buffer.AsMemory(filled) : direct, default);
                     int n;
                     if (read.IsCompleted)
                     {
@@ -102,6 +110,12 @@ internal sealed partial class WsConnection
                     }
 
                     Interlocked.Add(ref _bytesReceived, n);
+                    if (!direct.IsEmpty)
+                    {
+                        _decoder!.AcceptDirect(n);
+                        n = 0;
+                    }
+
                     filled = await ProcessAsync(buffer, filled + n).ConfigureAwait(false);
                 }
             }

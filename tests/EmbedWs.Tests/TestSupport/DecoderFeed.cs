@@ -47,6 +47,51 @@ internal static class DecoderFeed
         return results;
     }
 
+    // As DecodeAll, but the way WsConnection reads: whenever no partial header is kept and the
+    // decoder offers a direct target (a large frame half-read), the next chunk goes straight into
+    // it (never more than it offers) and Decode is called with no input.
+    public static List<DecodeResult> DecodeAllDirect(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize, int minimum = 1)
+    {
+        var results = new List<DecodeResult>();
+        var pending = new List<byte>();
+        int start = 0;
+        while (start < bytes.Length)
+        {
+            var target = pending.Count == 0 ? decoder.DirectTarget(minimum) : Memory<byte>.Empty;
+            int n = Math.Min(chunkSize, bytes.Length - start);
+            if (!target.IsEmpty)
+            {
+                n = Math.Min(n, target.Length);
+                bytes.Slice(start, n).CopyTo(target.Span);
+                decoder.AcceptDirect(n);
+            }
+            else
+            {
+                pending.AddRange(bytes.Slice(start, n).ToArray());
+            }
+
+            start += n;
+            while (true)
+            {
+                byte[] buffer = pending.ToArray();
+                var status = decoder.Decode(buffer, out int consumed, out var frame);
+                pending.RemoveRange(0, consumed);
+                if (status == DecodeStatus.NeedMore)
+                {
+                    break;
+                }
+
+                results.Add(DecodeResult.From(status, frame, consumed));
+                if (status == DecodeStatus.Error)
+                {
+                    return results;
+                }
+            }
+        }
+
+        return results;
+    }
+
     // A single Decode call over a copy of bytes (the decoder unmasks in place).
     public static DecodeResult DecodeOnce(FrameDecoder decoder, ReadOnlySpan<byte> bytes)
     {
