@@ -1,5 +1,7 @@
 using System;
 using System.Buffers;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,6 +24,13 @@ internal sealed partial class WsConnection
     private bool _batching;
     private bool _flushDeferred;
     private static readonly WaitCallback s_flushOnPool = state => _ = ((WsConnection)state!).FlushLoopAsync();
+
+    // A binary payload at least this large is offered to the socket straight from the caller's
+    // memory, behind what is queued, in one gathered write: no copy into the queue.
+    private const int DirectSendMinimum = 8 * 1024;
+
+    [ThreadStatic]
+    private static ArraySegment<byte>[]? t_segments;
     private TaskCompletionSource<bool>? _drained;
 
     public ValueTask<bool> SendAsync(string text)
@@ -34,7 +43,19 @@ internal sealed partial class WsConnection
         return new ValueTask<bool>(Enqueue(WsOpcode.Text, default, text));
     }
 
-    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => new(Enqueue(WsOpcode.Binary, data.Span, null));
+    public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data)
+    {
+        if (data.Length >= DirectSendMinimum && _plainSocket is not null && MemoryMarshal.TryGetArray(data, out var array))
+        {
+            bool? sent = TrySendDirect(WsOpcode.Binary, array);
+            if (sent.HasValue)
+            {
+                return new ValueTask<bool>(sent.Value);
+            }
+        }
+
+        return new ValueTask<bool>(Enqueue(WsOpcode.Binary, data.Span, null));
+    }
 
     /// <summary>Bytes queued or being written; for tests and metrics.</summary>
     internal int QueuedBytes
@@ -243,6 +264,120 @@ internal sealed partial class WsConnection
         _pendingLength = needed;
     }
 
+    /// <summary>
+    /// When no write is in progress: the queued frames, this frame's header and its payload go to
+    /// the socket in one non-blocking gathered send, and only what the socket did not take is
+    /// copied into the queue (ahead of anything queued meanwhile) for the flush loop. Null when a
+    /// write is in progress or the connection no longer sends: the queue decides then.
+    /// </summary>
+    private bool? TrySendDirect(WsOpcode opcode, ArraySegment<byte> payload)
+    {
+        byte[] chunk;
+        int length;
+        lock (_sendLock)
+        {
+            if (_sendClosed || _flushing || _terminated)
+            {
+                return null;
+            }
+
+            // The caller is the writer now: frames others queue meanwhile wait behind this one.
+            int headerSize = FrameWriter.HeaderSize(payload.Count);
+            Reserve(headerSize);
+            FrameWriter.WriteHeader(_pending.AsSpan(_pendingLength - headerSize, headerSize), opcode, fin: true, payload.Count);
+            chunk = _pending!;
+            length = _pendingLength;
+            _pending = null;
+            _pendingLength = 0;
+            _writingLength = length + payload.Count;
+            _flushing = true;
+            Interlocked.Increment(ref _messagesSent);
+        }
+
+        var segments = t_segments ??= new ArraySegment<byte>[2];
+        segments[0] = new ArraySegment<byte>(chunk, 0, length);
+        segments[1] = payload;
+        int sent;
+        SocketError error;
+        try
+        {
+            if (_plainSocket!.Blocking)
+            {
+                _plainSocket.Blocking = false;
+            }
+
+            sent = _plainSocket.Send(segments, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            sent = 0;
+            error = SocketError.OperationAborted;
+        }
+        finally
+        {
+            segments[0] = default;
+            segments[1] = default;
+        }
+
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            WriteFailed(chunk, error.ToString());
+            return true;
+        }
+
+        sent = Math.Max(sent, 0);
+        Interlocked.Add(ref _bytesSent, sent);
+        int total = length + payload.Count;
+        bool startFlush = false;
+        lock (_sendLock)
+        {
+            _writingLength = 0;
+            if (sent < total && !_terminated)
+            {
+                // What the socket did not take goes first, then what was queued meanwhile.
+                int rest = total - sent;
+                int fromChunk = Math.Max(0, length - sent);
+                var queue = ArrayPool<byte>.Shared.Rent(Math.Max(4096, rest + _pendingLength));
+                chunk.AsSpan(length - fromChunk, fromChunk).CopyTo(queue);
+                payload.AsSpan(Math.Max(0, sent - length)).CopyTo(queue.AsSpan(fromChunk));
+                if (_pending is not null)
+                {
+                    _pending.AsSpan(0, _pendingLength).CopyTo(queue.AsSpan(rest));
+                    ArrayPool<byte>.Shared.Return(_pending);
+                }
+
+                _pending = queue;
+                _pendingLength += rest;
+                startFlush = true;
+            }
+            else if (_pendingLength > 0 && !_terminated)
+            {
+                if (_batching)
+                {
+                    // Queued meanwhile while the read loop batches: EndBatch writes it.
+                    _flushing = false;
+                    _flushDeferred = true;
+                }
+                else
+                {
+                    startFlush = true;
+                }
+            }
+            else
+            {
+                EndFlush();
+            }
+        }
+
+        ArrayPool<byte>.Shared.Return(chunk);
+        if (startFlush)
+        {
+            _ = FlushLoopAsync();
+        }
+
+        return true;
+    }
+
     private async Task FlushLoopAsync()
     {
         while (true)
@@ -270,17 +405,7 @@ internal sealed partial class WsConnection
             }
             catch (Exception ex)
             {
-                TransportLog.IoEnded(_logger, Id, ex.Message);
-                ArrayPool<byte>.Shared.Return(chunk);
-                lock (_sendLock)
-                {
-                    _writingLength = 0;
-                    _sendClosed = true;
-                    EndFlush();
-                }
-
-                SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
-                Drop();
+                WriteFailed(chunk, ex.Message);
                 return;
             }
 
@@ -291,6 +416,22 @@ internal sealed partial class WsConnection
                 _writingLength = 0;
             }
         }
+    }
+
+    /// <summary>A write failed: the connection is lost; nothing more is sent.</summary>
+    private void WriteFailed(byte[] chunk, string reason)
+    {
+        TransportLog.IoEnded(_logger, Id, reason);
+        ArrayPool<byte>.Shared.Return(chunk);
+        lock (_sendLock)
+        {
+            _writingLength = 0;
+            _sendClosed = true;
+            EndFlush();
+        }
+
+        SetCloseInfo(WsCloseCodes.AbnormalClosure, string.Empty, WsCloseCause.ConnectionLost);
+        Drop();
     }
 
     /// <summary>Called under the lock when the loop stops: an idle connection holds no send buffer.</summary>

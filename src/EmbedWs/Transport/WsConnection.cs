@@ -20,6 +20,9 @@ internal sealed partial class WsConnection : IWsConnection
 {
     private readonly Stream _stream;
     private readonly Socket? _socket;
+
+    // The socket when nothing (TLS) sits between it and the stream: large sends may go to it directly.
+    private readonly Socket? _plainSocket;
     private readonly TransportSettings _settings;
     private readonly IConnectionEvents _events;
     private readonly ILogger _logger;
@@ -36,6 +39,7 @@ internal sealed partial class WsConnection : IWsConnection
         Id = id;
         _stream = stream;
         _socket = socket;
+        _plainSocket = stream is NetworkStream ? socket : null;
         Info = info;
         _settings = settings;
         _events = events;
@@ -43,6 +47,9 @@ internal sealed partial class WsConnection : IWsConnection
     }
 
     public long Id { get; }
+
+    /// <summary>The TCP socket, when there is one; for tests that need to shape it.</summary>
+    internal Socket? Socket => _socket;
 
     /// <summary>Who receives this connection's events (the server); lets upper layers find their server.</summary>
     internal IConnectionEvents Owner => _events;
