@@ -297,35 +297,15 @@ internal sealed partial class WsConnection
         var segments = t_segments ??= new ArraySegment<byte>[2];
         segments[0] = new ArraySegment<byte>(chunk, 0, length);
         segments[1] = payload;
-        int sent;
-        SocketError error;
-        try
-        {
-            if (_plainSocket!.Blocking)
-            {
-                _plainSocket.Blocking = false;
-            }
-
-            sent = _plainSocket.Send(segments, SocketFlags.None, out error);
-        }
-        catch (ObjectDisposedException)
-        {
-            sent = 0;
-            error = SocketError.OperationAborted;
-        }
-        finally
-        {
-            segments[0] = default;
-            segments[1] = default;
-        }
-
-        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        int sent = SendNow(segments, out var error);
+        segments[0] = default;
+        segments[1] = default;
+        if (sent < 0)
         {
             WriteFailed(chunk, error.ToString());
             return true;
         }
 
-        sent = Math.Max(sent, 0);
         Interlocked.Add(ref _bytesSent, sent);
         int total = length + payload.Count;
         bool startFlush = false;
@@ -399,9 +379,25 @@ internal sealed partial class WsConnection
                 _writingLength = length;
             }
 
+            // On a plain socket, first offer the bytes without waiting: the socket usually takes
+            // them all, and the stream's asynchronous machinery is only needed for what it did not.
+            int sent = 0;
+            if (_plainSocket is not null)
+            {
+                sent = SendNow(chunk, length, out var error);
+                if (sent < 0)
+                {
+                    WriteFailed(chunk, error.ToString());
+                    return;
+                }
+            }
+
             try
             {
-                await _stream.WriteAsync(chunk.AsMemory(0, length), default).ConfigureAwait(false);
+                if (sent < length)
+                {
+                    await _stream.WriteAsync(chunk.AsMemory(sent, length - sent), default).ConfigureAwait(false);
+                }
             }
             catch (Exception ex)
             {
@@ -415,6 +411,51 @@ internal sealed partial class WsConnection
             {
                 _writingLength = 0;
             }
+        }
+    }
+
+    /// <summary>
+    /// One non-blocking send on the plain socket: the bytes it took (0 when its buffer is full),
+    /// or -1 when the connection failed.
+    /// </summary>
+    private int SendNow(ArraySegment<byte>[] segments, out SocketError error)
+    {
+        try
+        {
+            MakeNonBlocking();
+            int sent = _plainSocket!.Send(segments, SocketFlags.None, out error);
+            return error is SocketError.Success or SocketError.WouldBlock ? Math.Max(sent, 0) : -1;
+        }
+        catch (ObjectDisposedException)
+        {
+            error = SocketError.OperationAborted;
+            return -1;
+        }
+    }
+
+    /// <inheritdoc cref="SendNow(ArraySegment{byte}[], out SocketError)"/>
+    private int SendNow(byte[] buffer, int length, out SocketError error)
+    {
+        try
+        {
+            MakeNonBlocking();
+            int sent = _plainSocket!.Send(buffer, 0, length, SocketFlags.None, out error);
+            return error is SocketError.Success or SocketError.WouldBlock ? Math.Max(sent, 0) : -1;
+        }
+        catch (ObjectDisposedException)
+        {
+            error = SocketError.OperationAborted;
+            return -1;
+        }
+    }
+
+    // The stream's own reads and writes are asynchronous and do not mind; a synchronous send on a
+    // non-blocking socket returns at once with what the socket took.
+    private void MakeNonBlocking()
+    {
+        if (_plainSocket!.Blocking)
+        {
+            _plainSocket.Blocking = false;
         }
     }
 
