@@ -33,7 +33,7 @@ internal readonly struct JsonSlot
 
     public JsonKind Kind { get; }
 
-    public ReadOnlySpan<char> Of(ReadOnlySpan<char> text) => text.Slice(Start, End - Start);
+    public ReadOnlySpan<byte> Of(ReadOnlySpan<byte> text) => text.Slice(Start, End - Start);
 }
 
 /// <summary>What <see cref="JsonEnvelopeScanner.TryScan"/> found: the root's kind and the values of "type", "id" and "data".</summary>
@@ -58,7 +58,7 @@ internal static class JsonEnvelopeScanner
     private const byte InArray = 2;
 
     /// <summary>Scans <paramref name="text"/>; false with <paramref name="error"/> when it is not one JSON value or nests deeper than <paramref name="maxDepth"/>.</summary>
-    public static bool TryScan(ReadOnlySpan<char> text, int maxDepth, out JsonEnvelopeLayout layout, out string? error)
+    public static bool TryScan(ReadOnlySpan<byte> text, int maxDepth, out JsonEnvelopeLayout layout, out string? error)
     {
         layout = default;
         byte[]? rented = null;
@@ -76,7 +76,7 @@ internal static class JsonEnvelopeScanner
         }
     }
 
-    private static bool Scan(ReadOnlySpan<char> s, Span<byte> stack, ref JsonEnvelopeLayout layout, out string? error)
+    private static bool Scan(ReadOnlySpan<byte> s, Span<byte> stack, ref JsonEnvelopeLayout layout, out string? error)
     {
         int pos = SkipSpace(s, 0);
         if (pos == s.Length)
@@ -99,8 +99,8 @@ internal static class JsonEnvelopeScanner
 
             switch (s[pos])
             {
-                case '{':
-                case '[':
+                case (byte)'{':
+                case (byte)'[':
                     if (depth == stack.Length)
                     {
                         error = $"The message is not JSON we accept: it nests deeper than {stack.Length} levels (position {pos}).";
@@ -123,29 +123,29 @@ internal static class JsonEnvelopeScanner
                     }
 
                     continue;
-                case '"':
+                case (byte)'"':
                     if (!SkipString(s, ref pos))
                     {
                         return Fail(s, pos, out error);
                     }
 
                     break;
-                case 't':
-                    if (!SkipLiteral(s, ref pos, "true"))
+                case (byte)'t':
+                    if (!SkipLiteral(s, ref pos, "true"u8))
                     {
                         return Fail(s, pos, out error);
                     }
 
                     break;
-                case 'f':
-                    if (!SkipLiteral(s, ref pos, "false"))
+                case (byte)'f':
+                    if (!SkipLiteral(s, ref pos, "false"u8))
                     {
                         return Fail(s, pos, out error);
                     }
 
                     break;
-                case 'n':
-                    if (!SkipLiteral(s, ref pos, "null"))
+                case (byte)'n':
+                    if (!SkipLiteral(s, ref pos, "null"u8))
                     {
                         return Fail(s, pos, out error);
                     }
@@ -188,7 +188,7 @@ internal static class JsonEnvelopeScanner
                 }
 
                 bool inObject = stack[depth - 1] == InObject;
-                char c = s[pos];
+                byte c = s[pos];
                 if (c == (inObject ? '}' : ']'))
                 {
                     depth--;
@@ -213,7 +213,7 @@ internal static class JsonEnvelopeScanner
     }
 
     /// <summary>Reads <c>"key" :</c> at <paramref name="pos"/>; in the root object, notes which of our keys it is and where its value starts.</summary>
-    private static bool ReadKey(ReadOnlySpan<char> s, ref int pos, int depth, ref int member, ref int memberStart)
+    private static bool ReadKey(ReadOnlySpan<byte> s, ref int pos, int depth, ref int member, ref int memberStart)
     {
         if (pos >= s.Length || s[pos] != '"')
         {
@@ -243,18 +243,24 @@ internal static class JsonEnvelopeScanner
         return true;
     }
 
-    private static int MemberOf(ReadOnlySpan<char> quotedKey)
+    private static int MemberOf(ReadOnlySpan<byte> quotedKey)
     {
         var key = quotedKey.Slice(1, quotedKey.Length - 2);
-        string? unescaped = key.IndexOf('\\') >= 0 ? Unescape(quotedKey) : null;
-        if (unescaped is not null)
+        if (key.IndexOf((byte)'\\') >= 0)
         {
-            key = unescaped.AsSpan();
+            string unescaped = Unescape(quotedKey);
+            return unescaped switch
+            {
+                "type" => 0,
+                "id" => 1,
+                "data" => 2,
+                _ => -1,
+            };
         }
 
-        return key.SequenceEqual("type".AsSpan()) ? 0
-            : key.SequenceEqual("id".AsSpan()) ? 1
-            : key.SequenceEqual("data".AsSpan()) ? 2
+        return key.SequenceEqual("type"u8) ? 0
+            : key.SequenceEqual("id"u8) ? 1
+            : key.SequenceEqual("data"u8) ? 2
             : -1;
     }
 
@@ -274,21 +280,21 @@ internal static class JsonEnvelopeScanner
         }
     }
 
-    private static JsonKind KindOf(char first) => first switch
+    private static JsonKind KindOf(byte first) => first switch
     {
-        '"' => JsonKind.String,
-        '{' => JsonKind.Object,
-        '[' => JsonKind.Array,
-        't' => JsonKind.True,
-        'f' => JsonKind.False,
-        'n' => JsonKind.Null,
+        (byte)'"' => JsonKind.String,
+        (byte)'{' => JsonKind.Object,
+        (byte)'[' => JsonKind.Array,
+        (byte)'t' => JsonKind.True,
+        (byte)'f' => JsonKind.False,
+        (byte)'n' => JsonKind.Null,
         _ => JsonKind.Number,
     };
 
     // RFC 8259 §2: insignificant whitespace is space, tab, line feed and carriage return only.
-    private static int SkipSpace(ReadOnlySpan<char> s, int pos)
+    private static int SkipSpace(ReadOnlySpan<byte> s, int pos)
     {
-        while (pos < s.Length && s[pos] is ' ' or '\t' or '\n' or '\r')
+        while (pos < s.Length && s[pos] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
         {
             pos++;
         }
@@ -297,42 +303,52 @@ internal static class JsonEnvelopeScanner
     }
 
     // RFC 8259 §7: a quotation mark, characters from U+0020 up except '"' and '\', or the escapes
-    // \" \\ \/ \b \f \n \r \t \uXXXX, and a quotation mark. On success pos is past the closing one;
-    // on failure, at the offending character.
-    private static bool SkipString(ReadOnlySpan<char> s, ref int pos)
+    // \" \\ \/ \b \f \n \r \t \uXXXX, and a quotation mark. Bytes from 0x80 up are string content
+    // (the UTF-8 is decoded, with replacement, only when a value is taken). On success pos is
+    // past the closing quote; on failure, at the offending byte.
+    private static bool SkipString(ReadOnlySpan<byte> s, ref int pos)
     {
         pos++;
-        while (pos < s.Length)
+        while (true)
         {
-            char c = s[pos];
+#if NET8_0_OR_GREATER
+            int special = s.Slice(pos).IndexOfAny(s_stringSpecial);
+            if (special < 0)
+            {
+                pos = s.Length;
+                return false;
+            }
+
+            pos += special;
+#else
+            while (pos < s.Length && s[pos] is >= 0x20 and not (byte)'"' and not (byte)'\\')
+            {
+                pos++;
+            }
+
+            if (pos == s.Length)
+            {
+                return false;
+            }
+#endif
+            byte c = s[pos];
             if (c == '"')
             {
                 pos++;
                 return true;
             }
 
-            if (c < ' ')
-            {
-                return false;
-            }
-
-            if (c != '\\')
-            {
-                pos++;
-                continue;
-            }
-
-            if (++pos == s.Length)
+            if (c != '\\' || ++pos == s.Length)
             {
                 return false;
             }
 
             switch (s[pos])
             {
-                case '"' or '\\' or '/' or 'b' or 'f' or 'n' or 'r' or 't':
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
                     pos++;
                     break;
-                case 'u':
+                case (byte)'u':
                     for (int i = 1; i <= 4; i++)
                     {
                         if (pos + i >= s.Length || HexValue(s[pos + i]) < 0)
@@ -348,13 +364,17 @@ internal static class JsonEnvelopeScanner
                     return false;
             }
         }
-
-        return false;
     }
 
-    private static bool SkipLiteral(ReadOnlySpan<char> s, ref int pos, string literal)
+#if NET8_0_OR_GREATER
+    // What ends a run of plain string content: the closing quote, an escape, or a control character.
+    private static readonly System.Buffers.SearchValues<byte> s_stringSpecial = System.Buffers.SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000A\u000B\u000C\u000D\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F"u8);
+#endif
+
+    private static bool SkipLiteral(ReadOnlySpan<byte> s, ref int pos, ReadOnlySpan<byte> literal)
     {
-        if (!s.Slice(pos).StartsWith(literal.AsSpan()))
+        if (!s.Slice(pos).StartsWith(literal))
         {
             return false;
         }
@@ -364,7 +384,7 @@ internal static class JsonEnvelopeScanner
     }
 
     // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
-    private static bool SkipNumber(ReadOnlySpan<char> s, ref int pos)
+    private static bool SkipNumber(ReadOnlySpan<byte> s, ref int pos)
     {
         if (s[pos] == '-')
         {
@@ -391,9 +411,9 @@ internal static class JsonEnvelopeScanner
             SkipDigits(s, ref pos);
         }
 
-        if (pos < s.Length && s[pos] is 'e' or 'E')
+        if (pos < s.Length && s[pos] is (byte)'e' or (byte)'E')
         {
-            if (++pos < s.Length && s[pos] is '+' or '-')
+            if (++pos < s.Length && s[pos] is (byte)'+' or (byte)'-')
             {
                 pos++;
             }
@@ -409,7 +429,7 @@ internal static class JsonEnvelopeScanner
         return true;
     }
 
-    private static void SkipDigits(ReadOnlySpan<char> s, ref int pos)
+    private static void SkipDigits(ReadOnlySpan<byte> s, ref int pos)
     {
         while (pos < s.Length && IsDigit(s[pos]))
         {
@@ -417,9 +437,9 @@ internal static class JsonEnvelopeScanner
         }
     }
 
-    private static bool IsDigit(char c) => (uint)(c - '0') <= 9;
+    private static bool IsDigit(byte c) => (uint)(c - '0') <= 9;
 
-    private static int HexValue(char c) => c switch
+    private static int HexValue(int c) => c switch
     {
         >= '0' and <= '9' => c - '0',
         >= 'a' and <= 'f' => c - 'a' + 10,
@@ -427,28 +447,28 @@ internal static class JsonEnvelopeScanner
         _ => -1,
     };
 
-    /// <summary>A scanned string's value, escapes decoded; <paramref name="quoted"/> includes its quotes and is known to be valid.</summary>
-    public static string Unescape(ReadOnlySpan<char> quoted)
+    /// <summary>A scanned string's value, UTF-8 decoded (with replacement) and escapes decoded; <paramref name="quoted"/> includes its quotes and is known to be valid.</summary>
+    public static string Unescape(ReadOnlySpan<byte> quoted)
     {
         var inner = quoted.Slice(1, quoted.Length - 2);
-        int slash = inner.IndexOf('\\');
-        if (slash < 0)
+        if (inner.IndexOf((byte)'\\') < 0)
         {
-            return inner.ToString();
+            return Encoding.UTF8.GetString(inner);
         }
 
-        var sb = new StringBuilder(inner.Length);
-        sb.Append(inner.Slice(0, slash));
-        for (int i = slash; i < inner.Length; i++)
+        // Escapes are ASCII, so decoding first keeps them intact.
+        string text = Encoding.UTF8.GetString(inner);
+        var sb = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
         {
-            char c = inner[i];
+            char c = text[i];
             if (c != '\\')
             {
                 sb.Append(c);
                 continue;
             }
 
-            c = inner[++i];
+            c = text[++i];
             switch (c)
             {
                 case 'b': sb.Append('\b'); break;
@@ -457,7 +477,7 @@ internal static class JsonEnvelopeScanner
                 case 'r': sb.Append('\r'); break;
                 case 't': sb.Append('\t'); break;
                 case 'u':
-                    sb.Append((char)((HexValue(inner[i + 1]) << 12) | (HexValue(inner[i + 2]) << 8) | (HexValue(inner[i + 3]) << 4) | HexValue(inner[i + 4])));
+                    sb.Append((char)((HexValue(text[i + 1]) << 12) | (HexValue(text[i + 2]) << 8) | (HexValue(text[i + 3]) << 4) | HexValue(text[i + 4])));
                     i += 4;
                     break;
                 default: sb.Append(c); break; // " \ /
@@ -467,7 +487,7 @@ internal static class JsonEnvelopeScanner
         return sb.ToString();
     }
 
-    private static bool Fail(ReadOnlySpan<char> s, int pos, out string error)
+    private static bool Fail(ReadOnlySpan<byte> s, int pos, out string error)
     {
         error = pos >= s.Length
             ? $"The message is not JSON: it ends too early (position {pos})."
@@ -475,5 +495,10 @@ internal static class JsonEnvelopeScanner
         return false;
     }
 
-    private static string Describe(char c) => c < ' ' || c == 0x7F ? $"control character U+{(int)c:X4}" : $"'{c}'";
+    private static string Describe(byte c) => c switch
+    {
+        < 0x20 or 0x7F => $"control character U+{c:X4}",
+        >= 0x80 => $"byte 0x{c:X2}",
+        _ => $"'{(char)c}'",
+    };
 }

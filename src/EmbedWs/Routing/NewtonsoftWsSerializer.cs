@@ -89,35 +89,57 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
     }
 
     /// <summary><see cref="WriteMessage(string, object?, object?)"/> into <paramref name="target"/>, for routing's replies without a string.</summary>
-    internal void WriteMessage(TextWriter target, string type, object? id, object? data)
+    internal void WriteMessage(PooledCharWriter target, string type, object? id, object? data)
     {
-        using var writer = new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
-        writer.WriteStartObject();
-        writer.WritePropertyName("type");
-        writer.WriteValue(type);
-        WriteId(writer, id);
-        writer.WritePropertyName("data");
-        _serializer.Serialize(writer, data);
-        writer.WriteEndObject();
+        var writer = JsonWriterOf(target);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("type");
+            writer.WriteValue(type);
+            WriteId(writer, id);
+            writer.WritePropertyName("data");
+            _serializer.Serialize(writer, data);
+            writer.WriteEndObject();
+        }
+        catch
+        {
+            // Half an object written: this writer's state is no use to the next reply.
+            target.Json = null;
+            throw;
+        }
     }
 
     /// <summary><see cref="WriteError(object?, string, string)"/> into <paramref name="target"/>.</summary>
-    internal static void WriteError(TextWriter target, object? id, string code, string message)
+    internal static void WriteError(PooledCharWriter target, object? id, string code, string message)
     {
-        using var writer = new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
-        writer.WriteStartObject();
-        writer.WritePropertyName("type");
-        writer.WriteValue("error");
-        WriteId(writer, id);
-        writer.WritePropertyName("error");
-        writer.WriteStartObject();
-        writer.WritePropertyName("code");
-        writer.WriteValue(code);
-        writer.WritePropertyName("message");
-        writer.WriteValue(message);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        var writer = JsonWriterOf(target);
+        try
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("type");
+            writer.WriteValue("error");
+            WriteId(writer, id);
+            writer.WritePropertyName("error");
+            writer.WriteStartObject();
+            writer.WritePropertyName("code");
+            writer.WriteValue(code);
+            writer.WritePropertyName("message");
+            writer.WriteValue(message);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        catch
+        {
+            target.Json = null;
+            throw;
+        }
     }
+
+    // One JSON writer kept with each thread's char buffer: after a whole top-level value it is back
+    // in its start state and writes the next reply as if new, without a writer per message.
+    private static JsonTextWriter JsonWriterOf(PooledCharWriter target) =>
+        target.Json ??= new JsonTextWriter(target) { ArrayPool = JsonCharPool.Instance, CloseOutput = false };
 
     private static void WriteId(JsonWriter writer, object? id)
     {

@@ -23,6 +23,9 @@ internal sealed class PooledCharWriter : TextWriter
 
     public override Encoding Encoding => Encoding.UTF8;
 
+    /// <summary>The JSON writer over this buffer, kept with it (see NewtonsoftWsSerializer); null to drop it after a failed write.</summary>
+    public Newtonsoft.Json.JsonTextWriter? Json { get; set; }
+
     /// <summary>What was written since <see cref="Rent"/>.</summary>
     public ReadOnlySpan<char> Written => _chars.AsSpan(0, _length);
 

@@ -71,15 +71,41 @@ public class JsonEnvelopeScannerTests
     }
 
     [Test]
+    public void TryReadEnvelope_InvalidUtf8InStrings_ReadWithReplacementCharacters()
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes("{\"type\":\"t\u00e9X\",\"id\":\"iX\"}");
+        utf8[Array.IndexOf(utf8, (byte)'X')] = 0xFF;
+        utf8[Array.LastIndexOf(utf8, (byte)'X')] = 0xC3;
+
+        Assert.That(_serializer.TryReadEnvelope(utf8, out var envelope, out var code, out _), Is.True, code);
+
+        Assert.That(envelope.Type, Is.EqualTo("t\u00e9\uFFFD"));
+        Assert.That(_serializer.WriteError(envelope.Id, "c", "m"), Does.StartWith("{\"type\":\"error\",\"id\":\"i\uFFFD\","));
+    }
+
+    [Test]
+    public void TryReadEnvelope_NonAsciiByteOutsideStrings_InvalidJsonNamingTheByte()
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes("{\"type\":\"t\",\"id\":\u00e9}");
+
+        Assert.That(_serializer.TryReadEnvelope(utf8, out _, out var code, out var message), Is.False);
+
+        Assert.That(code, Is.EqualTo(WsRoutingErrors.InvalidJson));
+        Assert.That(message, Is.EqualTo("The message is not JSON: unexpected byte 0xC3 at position 17."));
+    }
+
+    [Test]
     public void TryScan_NestedKeysNamedLikeOurs_OnlyRootKeysCount()
     {
         string text = "{\"data\":{\"type\":\"inner\",\"id\":9,\"data\":[1]},\"x\":{\"type\":\"no\"},\"type\":\"outer\",\"id\":\"r\"}";
 
-        Assert.That(JsonEnvelopeScanner.TryScan(text, 64, out var layout, out var error), Is.True, error);
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
 
-        Assert.That(layout.Type.Of(text).ToString(), Is.EqualTo("\"outer\""));
-        Assert.That(layout.Id.Of(text).ToString(), Is.EqualTo("\"r\""));
-        Assert.That(layout.Data.Of(text).ToString(), Is.EqualTo("{\"type\":\"inner\",\"id\":9,\"data\":[1]}"));
+        Assert.That(JsonEnvelopeScanner.TryScan(utf8, 64, out var layout, out var error), Is.True, error);
+
+        Assert.That(Encoding.UTF8.GetString(layout.Type.Of(utf8)), Is.EqualTo("\"outer\""));
+        Assert.That(Encoding.UTF8.GetString(layout.Id.Of(utf8)), Is.EqualTo("\"r\""));
+        Assert.That(Encoding.UTF8.GetString(layout.Data.Of(utf8)), Is.EqualTo("{\"type\":\"inner\",\"id\":9,\"data\":[1]}"));
         Assert.That(layout.Data.Kind, Is.EqualTo(JsonKind.Object));
     }
 
@@ -88,17 +114,19 @@ public class JsonEnvelopeScannerTests
     {
         string text = "{\"typ\\u0065\":\"t\",\"d\\u0061ta\":[1 , 2 ] }";
 
-        Assert.That(JsonEnvelopeScanner.TryScan(text, 64, out var layout, out var error), Is.True, error);
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
+
+        Assert.That(JsonEnvelopeScanner.TryScan(utf8, 64, out var layout, out var error), Is.True, error);
 
         Assert.That(layout.Type.Kind, Is.EqualTo(JsonKind.String));
-        Assert.That(layout.Data.Of(text).ToString(), Is.EqualTo("[1 , 2 ]"));
+        Assert.That(Encoding.UTF8.GetString(layout.Data.Of(utf8)), Is.EqualTo("[1 , 2 ]"));
     }
 
     [TestCase(64, true)]
     [TestCase(65, false)]
     public void TryScan_Depth_LimitedToMaxDepth(int levels, bool accepted)
     {
-        string text = new string('[', levels) + new string(']', levels);
+        byte[] text = Encoding.UTF8.GetBytes(new string('[', levels) + new string(']', levels));
 
         Assert.That(JsonEnvelopeScanner.TryScan(text, 64, out _, out var error), Is.EqualTo(accepted), error);
         Assert.That(JsonEnvelopeScanner.TryScan(text, 1000, out _, out _), Is.True, "a larger limit takes a rented stack");
@@ -137,7 +165,7 @@ public class JsonEnvelopeScannerTests
                 }
 
                 string text = sb.ToString();
-                bool ours = JsonEnvelopeScanner.TryScan(text, 64, out _, out _);
+                bool ours = JsonEnvelopeScanner.TryScan(Encoding.UTF8.GetBytes(text), 64, out _, out _);
                 Assert.That(ours, Is.EqualTo(IsJson(text)), text);
                 checkedCount++;
             }

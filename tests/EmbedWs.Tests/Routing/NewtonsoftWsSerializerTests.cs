@@ -176,6 +176,23 @@ public class NewtonsoftWsSerializerTests
     }
 
     [Test]
+    public void WriteMessage_AfterAReplyThatThrowsHalfway_NextReplyIsWhole()
+    {
+        // Each thread keeps one JSON writer; a reply that fails halfway must not leave it half-written.
+        Assert.That(() => _serializer.WriteMessage("t", null, new ThrowsHalfway()), Throws.Exception);
+
+        Assert.That(_serializer.WriteMessage("t", new Newtonsoft.Json.Linq.JRaw("1"), new AddReply(3)), Is.EqualTo("{\"type\":\"t\",\"id\":1,\"data\":{\"sum\":3}}"));
+        Assert.That(_serializer.WriteError(null, "c", "m"), Is.EqualTo("{\"type\":\"error\",\"error\":{\"code\":\"c\",\"message\":\"m\"}}"));
+    }
+
+    private sealed class ThrowsHalfway
+    {
+        public int First => 1;
+
+        public int Second => throw new InvalidOperationException("no");
+    }
+
+    [Test]
     public void WriteMessage_LargeReply_Whole()
     {
         string big = new string('y', 70_000);
