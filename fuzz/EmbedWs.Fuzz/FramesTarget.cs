@@ -32,9 +32,11 @@ internal static class FramesTarget
         Compare(expected, expectedMid, chunked, chunkedMid, "read in pieces");
         var (whole, wholeMid) = Feed(stream, limit, new ReadSizes(0));
         Compare(expected, expectedMid, whole, wholeMid, "read at once");
+        var (direct, directMid) = Feed(stream, limit, new ReadSizes(input[0]), direct: true);
+        Compare(expected, expectedMid, direct, directMid, "read in pieces, a frame's rest straight into its message");
     }
 
-    private static (List<FrameResult> Results, bool MidMessage) Feed(ReadOnlySpan<byte> stream, int limit, ReadSizes reads)
+    private static (List<FrameResult> Results, bool MidMessage) Feed(ReadOnlySpan<byte> stream, int limit, ReadSizes reads, bool direct = false)
     {
         var results = new List<FrameResult>();
         var pool = new TrackingPool(limit);
@@ -45,11 +47,24 @@ internal static class FramesTarget
         bool ended = false;
         while (pos < stream.Length && !ended)
         {
-            int n = Math.Min(Math.Min(reads.Next(), stream.Length - pos), buffer.Length - filled);
-            Check(n > 0, "the receive buffer has room for a read");
-            stream.Slice(pos, n).CopyTo(buffer.AsSpan(filled));
-            filled += n;
-            pos += n;
+            // As WsConnection: with no partial header kept, a half-read data frame's rest may be
+            // read straight into the message, never past the frame's end.
+            var target = direct && filled == 0 ? decoder.DirectTarget(1) : Memory<byte>.Empty;
+            if (!target.IsEmpty)
+            {
+                int d = Math.Min(Math.Min(reads.Next(), stream.Length - pos), target.Length);
+                stream.Slice(pos, d).CopyTo(target.Span);
+                decoder.AcceptDirect(d);
+                pos += d;
+            }
+            else
+            {
+                int n = Math.Min(Math.Min(reads.Next(), stream.Length - pos), buffer.Length - filled);
+                Check(n > 0, "the receive buffer has room for a read");
+                stream.Slice(pos, n).CopyTo(buffer.AsSpan(filled));
+                filled += n;
+                pos += n;
+            }
 
             int offset = 0;
             while (true)

@@ -62,7 +62,7 @@ internal static class RouterTarget
         {
             Check(code is null && message is null, "a read envelope has no error");
             Check(!string.IsNullOrEmpty(envelope.Type), "a read envelope has a type");
-            Check(envelope.Id is null || envelope.Id is JValue { Type: JTokenType.String or JTokenType.Integer or JTokenType.Float }, "an id is a string or a number");
+            Check(envelope.Id is null || (envelope.Id is JRaw { Value: string raw } && IsStringOrNumber(raw)), "an id is a string or a number, kept as its JSON text");
         }
         else
         {
@@ -109,16 +109,17 @@ internal static class RouterTarget
 
         bool hasId = root.TryGetProperty("id", out var id);
         Check(hasId == (request.Id is not null), "a reply has an id exactly when the request had one");
-        if (request.Id is JValue { Type: JTokenType.String } sent)
+        if (request.Id is JRaw { Value: string raw })
         {
-            // U+FFFD stands in for a lone surrogate (an escape like \ud800) on the wire.
-            string expected = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes((string)sent!));
-            Check(id.ValueKind == JsonValueKind.String && id.GetString() == expected, "a string id comes back unchanged");
+            // Echoed byte for byte, whatever JSON spelling it had.
+            Check(id.GetRawText() == raw, "an id comes back exactly as it came");
         }
-        else if (request.Id is JValue { Type: JTokenType.Integer } number)
-        {
-            Check(id.ValueKind == JsonValueKind.Number && id.GetRawText() == number.ToString(Newtonsoft.Json.Formatting.None), "an integer id comes back unchanged");
-        }
+    }
+
+    private static bool IsStringOrNumber(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.ValueKind is JsonValueKind.String or JsonValueKind.Number;
     }
 
     private sealed class RecordingConnection : IWsConnection
