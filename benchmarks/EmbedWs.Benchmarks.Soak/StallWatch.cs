@@ -53,29 +53,19 @@ internal sealed class StallWatch
         thread.Start();
     }
 
-    public Stall[] IoDelays
-    {
-        get
-        {
-            lock (_ioDelays)
-            {
-                return _ioDelays.ToArray();
-            }
-        }
-    }
+    public Stall[] IoDelays => Snapshot(_ioDelays);
 
     public long IoMaxMs => IoDelays.Select(s => s.Ms).DefaultIfEmpty(0).Max();
 
     public long IoTotalMs => IoDelays.Sum(s => s.Ms);
 
-    public Stall[] Stalls
+    public Stall[] Stalls => Snapshot(_stalls);
+
+    private static Stall[] Snapshot(List<Stall> list)
     {
-        get
+        lock (list)
         {
-            lock (_stalls)
-            {
-                return _stalls.ToArray();
-            }
+            return list.ToArray();
         }
     }
 

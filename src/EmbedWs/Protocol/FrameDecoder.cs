@@ -49,7 +49,7 @@ internal readonly struct DecodedFrame
 /// for bad input: feed it what the socket gave and act on each result. Not thread-safe: one
 /// decoder belongs to one connection's read loop.
 /// </summary>
-internal sealed class FrameDecoder : IDisposable
+internal sealed partial class FrameDecoder : IDisposable
 {
     private readonly long _maxMessageSize;
     private readonly ArrayPool<byte> _pool;
@@ -74,10 +74,6 @@ internal sealed class FrameDecoder : IDisposable
 
     // An error found in bytes read straight into the message (AcceptDirect), reported by the next Decode.
     private FrameError _directError;
-
-    // A message buffer may be reserved ahead of the bytes, up to the frame's declared length but
-    // never more than this: a 10-byte header must not pin a megabyte.
-    private const int MaxReserveAhead = 64 * 1024;
 
     public FrameDecoder(long maxMessageSize, ArrayPool<byte>? pool = null)
     {
@@ -310,102 +306,6 @@ internal sealed class FrameDecoder : IDisposable
 
         frame = new DecodedFrame(WsOpcode.Close, reason, code);
         return DecodeStatus.Close;
-    }
-
-    private void Append(ReadOnlySpan<byte> chunk)
-    {
-        if (chunk.IsEmpty)
-        {
-            return;
-        }
-
-        Reserve(_messageLength + chunk.Length);
-        chunk.CopyTo(_messageBuffer.AsSpan(_messageLength));
-        _messageLength += chunk.Length;
-    }
-
-    /// <summary>
-    /// Makes room for at least <paramref name="needed"/> bytes of message. Grows by doubling, and
-    /// reserves up to the end of the frame being read (at most <see cref="MaxReserveAhead"/>) so a
-    /// message of a few reads is not copied again each time; never past the limit (Check ensured
-    /// <paramref name="needed"/> is within it).
-    /// </summary>
-    private void Reserve(int needed)
-    {
-        if (_messageBuffer is not null && _messageBuffer.Length >= needed)
-        {
-            return;
-        }
-
-        long frameEnd = _messageLength + _frameRemaining;
-        long size = Math.Max(needed, Math.Max(4096L, (_messageBuffer?.Length ?? 0) * 2L));
-        size = Math.Max(size, Math.Min(frameEnd, MaxReserveAhead));
-        var bigger = _pool.Rent((int)Math.Min(_maxMessageSize, size));
-        if (_messageBuffer is not null)
-        {
-            _messageBuffer.AsSpan(0, _messageLength).CopyTo(bigger);
-            _pool.Return(_messageBuffer);
-        }
-
-        _messageBuffer = bigger;
-    }
-
-    /// <summary>
-    /// Where the rest of the data frame being read may be received straight into the message,
-    /// skipping the read buffer: empty unless a data frame's payload is half-read and at least
-    /// <paramref name="minimum"/> bytes of it are still to come. Never longer than the frame's
-    /// rest, so a read into it cannot take the next frame's bytes. Pass what arrived to
-    /// <see cref="AcceptDirect"/>.
-    /// </summary>
-    public Memory<byte> DirectTarget(int minimum)
-    {
-        if (_failed || _directError != FrameError.None || !_inPayload || _frame.Opcode.IsControl() || _frameRemaining < minimum)
-        {
-            return Memory<byte>.Empty;
-        }
-
-        Reserve((int)Math.Min(_messageLength + _frameRemaining, Math.Max(_messageLength + (long)minimum, 2L * _messageLength)));
-        int room = (int)Math.Min(_frameRemaining, _messageBuffer!.Length - _messageLength);
-        return _messageBuffer.AsMemory(_messageLength, room);
-    }
-
-    /// <summary>
-    /// Takes <paramref name="count"/> bytes received into <see cref="DirectTarget"/>: unmasks and
-    /// checks them as Decode would. The next Decode (with no input, or the next read's) goes on
-    /// from there, and reports the message when this completed it.
-    /// </summary>
-    public void AcceptDirect(int count)
-    {
-        var chunk = _messageBuffer.AsSpan(_messageLength, count);
-        Masking.Apply(chunk, _frame.MaskKey, _maskOffset);
-        if (_messageOpcode == WsOpcode.Text && !_utf8.Feed(chunk))
-        {
-            _directError = FrameError.InvalidUtf8;
-        }
-
-        _messageLength += count;
-        _maskOffset += count;
-        _frameRemaining -= count;
-    }
-
-    /// <summary>An idle connection keeps no message buffer: hand it back once its message was used.</summary>
-    private void ReleaseDeliveredMessage()
-    {
-        if (_messageDelivered)
-        {
-            _messageDelivered = false;
-            _messageLength = 0;
-            ReturnMessageBuffer();
-        }
-    }
-
-    private void ReturnMessageBuffer()
-    {
-        if (_messageBuffer is not null)
-        {
-            _pool.Return(_messageBuffer);
-            _messageBuffer = null;
-        }
     }
 
     private DecodeStatus Fail(FrameError error, out DecodedFrame frame)

@@ -7,6 +7,16 @@ namespace EmbedWs.Routing;
 // the decoding of a scanned string.
 internal static partial class JsonEnvelopeScanner
 {
+    /// <summary>Skips the string, literal or number at <paramref name="pos"/>; on failure pos is at the offending byte.</summary>
+    private static bool SkipScalar(ReadOnlySpan<byte> s, ref int pos) => s[pos] switch
+    {
+        (byte)'"' => SkipString(s, ref pos),
+        (byte)'t' => SkipLiteral(s, ref pos, "true"u8),
+        (byte)'f' => SkipLiteral(s, ref pos, "false"u8),
+        (byte)'n' => SkipLiteral(s, ref pos, "null"u8),
+        _ => SkipNumber(s, ref pos),
+    };
+
     // RFC 8259 §2: insignificant whitespace is space, tab, line feed and carriage return only.
     private static int SkipSpace(ReadOnlySpan<byte> s, int pos)
     {

@@ -81,36 +81,8 @@ internal static partial class JsonEnvelopeScanner
                     }
 
                     continue;
-                case (byte)'"':
-                    if (!SkipString(s, ref pos))
-                    {
-                        return Fail(s, pos, out error);
-                    }
-
-                    break;
-                case (byte)'t':
-                    if (!SkipLiteral(s, ref pos, "true"u8))
-                    {
-                        return Fail(s, pos, out error);
-                    }
-
-                    break;
-                case (byte)'f':
-                    if (!SkipLiteral(s, ref pos, "false"u8))
-                    {
-                        return Fail(s, pos, out error);
-                    }
-
-                    break;
-                case (byte)'n':
-                    if (!SkipLiteral(s, ref pos, "null"u8))
-                    {
-                        return Fail(s, pos, out error);
-                    }
-
-                    break;
                 default:
-                    if (!SkipNumber(s, ref pos))
+                    if (!SkipScalar(s, ref pos))
                     {
                         return Fail(s, pos, out error);
                     }

@@ -18,12 +18,12 @@ internal sealed partial class WsConnection
     private static ArraySegment<byte>[]? t_segments;
 
     /// <summary>
-    /// When no write is in progress: the queued frames, this frame's header and its payload go to
+    /// When no write is in progress: the queued frames, a binary frame's header and its payload go to
     /// the socket in one non-blocking gathered send, and only what the socket did not take is
     /// copied into the queue (ahead of anything queued meanwhile) for the flush loop. Null when a
     /// write is in progress or the connection no longer sends: the queue decides then.
     /// </summary>
-    private bool? TrySendDirect(WsOpcode opcode, ArraySegment<byte> payload)
+    private bool? TrySendDirect(ArraySegment<byte> payload)
     {
         byte[] chunk;
         int length;
@@ -37,7 +37,7 @@ internal sealed partial class WsConnection
             // The caller is the writer now: frames others queue meanwhile wait behind this one.
             int headerSize = FrameWriter.HeaderSize(payload.Count);
             Reserve(headerSize);
-            FrameWriter.WriteHeader(_pending.AsSpan(_pendingLength - headerSize, headerSize), opcode, fin: true, payload.Count);
+            FrameWriter.WriteHeader(_pending.AsSpan(_pendingLength - headerSize, headerSize), WsOpcode.Binary, fin: true, payload.Count);
             chunk = _pending!;
             length = _pendingLength;
             _pending = null;

@@ -39,7 +39,7 @@ internal sealed partial class WsConnection
     {
         if (data.Length >= DirectSendMinimum && _plainSocket is not null && MemoryMarshal.TryGetArray(data, out var array))
         {
-            bool? sent = TrySendDirect(WsOpcode.Binary, array);
+            bool? sent = TrySendDirect(array);
             if (sent.HasValue)
             {
                 return new ValueTask<bool>(sent.Value);

@@ -18,46 +18,23 @@ internal sealed record DecodeResult(DecodeStatus Status, WsOpcode Opcode, byte[]
 internal static class DecoderFeed
 {
     // Every non-NeedMore result, in order; stops at the first Error.
-    public static List<DecodeResult> DecodeAll(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize = int.MaxValue)
-    {
-        var results = new List<DecodeResult>();
-        var pending = new List<byte>();
-        for (int start = 0; start < bytes.Length; start += chunkSize)
-        {
-            int n = Math.Min(chunkSize, bytes.Length - start);
-            pending.AddRange(bytes.Slice(start, n).ToArray());
-            while (true)
-            {
-                byte[] buffer = pending.ToArray();
-                var status = decoder.Decode(buffer, out int consumed, out var frame);
-                pending.RemoveRange(0, consumed);
-                if (status == DecodeStatus.NeedMore)
-                {
-                    break;
-                }
-
-                results.Add(DecodeResult.From(status, frame, consumed));
-                if (status == DecodeStatus.Error)
-                {
-                    return results;
-                }
-            }
-        }
-
-        return results;
-    }
+    public static List<DecodeResult> DecodeAll(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize = int.MaxValue) =>
+        Feed(decoder, bytes, chunkSize, directMinimum: null);
 
     // As DecodeAll, but the way WsConnection reads: whenever no partial header is kept and the
     // decoder offers a direct target (a large frame half-read), the next chunk goes straight into
     // it (never more than it offers) and Decode is called with no input.
-    public static List<DecodeResult> DecodeAllDirect(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize, int minimum = 1)
+    public static List<DecodeResult> DecodeAllDirect(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize, int minimum = 1) =>
+        Feed(decoder, bytes, chunkSize, minimum);
+
+    private static List<DecodeResult> Feed(FrameDecoder decoder, ReadOnlySpan<byte> bytes, int chunkSize, int? directMinimum)
     {
         var results = new List<DecodeResult>();
         var pending = new List<byte>();
         int start = 0;
         while (start < bytes.Length)
         {
-            var target = pending.Count == 0 ? decoder.DirectTarget(minimum) : Memory<byte>.Empty;
+            var target = directMinimum is int minimum && pending.Count == 0 ? decoder.DirectTarget(minimum) : Memory<byte>.Empty;
             int n = Math.Min(chunkSize, bytes.Length - start);
             if (!target.IsEmpty)
             {
