@@ -26,7 +26,7 @@ public class EchoLoopbackBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        (_server, _client) = LoopbackClient.Start(server => server.OnMessage += (c, m) => _ = c.SendAsync(m.Data), _receive);
+        (_server, _client) = LoopbackClient.Start(server => server.OnMessage += (c, m) => c.Send(m.Data), _receive);
 
         // Eight masked binary frames of 32 zero bytes each.
         _frames = new byte[8 * (6 + Payload)];

@@ -19,7 +19,7 @@ internal static class LoopbackClient
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
             Dispatch = EventDispatch.Inline,
-            Heartbeat = Heartbeat.Heartbeat.None,
+            Heartbeat = HeartbeatPolicy.None,
         });
         configure(server);
         server.StartAsync().GetAwaiter().GetResult();

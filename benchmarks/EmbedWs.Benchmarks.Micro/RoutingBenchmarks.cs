@@ -20,15 +20,15 @@ public class RoutingBenchmarks
     private readonly NewtonsoftWsSerializer _serializer = new();
     private readonly NullConnection _connection = new();
     private WsEnvelope _envelope;
-    private ITextMessageHandler _router = null!;
+    private WsRouter _router = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         _serializer.TryReadEnvelope(s_request, out _envelope, out _, out _);
-        var server = new WsServer(new WsServerOptions());
-        server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));
-        _router = server.TextHandler!;
+        _router = new WsRouter(new NullHost());
+        _router.Add("math.add", new RequestRoute<AddRequest, AddReply>((c, r) => new AddReply(r.A + r.B)));
+        _router.Start(new WsServerOptions().Freeze(), metrics: null);
     }
 
     [Benchmark]
@@ -41,9 +41,22 @@ public class RoutingBenchmarks
     [Benchmark]
     public string Reply_Write() => _serializer.WriteMessage("math.add", _envelope.Id, new AddReply(3));
 
-    /// <summary>WsRouter.HandleAsync: envelope, bind, handler, reply serialized and given to SendAsync (which drops it here).</summary>
+    /// <summary>WsRouter.HandleAsync: envelope, bind, handler, reply serialized and given to the host (which drops it here).</summary>
     [Benchmark]
     public ValueTask Route_Request() => _router.HandleAsync(_connection, new WsMessage(WsMessageType.Text, s_request));
+
+    private sealed class NullHost : IRouteHost
+    {
+        public ValueTask RaiseMessageAsync(IWsConnection connection, WsMessage message) => default;
+
+        public void RaiseError(IWsConnection? connection, Exception exception)
+        {
+        }
+
+        public void SendText(IWsConnection connection, ReadOnlySpan<char> text)
+        {
+        }
+    }
 
     private sealed class NullConnection : IWsConnection
     {
@@ -53,9 +66,14 @@ public class RoutingBenchmarks
         public IDictionary<string, object?> Items { get; } = new Dictionary<string, object?>();
         public TimeSpan? RoundTripTime => null;
         public System.Threading.CancellationToken Closed => System.Threading.CancellationToken.None;
-        public ValueTask<bool> SendAsync(string text) => new(true);
-        public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => new(true);
-        public ValueTask CloseAsync(ushort code = 1000, string? reason = null) => default;
+        public bool Send(string text) => true;
+        public bool Send(ReadOnlyMemory<byte> data) => true;
+        public bool SendJson(string type, object? data) => true;
+        public ValueTask<bool> FlushAsync(System.Threading.CancellationToken cancellationToken = default) => new(true);
+        public void Close(ushort code = 1000, string? reason = null)
+        {
+        }
+
         public void Abort()
         {
         }

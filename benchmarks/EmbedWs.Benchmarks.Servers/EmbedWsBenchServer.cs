@@ -1,15 +1,14 @@
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Dispatch;
-using EmbedWs.Routing;
 
 namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
-/// EmbedWs through its public API only, as a user would write it. Dispatch is Inline (handlers
-/// run on the connection's read loop: no queue, no copy) and the heartbeat is off, so the
-/// engine's own path is what is measured; every other option is the default.
+/// EmbedWs through its public API only, as a user would write it: default options (Inline
+/// dispatch: handlers run on the connection's read loop and are awaited there) except that the
+/// heartbeat is off, as it is for the other servers. Mode "echo-async" echoes through an async
+/// handler that awaits a completed task, to show what awaiting costs.
 /// </summary>
 internal static class EmbedWsBenchServer
 {
@@ -18,8 +17,7 @@ internal static class EmbedWsBenchServer
         var server = new WsServer(new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
-            Dispatch = EventDispatch.Inline,
-            Heartbeat = Heartbeat.Heartbeat.None,
+            Heartbeat = HeartbeatPolicy.None,
         });
 
         switch (mode)
@@ -27,11 +25,18 @@ internal static class EmbedWsBenchServer
             case "echo":
                 // Binary is echoed without a copy out of the receive buffer; text has to go
                 // through a string, as the public API has no "send these UTF-8 bytes as text".
-                server.OnMessage += (c, m) => _ = m.IsText ? c.SendAsync(m.Text) : c.SendAsync(m.Data);
+                server.OnMessage += (c, m) => _ = m.IsText ? c.Send(m.Text) : c.Send(m.Data);
+                break;
+            case "echo-async":
+                server.OnMessage += async (c, m) =>
+                {
+                    await Task.CompletedTask;
+                    _ = m.IsText ? c.Send(m.Text) : c.Send(m.Data);
+                };
                 break;
             case "fanout":
                 // Encoded once, queued to every other connection.
-                server.OnMessage += (c, m) => _ = server.BroadcastAsync(m.Data, except: c);
+                server.OnMessage += (c, m) => server.Broadcast(m.Data, except: c);
                 break;
             case "route":
                 server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));

@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.Linq;
 using System.Net;
-using EmbedWs.Dispatch;
 
 namespace EmbedWs.Benchmarks.Soak;
 

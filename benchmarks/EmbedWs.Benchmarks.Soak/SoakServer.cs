@@ -6,8 +6,6 @@ using System.Runtime;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Dispatch;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Benchmarks.Soak;
 
@@ -42,7 +40,7 @@ internal sealed class SoakServer
         _server = new WsServer(new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, o.Port),
-            Heartbeat = Heartbeat.Heartbeat.PingPong(TimeSpan.FromSeconds(o.HeartbeatInterval), TimeSpan.FromSeconds(o.HeartbeatTimeout)),
+            Heartbeat = HeartbeatPolicy.PingPong(TimeSpan.FromSeconds(o.HeartbeatInterval), TimeSpan.FromSeconds(o.HeartbeatTimeout)),
             Dispatch = o.Dispatch,
             ListenBacklog = 4096,
             HttpHandler = info => new ValueTask<WsHttpResponse?>(
@@ -92,7 +90,7 @@ internal sealed class SoakServer
         {
             _server.Groups.Add(c, group.Name);
             Wire.WriteWelcome(welcome, group.NextTick, group.Index);
-            _ = c.SendAsync(welcome);
+            c.Send(welcome);
         }
 
         _peers[c.Id] = peer;
@@ -112,10 +110,10 @@ internal sealed class SoakServer
             // Handlers of one connection run one at a time: no lock for its own counter.
             peer.Echoes++;
             long echoes = Interlocked.Increment(ref _echoes);
-            _ = c.SendAsync(m.Data);
+            c.Send(m.Data);
             if (_o.Fault > 0 && echoes % _o.Fault == 0)
             {
-                _ = c.SendAsync(m.Data); // --fault: a duplicate, for the checker to find
+                c.Send(m.Data); // --fault: a duplicate, for the checker to find
             }
 
             return;
@@ -134,7 +132,7 @@ internal sealed class SoakServer
                 peer.Done = true;
                 _server.Groups.Remove(c, peer.Group.Name);
                 Wire.WriteByeReply(reply, peer.Echoes, (int)peer.Pushes, (int)peer.Group.NextTick);
-                _ = c.SendAsync(reply);
+                c.Send(reply);
             }
         }
 
@@ -179,8 +177,7 @@ internal sealed class SoakServer
                             continue;
                         }
 
-                        var queued = peer.Connection.SendAsync(payload);
-                        if (queued.IsCompletedSuccessfully && queued.Result)
+                        if (peer.Connection.Send(payload))
                         {
                             peer.Pushes++;
                             Interlocked.Increment(ref _pushes);
@@ -206,7 +203,7 @@ internal sealed class SoakServer
                 {
                     lock (group.Gate)
                     {
-                        int sent = _server.Groups.SendAsync(group.Name, Wire.TickText(group.NextTick)).Result;
+                        int sent = _server.Groups.Send(group.Name, Wire.TickText(group.NextTick));
                         group.NextTick++;
                         Interlocked.Increment(ref _ticks);
                         Interlocked.Add(ref _tickDeliveries, sent);
@@ -326,7 +323,7 @@ internal sealed class ServerOptions
     public int Groups { get; set; } = 10;
     public int PushMs { get; set; } = 1000;
     public int TickMs { get; set; } = 250;
-    public EventDispatch Dispatch { get; set; } = EventDispatch.ThreadPool;
+    public EventDispatch Dispatch { get; set; } = EventDispatch.Inline;
 
     /// <summary>Tests the checker: every Nth push is skipped and every Nth echo sent twice (0: never).</summary>
     public int Fault { get; set; }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using EmbedWs.Routing;
-using EmbedWs.Transport;
 using Newtonsoft.Json.Linq;
 
 namespace EmbedWs.Fuzz;
@@ -34,21 +33,23 @@ internal static class RouterRoutes
 {
     public const string ReplyErrorCode = "not_today";
 
-    public static WsServer CreateServer()
+    /// <summary>A router with these routes and the default options, sending through <paramref name="host"/>.</summary>
+    public static WsRouter CreateRouter(IRouteHost host)
     {
-        var server = new WsServer(new WsServerOptions());
-        server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));
-        server.Route<int[], int>("math.sum", (c, r) => r.Sum());
-        server.Route<double, double>("math.half", (c, x) => x / 2);
-        server.Route<string, int>("text.length", (c, s) => s.Length);
-        server.Route<JToken, JToken>("echo.token", (c, t) => t);
-        server.Route<object?, object?>("echo.object", (c, o) => o);
-        server.Route<Profile, Profile>("profile.echo", (c, p) => p);
-        server.Route<Dictionary<string, List<long>>, int>("dict.count", (c, d) => d.Values.Sum(v => v?.Count ?? 0));
-        server.Route<ChatSend>("chat.send", (c, m) => _ = m.Text.Length + m.Room.Length);
-        server.Route<JToken, int>("reply.error", Refuse);
-        server.Route<int?, int>("handler.throws", Throw);
-        return server;
+        var router = new WsRouter(host);
+        router.Add("math.add", new RequestRoute<AddRequest, AddReply>((c, r) => new AddReply(r.A + r.B)));
+        router.Add("math.sum", new RequestRoute<int[], int>((c, r) => r.Sum()));
+        router.Add("math.half", new RequestRoute<double, double>((c, x) => x / 2));
+        router.Add("text.length", new RequestRoute<string, int>((c, s) => s.Length));
+        router.Add("echo.token", new RequestRoute<JToken, JToken>((c, t) => t));
+        router.Add("echo.object", new RequestRoute<object?, object?>((c, o) => o));
+        router.Add("profile.echo", new RequestRoute<Profile, Profile>((c, p) => p));
+        router.Add("dict.count", new RequestRoute<Dictionary<string, List<long>>, int>((c, d) => d.Values.Sum(v => v?.Count ?? 0)));
+        router.Add("chat.send", new MessageRoute<ChatSend>((c, m) => _ = m.Text.Length + m.Room.Length));
+        router.Add("reply.error", new RequestRoute<JToken, int>(Refuse));
+        router.Add("handler.throws", new RequestRoute<int?, int>(Throw));
+        router.Start(new WsServerOptions().Freeze(), metrics: null);
+        return router;
     }
 
     private static int Refuse(IWsConnection connection, JToken data) => throw new WsReplyException(ReplyErrorCode, "refused by the handler");

@@ -25,21 +25,9 @@ internal static class RouterTarget
         WsRoutingErrors.InvalidData, WsRoutingErrors.HandlerError, RouterRoutes.ReplyErrorCode,
     };
 
-    private static readonly WsServer s_server = RouterRoutes.CreateServer();
-    private static readonly ITextMessageHandler s_router = s_server.TextHandler!;
+    private static readonly RecordingHost s_host = new();
+    private static readonly WsRouter s_router = RouterRoutes.CreateRouter(s_host);
     private static readonly NewtonsoftWsSerializer s_serializer = new();
-    private static int s_messagesRaised;
-    private static int s_errorsRaised;
-
-    static RouterTarget()
-    {
-        s_server.OnMessage += (_, _) => s_messagesRaised++;
-        s_server.OnError += (_, ex) =>
-        {
-            s_errorsRaised++;
-            Check(ex is WsRoutingException, $"OnError got {ex.GetType().Name}, not WsRoutingException");
-        };
-    }
 
     /// <summary>
     /// Runs the seed envelopes once, so that first-use work (Newtonsoft's contract cache for each
@@ -71,20 +59,19 @@ internal static class RouterTarget
         }
 
         // The whole router. Every route here is synchronous, so it completes at once.
-        var connection = new RecordingConnection();
-        s_messagesRaised = 0;
-        s_errorsRaised = 0;
+        var connection = new FakeConnection();
+        s_host.Reset();
         var handled = s_router.HandleAsync(connection, new WsMessage(WsMessageType.Text, input));
         Check(handled.IsCompletedSuccessfully, "synchronous routes complete at once");
-        Check(s_messagesRaised == 0, "text is not passed to OnMessage unless UnroutedTextToOnMessage");
-        Check(s_errorsRaised <= 1, "at most one OnError per message");
+        Check(s_host.MessagesRaised == 0, "text is not passed to OnMessage unless UnroutedTextToOnMessage");
+        Check(s_host.ErrorsRaised <= 1, "at most one OnError per message");
 
         // An unreadable message is always answered; otherwise only a message with an id.
         bool answered = !read || envelope.Id is not null;
-        Check(connection.Sent.Count == (answered ? 1 : 0), $"{connection.Sent.Count} replies; expected {(answered ? 1 : 0)}");
+        Check(s_host.Sent.Count == (answered ? 1 : 0), $"{s_host.Sent.Count} replies; expected {(answered ? 1 : 0)}");
         if (answered)
         {
-            CheckReply(connection.Sent[0], envelope, read ? null : code);
+            CheckReply(s_host.Sent[0], envelope, read ? null : code);
         }
     }
 
@@ -122,10 +109,40 @@ internal static class RouterTarget
         return doc.RootElement.ValueKind is JsonValueKind.String or JsonValueKind.Number;
     }
 
-    private sealed class RecordingConnection : IWsConnection
+    /// <summary>What the router sends and raises, instead of a server.</summary>
+    private sealed class RecordingHost : IRouteHost
     {
         public List<string> Sent { get; } = new();
 
+        public int MessagesRaised { get; private set; }
+
+        public int ErrorsRaised { get; private set; }
+
+        public void Reset()
+        {
+            Sent.Clear();
+            MessagesRaised = 0;
+            ErrorsRaised = 0;
+        }
+
+        public ValueTask RaiseMessageAsync(IWsConnection connection, WsMessage message)
+        {
+            MessagesRaised++;
+            return default;
+        }
+
+        public void RaiseError(IWsConnection? connection, Exception exception)
+        {
+            ErrorsRaised++;
+            Check(exception is WsRoutingException, $"OnError got {exception.GetType().Name}, not WsRoutingException");
+        }
+
+        public void SendText(IWsConnection connection, ReadOnlySpan<char> text) => Sent.Add(text.ToString());
+    }
+
+    /// <summary>The router reads only a connection's id and state.</summary>
+    private sealed class FakeConnection : IWsConnection
+    {
         public long Id => 1;
 
         public WsConnectionInfo Info => throw new NotSupportedException("the router does not read the connection info");
@@ -136,18 +153,17 @@ internal static class RouterTarget
 
         public TimeSpan? RoundTripTime => null;
 
-        // IWsConnection.Closed on branches that have it; a plain extra member where they do not.
         public CancellationToken Closed => CancellationToken.None;
 
-        public ValueTask<bool> SendAsync(string text)
-        {
-            Sent.Add(text);
-            return new ValueTask<bool>(true);
-        }
+        public bool Send(string text) => throw new InvalidOperationException("the router sends through its host");
 
-        public ValueTask<bool> SendAsync(ReadOnlyMemory<byte> data) => throw new InvalidOperationException("the router sends text");
+        public bool Send(ReadOnlyMemory<byte> data) => throw new InvalidOperationException("the router sends text");
 
-        public ValueTask CloseAsync(ushort code = 1000, string? reason = null) => throw new InvalidOperationException("the router never closes");
+        public bool SendJson(string type, object? data) => throw new InvalidOperationException("the router sends through its host");
+
+        public ValueTask<bool> FlushAsync(CancellationToken cancellationToken = default) => new(true);
+
+        public void Close(ushort code = 1000, string? reason = null) => throw new InvalidOperationException("the router never closes");
 
         public void Abort() => throw new InvalidOperationException("the router never aborts");
     }

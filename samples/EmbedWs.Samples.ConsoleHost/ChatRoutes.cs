@@ -3,8 +3,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
-using EmbedWs.Routing;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
@@ -62,7 +60,7 @@ internal sealed class ChatRoutes
         string name = "guest" + conn.Id;
         _names[name] = conn.Id;
         conn.Items[NameKey] = name;
-        _ = conn.SendAsync("chat.welcome", new Welcome(name, DefaultRoom));
+        conn.SendJson("chat.welcome", new Welcome(name, DefaultRoom));
         Enter(conn, name, DefaultRoom);
     }
 
@@ -149,7 +147,7 @@ internal sealed class ChatRoutes
         string name = NameOf(conn);
         string room = RoomOf(conn) ?? DefaultRoom;
         _log?.Invoke($"#{conn.Id} {name} in {room}: {text}");
-        _ = _server.Groups.SendAsync(GroupPrefix + room, "chat.message", new ChatMessage(name, room, text));
+        _server.Groups.SendJson(GroupPrefix + room, "chat.message", new ChatMessage(name, room, text));
     }
 
     private RoomList ListRooms()
@@ -172,7 +170,7 @@ internal sealed class ChatRoutes
     }
 
     private void Notice(string room, string text) =>
-        _ = _server.Groups.SendAsync(GroupPrefix + room, "chat.notice", new ChatNotice(text));
+        _server.Groups.SendJson(GroupPrefix + room, "chat.notice", new ChatNotice(text));
 
     private static string NameOf(IWsConnection conn) =>
         conn.Items.TryGetValue(NameKey, out var name) && name is string s ? s : "guest" + conn.Id;

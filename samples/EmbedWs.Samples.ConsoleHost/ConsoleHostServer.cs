@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
@@ -50,7 +49,7 @@ public static class ConsoleHostServer
                 server.OnMessage += Echo;
                 break;
             case HostMode.Broadcast:
-                server.OnMessage += (c, m) => _ = m.IsText ? server.BroadcastAsync(m.Text) : server.BroadcastAsync(m.Data);
+                server.OnMessage += (c, m) => _ = m.IsText ? server.Broadcast(m.Text) : server.Broadcast(m.Data);
                 break;
             case HostMode.Chat:
                 ChatRoutes.Map(server, line);
@@ -64,8 +63,8 @@ public static class ConsoleHostServer
 
     private static void Echo(IWsConnection connection, WsMessage message)
     {
-        // Data is only valid inside the handler; SendAsync copies it before returning.
-        _ = message.IsText ? connection.SendAsync(message.Text) : connection.SendAsync(message.Data);
+        // Data is only valid inside the handler; Send copies it before returning.
+        _ = message.IsText ? connection.Send(message.Text) : connection.Send(message.Data);
     }
 
     private static ValueTask<WsHttpResponse?> ServePage(HostMode mode, WsConnectionInfo request, WsServer server)

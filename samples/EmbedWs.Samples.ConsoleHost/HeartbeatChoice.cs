@@ -1,22 +1,21 @@
 using System;
 using System.Globalization;
-using EmbedWs.Heartbeat;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
 /// <summary>The heartbeat policies the command line offers (<c>--heartbeat</c>).</summary>
 internal enum HeartbeatKind
 {
-    /// <summary>Protocol ping/pong: <c>Heartbeat.PingPong</c>.</summary>
+    /// <summary>Protocol ping/pong: <c>HeartbeatPolicy.PingPong</c>.</summary>
     PingPong,
 
-    /// <summary>JSON ping/pong: <c>Heartbeat.JsonPingPong</c>.</summary>
+    /// <summary>JSON ping/pong: <c>HeartbeatPolicy.JsonPingPong</c>.</summary>
     Json,
 
-    /// <summary>Close after silence: <c>Heartbeat.IdleTimeout</c>.</summary>
+    /// <summary>Close after silence: <c>HeartbeatPolicy.IdleTimeout</c>.</summary>
     Idle,
 
-    /// <summary><c>Heartbeat.None</c>.</summary>
+    /// <summary><c>HeartbeatPolicy.None</c>.</summary>
     None,
 }
 
@@ -72,10 +71,10 @@ internal sealed class HeartbeatChoice
     /// <summary>The policy for <see cref="WsServerOptions.Heartbeat"/>.</summary>
     public IHeartbeatPolicy Create() => Kind switch
     {
-        HeartbeatKind.PingPong => Heartbeat.Heartbeat.PingPong(Span(IntervalSeconds), Span(TimeoutSeconds)),
-        HeartbeatKind.Json => Heartbeat.Heartbeat.JsonPingPong(Span(IntervalSeconds), Span(TimeoutSeconds)),
-        HeartbeatKind.Idle => Heartbeat.Heartbeat.IdleTimeout(Span(TimeoutSeconds)),
-        _ => Heartbeat.Heartbeat.None,
+        HeartbeatKind.PingPong => HeartbeatPolicy.PingPong(Span(IntervalSeconds), Span(TimeoutSeconds)),
+        HeartbeatKind.Json => HeartbeatPolicy.JsonPingPong(Span(IntervalSeconds), Span(TimeoutSeconds)),
+        HeartbeatKind.Idle => HeartbeatPolicy.IdleTimeout(Span(TimeoutSeconds)),
+        _ => HeartbeatPolicy.None,
     };
 
     /// <summary>One line for the console, e.g. "json ping after 15 s of silence, timeout 10 s".</summary>

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Samples.ConsoleHost;
 

@@ -3,9 +3,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Dispatch;
-using EmbedWs.Routing;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Samples.GameLoop;
 
@@ -247,7 +244,7 @@ public sealed class GameHost : IAsyncDisposable
         // with 1008 when its send queue passes MaxSendQueueBytes.
         if (_server.ConnectionCount > 0)
         {
-            _ = _server.BroadcastAsync("world", _world.Snapshot());
+            _server.BroadcastJson("world", _world.Snapshot());
         }
     }
 

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Samples.GameLoop;
 

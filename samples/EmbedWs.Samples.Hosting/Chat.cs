@@ -2,8 +2,6 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using EmbedWs.Hosting;
-using EmbedWs.Routing;
-using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.Hosting;
@@ -59,7 +57,8 @@ internal sealed class ChatHandler(WsServer server) : IWsRouteHandler<ChatSay>
             throw new WsReplyException("invalid_text", $"Text must be 1 to {MaxText} characters.");
         }
 
-        return server.BroadcastAsync("chat.message", new ChatMessage(connection.Id, message.Text)).AsTask();
+        server.BroadcastJson("chat.message", new ChatMessage(connection.Id, message.Text));
+        return Task.CompletedTask;
     }
 }
 

@@ -1,6 +1,5 @@
 using System;
 using EmbedWs.Hosting;
-using EmbedWs.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -32,7 +31,7 @@ internal static class SampleHost
                 server.OnConnect += c =>
                 {
                     int online = visitors.Joined(c.Id);
-                    _ = c.SendAsync("welcome", new { id = c.Id, online });
+                    c.SendJson("welcome", new { id = c.Id, online });
                 };
                 server.OnClose += (c, close) => visitors.Left(c.Id, close.Code);
                 server.Route<TimeRequest, TimeReply>("time", (c, r) => new TimeReply(DateTimeOffset.UtcNow));

@@ -62,6 +62,34 @@ internal static class ConfigValue
         return value;
     }
 
+    /// <summary>true or false, any case.</summary>
+    public static void Bool(IConfigurationSection section, Action<bool> set)
+    {
+        if (Scalar(section) is not { } text)
+        {
+            return;
+        }
+
+        if (!bool.TryParse(text, out bool value))
+        {
+            throw Error(section, $"= '{text}' is not true or false.");
+        }
+
+        Set(section, text, () => set(value));
+    }
+
+    /// <summary>A positive duration as <c>[d.]hh:mm:ss[.fffffff]</c>, or <c>Infinite</c> for none.</summary>
+    public static void DurationOrInfinite(IConfigurationSection section, Action<TimeSpan> set)
+    {
+        if (Scalar(section) is { } text && text.Equals("Infinite", StringComparison.OrdinalIgnoreCase))
+        {
+            Set(section, text, () => set(System.Threading.Timeout.InfiniteTimeSpan));
+            return;
+        }
+
+        Duration(section, set);
+    }
+
     /// <summary>An enum member by name, case-insensitive; flags as "A, B". Numbers are refused.</summary>
     public static void Enum<T>(IConfigurationSection section, Action<T> set)
         where T : struct, Enum

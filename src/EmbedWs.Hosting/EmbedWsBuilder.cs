@@ -1,5 +1,4 @@
 using System;
-using EmbedWs.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -20,8 +19,8 @@ public sealed class EmbedWsBuilder
     /// <summary>
     /// Adds a setup step for the server, run once when the host starts, before the server
     /// listens: add routes
-    /// (<c>server.Route&lt;T&gt;</c>), call <c>server.UseRouting</c>, subscribe to OnConnect /
-    /// OnMessage / OnClose / OnError, set the accept hook on <c>server.Options</c>. Resolve
+    /// (<c>server.Route&lt;T&gt;</c>), add handlers to OnConnect / OnMessage / OnClose /
+    /// OnError. Options are set in <c>AddEmbedWs</c>: the server freezes them when it starts. Resolve
     /// what the handlers need from <c>services</c> here, once (singletons); a scoped service
     /// must be resolved from a scope you create and own.
     /// </summary>

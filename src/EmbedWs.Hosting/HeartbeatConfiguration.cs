@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using EmbedWs.Heartbeat;
 using Microsoft.Extensions.Configuration;
 
 namespace EmbedWs.Hosting;
@@ -40,19 +39,19 @@ internal static class HeartbeatConfiguration
         switch (s_kinds.FirstOrDefault(k => string.Equals(k, kind, StringComparison.OrdinalIgnoreCase)))
         {
             case "PingPong":
-                policy = Heartbeat.Heartbeat.PingPong(interval, timeout);
+                policy = HeartbeatPolicy.PingPong(interval, timeout);
                 break;
             case "JsonPingPong":
-                policy = Heartbeat.Heartbeat.JsonPingPong(interval, timeout);
+                policy = HeartbeatPolicy.JsonPingPong(interval, timeout);
                 break;
             case "IdleTimeout":
                 NotWith(section, "Interval", interval, "IdleTimeout");
-                policy = Heartbeat.Heartbeat.IdleTimeout(timeout);
+                policy = HeartbeatPolicy.IdleTimeout(timeout);
                 break;
             case "None":
                 NotWith(section, "Interval", interval, "None");
                 NotWith(section, "Timeout", timeout, "None");
-                policy = Heartbeat.Heartbeat.None;
+                policy = HeartbeatPolicy.None;
                 break;
             default:
                 throw ConfigValue.Error(kindSection, $"= '{kind}' is not one of: {string.Join(", ", s_kinds)}.");

@@ -1,5 +1,4 @@
 using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Hosting;
 
@@ -31,6 +30,6 @@ public interface IWsRouteHandler<in TRequest, TReply>
     /// <summary>Answers one request; the result is sent back with the request's type and id.</summary>
     /// <param name="connection">The connection it came from.</param>
     /// <param name="request">The bound data.</param>
-    /// <returns>The reply's data. Throw <see cref="EmbedWs.Routing.WsReplyException"/> to answer with an error code of your own.</returns>
+    /// <returns>The reply's data. Throw <see cref="EmbedWs.WsReplyException"/> to answer with an error code of your own.</returns>
     Task<TReply> HandleAsync(IWsConnection connection, TRequest request);
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Security.Authentication;
-using EmbedWs.Dispatch;
 using Microsoft.Extensions.Configuration;
 
 namespace EmbedWs.Hosting;
@@ -28,6 +27,13 @@ internal static class WsServerConfiguration
             [nameof(WsServerOptions.HandshakeTimeout)] = (s, o) => ConfigValue.Duration(s, v => o.HandshakeTimeout = v),
             [nameof(WsServerOptions.CloseTimeout)] = (s, o) => ConfigValue.Duration(s, v => o.CloseTimeout = v),
             [nameof(WsServerOptions.StopTimeout)] = (s, o) => ConfigValue.Duration(s, v => o.StopTimeout = v),
+            [nameof(WsServerOptions.HandlerTimeout)] = (s, o) => ConfigValue.DurationOrInfinite(s, v => o.HandlerTimeout = v),
+            [nameof(WsServerOptions.MessageReadTimeout)] = (s, o) => ConfigValue.DurationOrInfinite(s, v => o.MessageReadTimeout = v),
+            [nameof(WsServerOptions.MaxConnections)] = (s, o) => ConfigValue.Int(s, v => o.MaxConnections = v),
+            [nameof(WsServerOptions.MaxConnectionsPerAddress)] = (s, o) => ConfigValue.Int(s, v => o.MaxConnectionsPerAddress = v),
+            [nameof(WsServerOptions.MaxFragmentsPerMessage)] = (s, o) => ConfigValue.Int(s, v => o.MaxFragmentsPerMessage = v),
+            [nameof(WsServerOptions.ShowExceptionDetails)] = (s, o) => ConfigValue.Bool(s, v => o.ShowExceptionDetails = v),
+            [nameof(WsServerOptions.UnroutedTextToOnMessage)] = (s, o) => ConfigValue.Bool(s, v => o.UnroutedTextToOnMessage = v),
             [nameof(WsServerOptions.Dispatch)] = (s, o) => ConfigValue.Enum<EventDispatch>(s, v => o.Dispatch = v),
             [nameof(WsServerOptions.SslProtocols)] = (s, o) => ConfigValue.Enum<SslProtocols>(s, v => o.SslProtocols = v),
             [nameof(WsServerOptions.AllowedOrigins)] = (s, o) => ConfigValue.List(s, v => o.AllowedOrigins = v),
@@ -51,6 +57,7 @@ internal static class WsServerConfiguration
         [nameof(WsServerOptions.HttpHandler)] = "set it in code: AddEmbedWs(section, options => ...) or builder.Configure(...)",
         [nameof(WsServerOptions.LoggerFactory)] = "the host's ILoggerFactory is used",
         [nameof(WsServerOptions.TimeProvider)] = "a TimeProvider registered in the container is used",
+        [nameof(WsServerOptions.JsonSerializer)] = "set it in code: AddEmbedWs(section, options => options.JsonSerializer = ...)",
     };
 
     /// <summary>Applies every key of <paramref name="section"/>; throws <see cref="InvalidOperationException"/> naming the first bad one.</summary>

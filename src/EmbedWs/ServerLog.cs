@@ -33,6 +33,9 @@ internal static partial class ServerLog
     [LoggerMessage(208, LogLevel.Debug, "Handler {Handler} cancelled for connection {Id}: the connection is closing")]
     public static partial void HandlerCancelled(ILogger logger, string handler, long id);
 
+    [LoggerMessage(210, LogLevel.Warning, "Connection {Id}: a handler ran longer than HandlerTimeout ({Timeout}); closing with 1011 (the handler keeps its place: the next event waits for it)")]
+    public static partial void HandlerTimedOut(ILogger logger, long id, TimeSpan timeout);
+
     [LoggerMessage(209, LogLevel.Warning, "Stop: after the drops, {Connections} connections are still open and {Events} events still wait or run: a handler ignores IWsConnection.Closed; its connection's OnClose follows when it returns")]
     public static partial void StopLeftRunning(ILogger logger, int connections, int events);
 }

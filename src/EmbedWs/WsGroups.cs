@@ -3,27 +3,25 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
-using System.Threading.Tasks;
 using EmbedWs.Protocol;
-using EmbedWs.Transport;
 
 namespace EmbedWs;
 
 /// <summary>
-/// Named groups of connections (rooms, channels, teams). Safe from any thread. A closed
-/// connection leaves all its groups; a group with no members disappears.
+/// Named groups of connections (rooms, channels, teams). Safe from any thread. A connection
+/// leaves all its groups the moment it closes (before OnClose, in every dispatch mode); a group
+/// with no members disappears.
 /// </summary>
 public sealed class WsGroups
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, IWsConnection>> _groups = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, byte>> _membership = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, ServerConnection>> _groups = new(StringComparer.Ordinal);
 
+    // Guards membership changes: a group is never removed while another thread adds to it, and a
+    // connection's own set of group names (ServerConnection.GroupNames) changes with the groups.
     private readonly object _gate = new();
+    private readonly WsServer _server;
 
-    internal WsGroups(WsServer server) => Server = server;
-
-    internal WsServer Server { get; }
+    internal WsGroups(WsServer server) => _server = server;
 
     /// <summary>The names of the groups that have members.</summary>
     public IReadOnlyCollection<string> Names => _groups.Keys.ToArray();
@@ -31,52 +29,36 @@ public sealed class WsGroups
     /// <summary>How many groups have members (for the server's snapshot).</summary>
     internal int GroupCount => _groups.Count;
 
-    /// <summary>Adds a connection to a group (creating it); false when it was already a member or is closed.</summary>
-    /// <param name="connection">The connection.</param>
+    /// <summary>Adds a connection to a group (creating it); false when it was already a member or is no longer open.</summary>
+    /// <param name="connection">A connection of this server.</param>
     /// <param name="group">The group name.</param>
     public bool Add(IWsConnection connection, string group)
     {
-        Check(connection, group);
-        if (connection.State == WsConnectionState.Closed)
-        {
-            return false;
-        }
-
-        bool added;
+        var own = Check(connection, group);
         lock (_gate)
         {
-            added = _groups.GetOrAdd(group, _ => new ConcurrentDictionary<long, IWsConnection>()).TryAdd(connection.Id, connection);
-            _membership.GetOrAdd(connection.Id, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal))[group] = 0;
-        }
+            // Checked under the gate: the close takes the gate to leave every group, so a
+            // connection that ends now is either refused here or removed right after.
+            if (own.LeftGroups)
+            {
+                return false;
+            }
 
-        // Closed while being added: undo, so a closed connection is in no group.
-        if (connection.State == WsConnectionState.Closed)
-        {
-            RemoveFromAll(connection);
-            return false;
+            (own.GroupNames ??= new HashSet<string>(StringComparer.Ordinal)).Add(group);
+            return _groups.GetOrAdd(group, _ => new ConcurrentDictionary<long, ServerConnection>()).TryAdd(own.Id, own);
         }
-
-        return added;
     }
 
     /// <summary>Removes a connection from a group; false when it was not a member.</summary>
-    /// <param name="connection">The connection.</param>
+    /// <param name="connection">A connection of this server.</param>
     /// <param name="group">The group name.</param>
     public bool Remove(IWsConnection connection, string group)
     {
-        Check(connection, group);
+        var own = Check(connection, group);
         lock (_gate)
         {
-            if (_membership.TryGetValue(connection.Id, out var mine))
-            {
-                mine.TryRemove(group, out _);
-                if (mine.IsEmpty)
-                {
-                    _membership.TryRemove(connection.Id, out _);
-                }
-            }
-
-            return RemoveMember(group, connection.Id);
+            own.GroupNames?.Remove(group);
+            return RemoveMember(group, own.Id);
         }
     }
 
@@ -89,31 +71,77 @@ public sealed class WsGroups
     /// <param name="group">The group name.</param>
     public int Count(string group) => _groups.TryGetValue(group, out var members) ? members.Count : 0;
 
-    /// <summary>The groups a connection belongs to.</summary>
-    /// <param name="connection">The connection.</param>
-    public IReadOnlyCollection<string> GroupsOf(IWsConnection connection) =>
-        _membership.TryGetValue(connection.Id, out var mine) ? mine.Keys.ToArray() : Array.Empty<string>();
+    /// <summary>The groups a connection belongs to (a snapshot).</summary>
+    /// <param name="connection">A connection of this server.</param>
+    public IReadOnlyCollection<string> GroupsOf(IWsConnection connection)
+    {
+        var own = _server.Own(connection, nameof(connection));
+        lock (_gate)
+        {
+            return own.GroupNames is { Count: > 0 } names ? names.ToArray() : Array.Empty<string>();
+        }
+    }
 
-    /// <summary>Sends a text message to every member of a group, encoded once; returns how many it was queued to.</summary>
+    /// <summary>Queues a text message to every member of a group, encoded once; returns how many it was queued to.</summary>
     /// <param name="group">The group name.</param>
     /// <param name="text">The message.</param>
     /// <param name="except">A member to leave out (typically the sender); null for none.</param>
-    public ValueTask<int> SendAsync(string group, string text, IWsConnection? except = null)
+    public int Send(string group, string text, IWsConnection? except = null) =>
+        SendFrame(group, text ?? throw new ArgumentNullException(nameof(text)), default, except);
+
+    /// <summary>Queues a binary message to every member of a group, encoded once; returns how many it was queued to.</summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="data">The message.</param>
+    /// <param name="except">A member to leave out; null for none.</param>
+    public int Send(string group, ReadOnlyMemory<byte> data, IWsConnection? except = null) => SendFrame(group, null, data.Span, except);
+
+    /// <summary>
+    /// Queues the JSON message <c>{"type":type,"data":data}</c> to every member of a group,
+    /// serialized and encoded once; returns how many it was queued to.
+    /// </summary>
+    /// <param name="group">The group name.</param>
+    /// <param name="type">The message type.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="except">A member to leave out; null for none.</param>
+    public int SendJson(string group, string type, object? data, IWsConnection? except = null) =>
+        _groups.ContainsKey(group) ? SendFrame(group, _server.SerializeJson(type, data), default, except) : 0;
+
+    /// <summary>Removes a closed connection from every group it was in; it can join none after.</summary>
+    internal void RemoveFromAll(ServerConnection connection)
     {
-        if (text is null)
+        lock (_gate)
         {
-            throw new ArgumentNullException(nameof(text));
+            connection.LeftGroups = true;
+            if (connection.GroupNames is not { } names)
+            {
+                return;
+            }
+
+            foreach (var group in names)
+            {
+                RemoveMember(group, connection.Id);
+            }
+
+            connection.GroupNames = null;
+        }
+    }
+
+    private int SendFrame(string group, string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
+    {
+        if (group is null)
+        {
+            throw new ArgumentNullException(nameof(group));
         }
 
         if (!_groups.TryGetValue(group, out var members))
         {
-            return new ValueTask<int>(0);
+            return 0;
         }
 
-        byte[] frame = FrameWriter.RentFrame(text, default, out int length);
+        byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
         try
         {
-            return new ValueTask<int>(WsServer.SendFrame(members.Values, frame.AsSpan(0, length), except));
+            return WsServer.SendFrame(members, frame.AsSpan(0, length), except);
         }
         finally
         {
@@ -121,24 +149,7 @@ public sealed class WsGroups
         }
     }
 
-    /// <summary>Removes a closed connection from every group it was in.</summary>
-    internal void RemoveFromAll(IWsConnection connection)
-    {
-        lock (_gate)
-        {
-            if (!_membership.TryRemove(connection.Id, out var mine))
-            {
-                return;
-            }
-
-            foreach (var group in mine.Keys)
-            {
-                RemoveMember(group, connection.Id);
-            }
-        }
-    }
-
-    // Called under the lock, so that a group is not removed while another thread adds to it.
+    // Called under the gate, so that a group is not removed while another thread adds to it.
     private bool RemoveMember(string group, long id)
     {
         if (!_groups.TryGetValue(group, out var members) || !members.TryRemove(id, out _))
@@ -154,16 +165,13 @@ public sealed class WsGroups
         return true;
     }
 
-    private static void Check(IWsConnection connection, string group)
+    private ServerConnection Check(IWsConnection connection, string group)
     {
-        if (connection is null)
-        {
-            throw new ArgumentNullException(nameof(connection));
-        }
-
         if (string.IsNullOrEmpty(group))
         {
             throw new ArgumentException("A group needs a name.", nameof(group));
         }
+
+        return _server.Own(connection, nameof(connection));
     }
 }

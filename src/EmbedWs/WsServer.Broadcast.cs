@@ -1,8 +1,7 @@
 using System;
 using System.Buffers;
-using System.Collections.Generic;
-using System.Text;
-using System.Threading.Tasks;
+using System.Collections.Concurrent;
+using EmbedWs.Json;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
 
@@ -11,26 +10,71 @@ namespace EmbedWs;
 public sealed partial class WsServer
 {
     /// <summary>
-    /// Sends a text message to every open connection (except <paramref name="except"/>). The
+    /// Queues a text message to every open connection (except <paramref name="except"/>). The
     /// frame is encoded once. Returns how many connections it was queued to.
     /// </summary>
     /// <param name="text">The message.</param>
     /// <param name="except">A connection to leave out, typically the sender; null for none.</param>
-    public ValueTask<int> BroadcastAsync(string text, IWsConnection? except = null) =>
-        new(Broadcast(text ?? throw new ArgumentNullException(nameof(text)), default, except));
+    public int Broadcast(string text, IWsConnection? except = null) =>
+        SendToAll(text ?? throw new ArgumentNullException(nameof(text)), default, except);
 
-    /// <summary>Sends a binary message to every open connection (except <paramref name="except"/>); as the text overload.</summary>
+    /// <summary>Queues a binary message to every open connection (except <paramref name="except"/>); as the text overload.</summary>
     /// <param name="data">The message.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public ValueTask<int> BroadcastAsync(ReadOnlyMemory<byte> data, IWsConnection? except = null) =>
-        new(Broadcast(null, data.Span, except));
+    public int Broadcast(ReadOnlyMemory<byte> data, IWsConnection? except = null) => SendToAll(null, data.Span, except);
 
-    private int Broadcast(string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
+    /// <summary>
+    /// Queues the JSON message <c>{"type":type,"data":data}</c> to every open connection (except
+    /// <paramref name="except"/>), serialized and encoded once. Returns how many it was queued to.
+    /// </summary>
+    /// <param name="type">The message type, e.g. <c>game.reset</c>.</param>
+    /// <param name="data">The payload; null sends <c>"data":null</c>.</param>
+    /// <param name="except">A connection to leave out; null for none.</param>
+    public int BroadcastJson(string type, object? data, IWsConnection? except = null) =>
+        SendToAll(SerializeJson(type, data), default, except);
+
+    /// <summary>Serializes <c>{"type":...,"data":...}</c> with the server's serializer.</summary>
+    internal string SerializeJson(string type, object? data)
     {
+        if (string.IsNullOrEmpty(type))
+        {
+            throw new ArgumentException("A JSON message needs a type.", nameof(type));
+        }
+
+        return (_settings?.JsonSerializer ?? _options.JsonSerializer).WriteMessage(type, null, data);
+    }
+
+    /// <summary>Queues one JSON message to one connection; with the default serializer no string is made.</summary>
+    internal bool SendJson(ServerConnection connection, string type, object? data)
+    {
+        if (_settings!.JsonSerializer is not NewtonsoftWsSerializer json)
+        {
+            return connection.SendText(SerializeJson(type, data).AsSpan());
+        }
+
+        var buffer = PooledCharWriter.Rent();
+        try
+        {
+            json.WriteMessage(buffer, type, null, data);
+            return connection.SendText(buffer.Written);
+        }
+        finally
+        {
+            PooledCharWriter.Return(buffer);
+        }
+    }
+
+    private int SendToAll(string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
+    {
+        if (_connections.IsEmpty)
+        {
+            return 0;
+        }
+
         byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
         try
         {
-            return SendFrameToAll(frame.AsSpan(0, length), except);
+            return SendFrame(_connections, frame.AsSpan(0, length), except);
         }
         finally
         {
@@ -38,28 +82,15 @@ public sealed partial class WsServer
         }
     }
 
-    private int SendFrameToAll(ReadOnlySpan<byte> frame, IWsConnection? except)
+    /// <summary>Queues one encoded frame to each of <paramref name="targets"/>; returns how many took it.</summary>
+    internal static int SendFrame(ConcurrentDictionary<long, ServerConnection> targets, ReadOnlySpan<byte> frame, IWsConnection? except)
     {
+        // The dictionary's own enumerator: no lock and no copy of the table (Values would take both).
         int sent = 0;
-        foreach (var pair in _connections)
+        foreach (var pair in targets)
         {
             var c = pair.Value;
-            if (!ReferenceEquals(c, except) && c.EnqueueFrame(frame))
-            {
-                sent++;
-            }
-        }
-
-        return sent;
-    }
-
-    /// <summary>Queues one encoded frame to each of <paramref name="targets"/>; returns how many took it.</summary>
-    internal static int SendFrame(IEnumerable<IWsConnection> targets, ReadOnlySpan<byte> frame, IWsConnection? except)
-    {
-        int sent = 0;
-        foreach (var c in targets)
-        {
-            if (!ReferenceEquals(c, except) && c is WsConnection connection && connection.EnqueueFrame(frame))
+            if (!ReferenceEquals(c, except) && c.Transport.Send(OutgoingFrame.Encoded(frame), fanOut: true))
             {
                 sent++;
             }

@@ -1,30 +1,55 @@
 using System;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Dispatch;
-using EmbedWs.Transport;
+using EmbedWs.Routing;
 
 namespace EmbedWs;
 
-public sealed partial class WsServer
+public sealed partial class WsServer : IRouteHost
 {
-    /// <summary>A client completed the handshake. Raised before any of its messages.</summary>
-    public event Action<IWsConnection>? OnConnect;
-
     /// <summary>
-    /// A whole text or binary message arrived (text that a JSON route handles does not come
-    /// here). <see cref="WsMessage.Data"/> is valid only until the handler returns.
+    /// A client completed the handshake; raised before any of its messages. Add handlers with
+    /// <c>+=</c>: synchronous (<c>conn =&gt; ...</c>) or asynchronous (<c>async conn =&gt; ...</c>,
+    /// awaited: the connection's messages wait for it).
     /// </summary>
-    public event Action<IWsConnection, WsMessage>? OnMessage;
-
-    /// <summary>A connection ended, for any reason; raised exactly once per OnConnect, last.</summary>
-    public event Action<IWsConnection, WsCloseInfo>? OnClose;
+    public WsHandlers<IWsConnection> OnConnect
+    {
+        get => _onConnect;
+        set => Keep(_onConnect, value);
+    }
 
     /// <summary>
-    /// A handler (or the accept hook, the HTTP handler, a route) threw. The connection is given
-    /// when there is one. The exception is also logged; the connection and the server go on.
+    /// A whole text or binary message arrived (text that a JSON route takes does not come here).
+    /// Add handlers with <c>+=</c>, synchronous or asynchronous; an asynchronous one is awaited
+    /// and the connection's next message waits for it. <see cref="WsMessage.Data"/> is valid only
+    /// until the handler returns (or its task completes): copy what you keep.
+    /// </summary>
+    public WsHandlers<IWsConnection, WsMessage> OnMessage
+    {
+        get => _onMessage;
+        set => Keep(_onMessage, value);
+    }
+
+    /// <summary>
+    /// A connection ended, for any reason; raised exactly once per OnConnect, last. Add handlers
+    /// with <c>+=</c>, synchronous or asynchronous (awaited).
+    /// </summary>
+    public WsHandlers<IWsConnection, WsCloseInfo> OnClose
+    {
+        get => _onClose;
+        set => Keep(_onClose, value);
+    }
+
+    /// <summary>
+    /// A handler (or the accept hook, the HTTP handler, a route, the heartbeat policy) threw. The
+    /// connection is given when there is one. The exception is also logged; the connection and
+    /// the server go on.
     /// </summary>
     public event Action<IWsConnection?, Exception>? OnError;
+
+    private readonly WsHandlers<IWsConnection> _onConnect = new();
+    private readonly WsHandlers<IWsConnection, WsMessage> _onMessage = new();
+    private readonly WsHandlers<IWsConnection, WsCloseInfo> _onClose = new();
 
     /// <summary>
     /// Runs up to <paramref name="maxEvents"/> waiting events (connects, messages, closes, and
@@ -41,39 +66,16 @@ public sealed partial class WsServer
     /// <summary>Events waiting to run (ThreadPool and Queued dispatch).</summary>
     public int PendingEvents => _dispatcher?.PendingEvents ?? 0;
 
-    private ITextMessageHandler? _textHandler;
+    /// <summary>One message, as dispatch runs it: text to the routes once one is registered, else OnMessage.</summary>
+    internal ValueTask HandleMessageAsync(ServerConnection connection, WsMessage message) =>
+        message.IsText && _router.HasRoutes
+            ? _router.HandleAsync(connection, message)
+            : _onMessage.InvokeAsync(connection, message, connection, nameof(OnMessage));
 
-    /// <summary>The server's instruments; null before start. Routing records its errors here.</summary>
-    internal EmbedWsMetrics? Metrics => _metrics;
+    ValueTask IRouteHost.RaiseMessageAsync(IWsConnection connection, WsMessage message) =>
+        _onMessage.InvokeAsync(connection, message, (ServerConnection)connection, nameof(OnMessage));
 
-    /// <summary>Handles text before OnMessage (the JSON router); installed once by the routing layer.</summary>
-    internal ITextMessageHandler? TextHandler => Volatile.Read(ref _textHandler);
-
-    /// <summary>The installed text handler, creating it on first use (thread-safe).</summary>
-    internal T GetOrAddTextHandler<T>(Func<WsServer, T> create)
-        where T : class, ITextMessageHandler
-    {
-        if (Volatile.Read(ref _textHandler) is T existing)
-        {
-            return existing;
-        }
-
-        Interlocked.CompareExchange(ref _textHandler, create(this), null);
-        return _textHandler as T ?? throw new InvalidOperationException("Another text handler is installed.");
-    }
-
-    /// <summary>Raises OnMessage (for text the router passes on), containing handler exceptions.</summary>
-    internal void RaiseMessage(IWsConnection connection, WsMessage message)
-    {
-        try
-        {
-            OnMessage?.Invoke(connection, message);
-        }
-        catch (Exception ex)
-        {
-            ReportError(nameof(OnMessage), connection, ex);
-        }
-    }
+    void IRouteHost.SendText(IWsConnection connection, ReadOnlySpan<char> text) => ((ServerConnection)connection).SendText(text);
 
     /// <summary>
     /// Reports an exception from user code: log, then OnError (whose own exceptions are only
@@ -92,7 +94,7 @@ public sealed partial class WsServer
         RaiseError(connection, exception);
     }
 
-    /// <summary>Raises OnError for an exception its component has already logged (routing logs its own, at its own level); an OnError that throws is logged.</summary>
+    /// <summary>Raises OnError for an exception its component has already logged; an OnError that throws is logged.</summary>
     internal void RaiseError(IWsConnection? connection, Exception exception)
     {
         if (OnError is { } onError)
@@ -108,93 +110,16 @@ public sealed partial class WsServer
         }
     }
 
-    /// <summary>Runs the user's handlers for one event; the dispatcher decides the thread.</summary>
-    private sealed class HandlerRunner : IDispatchTarget
+    void IRouteHost.RaiseError(IWsConnection? connection, Exception exception) => RaiseError(connection, exception);
+
+    // The handler lists are changed with += and -=, which give back the same list: any other
+    // list (or null) is a mistake, and silently dropping the handlers would hide it.
+    private static void Keep<T>(T current, T value)
+        where T : class
     {
-        private readonly WsServer _server;
-
-        public HandlerRunner(WsServer server) => _server = server;
-
-        public void RunConnect(WsConnection connection)
+        if (!ReferenceEquals(current, value))
         {
-            long started = _server._metrics?.HandlerStarting() ?? 0;
-            try
-            {
-                _server.OnConnect?.Invoke(connection);
-            }
-            catch (Exception ex)
-            {
-                _server.ReportError(nameof(OnConnect), connection, ex);
-            }
-
-            _server._metrics?.HandlerFinished(started, "connect");
-        }
-
-        public ValueTask RunMessageAsync(WsConnection connection, WsMessage message)
-        {
-            long started = _server._metrics?.HandlerStarting() ?? 0;
-            if (message.IsText && _server.TextHandler is { } text)
-            {
-                try
-                {
-                    var handled = text.HandleAsync(connection, message);
-                    if (!handled.IsCompletedSuccessfully)
-                    {
-                        return GuardAsync(handled, connection, started);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    _server.ReportError("text handler", connection, ex);
-                }
-            }
-            else
-            {
-                _server.RaiseMessage(connection, message);
-            }
-
-            _server._metrics?.HandlerFinished(started, "message");
-            return default;
-        }
-
-        private async ValueTask GuardAsync(ValueTask handled, WsConnection connection, long started)
-        {
-            try
-            {
-                await handled.ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                _server.ReportError("text handler", connection, ex);
-            }
-
-            _server._metrics?.HandlerFinished(started, "message");
-        }
-
-        public void ReportFailure(WsConnection connection, Exception exception) =>
-            _server.ReportError("dispatch", connection, exception);
-
-        public void RunClose(WsConnection connection, WsCloseInfo close)
-        {
-            _server.Groups.RemoveFromAll(connection);
-            long started = _server._metrics?.HandlerStarting() ?? 0;
-            try
-            {
-                _server.OnClose?.Invoke(connection, close);
-            }
-            catch (Exception ex)
-            {
-                _server.ReportError(nameof(OnClose), connection, ex);
-            }
-
-            _server._metrics?.HandlerFinished(started, "close");
+            throw new InvalidOperationException("Add handlers with += and remove them with -=; the handler list itself cannot be replaced.");
         }
     }
-}
-
-/// <summary>Takes text messages before OnMessage. The routing layer implements it.</summary>
-internal interface ITextMessageHandler
-{
-    /// <summary>Handles one text message; the payload is valid until the task completes. Never throws.</summary>
-    ValueTask HandleAsync(IWsConnection connection, WsMessage message);
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using EmbedWs.Transport;
 
 namespace EmbedWs;
 
@@ -16,7 +15,7 @@ public sealed partial class WsServer
     public WsServerSnapshot GetSnapshot()
     {
         var metrics = _metrics;
-        var now = _options.TimeProvider.GetUtcNow();
+        var now = (_settings?.TimeProvider ?? _options.TimeProvider).GetUtcNow();
         if (metrics is null)
         {
             return new WsServerSnapshot(now, 0, 0, 0, 0, 0, 0, 0, 0, Groups.GroupCount, Array.Empty<WsConnectionSnapshot>());
@@ -31,17 +30,18 @@ public sealed partial class WsServer
         connections.Sort(static (a, b) => a.Id.CompareTo(b.Id));
 
         // Totals after the connections: a connection that ended meanwhile is still counted.
-        var traffic = metrics.Traffic();
+        var traffic = Traffic();
         return new WsServerSnapshot(now, connections.Count, metrics.ConnectionsOpened, metrics.ConnectionsClosed,
             metrics.HandshakesRejected, traffic.MessagesReceived, traffic.MessagesSent, traffic.BytesReceived,
             traffic.BytesSent, Groups.GroupCount, connections);
     }
 
-    private WsConnectionSnapshot Describe(WsConnection c)
+    private static WsConnectionSnapshot Describe(ServerConnection c)
     {
-        var traffic = c.Traffic;
-        return new WsConnectionSnapshot(c.Id, c.Info.RemoteEndPoint, c.Info.Path, c.State, c.ConnectedAt, c.RoundTripTime,
-            c.QueuedBytes, _dispatcher?.QueuedBytes(c) ?? 0,
+        var transport = c.Transport;
+        var traffic = transport.Traffic;
+        return new WsConnectionSnapshot(c.Id, c.Info.RemoteEndPoint, c.Info.Path, c.State, transport.ConnectedAt, c.RoundTripTime,
+            transport.QueuedBytes, c.InboundQueueBytes,
             traffic.MessagesReceived, traffic.MessagesSent, traffic.BytesReceived, traffic.BytesSent);
     }
 }

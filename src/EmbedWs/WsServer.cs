@@ -1,13 +1,14 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
 using EmbedWs.Dispatch;
 using EmbedWs.Heartbeat;
-using EmbedWs.Protocol;
+using EmbedWs.Routing;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
 
@@ -15,30 +16,36 @@ namespace EmbedWs;
 
 /// <summary>
 /// An embeddable WebSocket server: start it, handle OnConnect / OnMessage / OnClose, send,
-/// broadcast, stop. Safe to call from any thread. Per connection, handlers run one at a time
-/// and in order: OnConnect, then each message in arrival order, then exactly one OnClose.
+/// broadcast, route JSON messages, stop. Safe to call from any thread. Per connection, handlers
+/// run one at a time and in order, asynchronous ones awaited: OnConnect, then each message in
+/// arrival order, then exactly one OnClose.
 /// </summary>
 public sealed partial class WsServer : IAsyncDisposable
 {
     private const int Created = 0, Running = 1, Stopping = 2, Stopped = 3;
 
+    /// <summary>How long StopAsync waits, after StopTimeout, for dropped connections and their handlers to end.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
+
     private readonly WsServerOptions _options;
-    private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<long, WsConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
+    private readonly WsRouter _router;
+    private readonly TaskCompletionSource<bool> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WsSettings? _settings;
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     private WsListener? _listener;
     private EventDispatcher? _dispatcher;
-    private HeartbeatDriver? _heartbeat;
+    private HeartbeatRunner? _heartbeat;
     private EmbedWsMetrics? _metrics;
-    private MessageReadTimeoutSweep? _readTimeouts;
+    private ServerTick? _tick;
     private int _state;
-    private readonly TaskCompletionSource<bool> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
-    /// <param name="options">The options; copied at start.</param>
+    /// <param name="options">The options; frozen when the server starts.</param>
     public WsServer(WsServerOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _logger = options.LoggerFactory.CreateLogger("EmbedWs.Server");
+        _router = new WsRouter(this);
         Groups = new WsGroups(this);
     }
 
@@ -52,7 +59,7 @@ public sealed partial class WsServer : IAsyncDisposable
     /// <summary>Named groups of connections: add, remove, send to a group. A closed connection leaves all its groups.</summary>
     public WsGroups Groups { get; }
 
-    /// <summary>The options the server was created with (read them; changes after start have no effect).</summary>
+    /// <summary>The options the server was created with. Once it started they are frozen: setting one throws.</summary>
     public WsServerOptions Options => _options;
 
     /// <summary>The port listened on (the real one when 0 was asked); 0 before start.</summary>
@@ -70,60 +77,79 @@ public sealed partial class WsServer : IAsyncDisposable
     /// <summary>Finds an open connection by its id.</summary>
     /// <param name="id">The connection's <see cref="IWsConnection.Id"/>.</param>
     /// <param name="connection">The connection, when found.</param>
-    public bool TryGetConnection(long id, out IWsConnection? connection)
+    public bool TryGetConnection(long id, [NotNullWhen(true)] out IWsConnection? connection)
     {
         bool found = _connections.TryGetValue(id, out var c);
         connection = c;
         return found;
     }
 
+    /// <summary>The open connections by id (enumerate it directly: no lock, no copy).</summary>
+    internal ConcurrentDictionary<long, ServerConnection> ConnectionTable => _connections;
+
+    /// <summary>The server's logger; a null one before start.</summary>
+    internal ILogger Logger => _logger;
+
+    /// <summary>The frozen settings; only after start.</summary>
+    internal WsSettings Settings => _settings!;
+
+    /// <summary>The server's instruments; only after start.</summary>
+    internal EmbedWsMetrics Metrics => _metrics!;
+
+    /// <summary>The heartbeat policy's runner; only after start.</summary>
+    internal HeartbeatRunner Heartbeat => _heartbeat!;
+
+    internal bool IsStopping => Volatile.Read(ref _state) >= Stopping;
+
     /// <summary>
-    /// Binds the endpoints and starts accepting. Throws <see cref="InvalidOperationException"/> when
-    /// the options are inconsistent, and <see cref="System.IO.IOException"/> naming the endpoint when
-    /// it cannot be bound (the port is taken: the inner SocketException's code is AddressAlreadyInUse).
-    /// A server starts once.
+    /// Freezes the options, binds the endpoints and starts accepting. Throws
+    /// <see cref="InvalidOperationException"/> when the options are inconsistent or the server was
+    /// started or stopped before (a server starts once), and <see cref="System.IO.IOException"/>
+    /// naming the endpoint when it cannot be bound (the port is taken: the inner SocketException's
+    /// code is AddressAlreadyInUse).
     /// </summary>
     /// <param name="cancellationToken">Unused; binding does not wait.</param>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.CompareExchange(ref _state, Running, Created) != Created)
+        int was = Interlocked.CompareExchange(ref _state, Running, Created);
+        if (was != Created)
         {
-            throw new InvalidOperationException("The server was already started; create a new WsServer to start again.");
+            throw new InvalidOperationException(was == Running
+                ? "The server is already running."
+                : "The server was stopped or disposed; create a new WsServer to start again.");
         }
 
         try
         {
-            IReadOnlyList<IPEndPoint> endPoints = new[] { _options.Endpoint };
-            if (_options.Url is { } url)
+            var settings = _options.Freeze();
+            IReadOnlyList<IPEndPoint> endPoints = new[] { settings.Endpoint };
+            if (settings.Url is { } url)
             {
                 endPoints = ListenUrl.Resolve(url, out bool secure);
-                if (secure && _options.Certificate is null)
+                if (secure && settings.Certificate is null)
                 {
                     throw new InvalidOperationException($"'{url}' is wss:// but no Certificate is set.");
                 }
             }
 
-            _dispatcher = EventDispatcher.Create(_options.Dispatch, new HandlerRunner(this), new DispatchLimits
-            {
-                MaxInboundQueueBytes = _options.MaxInboundQueueBytes,
-                MaxQueuedEvents = _options.MaxQueuedEvents,
-            });
-            _heartbeat = new HeartbeatDriver(_options.Heartbeat, _options.TimeProvider, _connections, _options.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"),
+            _settings = settings;
+            _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Server");
+            _metrics = new EmbedWsMetrics(() => _connections.Count, Traffic);
+            _dispatcher = EventDispatcher.Create(settings.Dispatch, settings.MaxInboundQueueBytes, settings.MaxQueuedEvents);
+            _heartbeat = new HeartbeatRunner(settings.Heartbeat, settings.TimeProvider, settings.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"),
                 (connection, exception) => RaiseError(connection, exception));
-            _metrics = new EmbedWsMetrics(_connections);
-            _listener = new WsListener(Snapshot(_options, _metrics), this);
-            _listener.Start(endPoints, _options.ListenBacklog);
-            _heartbeat.Start();
-            _readTimeouts = new MessageReadTimeoutSweep(_options.MessageReadTimeout, _options.TimeProvider, _connections);
-            _readTimeouts.Start();
+            _router.Start(settings, _metrics);
+            _listener = new WsListener(settings, _metrics, this);
+            _listener.Start(endPoints, settings.ListenBacklog);
+            _tick = new ServerTick(this, settings);
+            _tick.Start();
         }
         catch
         {
             _listener = null;
-            _heartbeat?.Dispose();
+            _tick?.Dispose();
             _metrics?.Dispose();
             _metrics = null;
-            _readTimeouts?.Dispose();
             Volatile.Write(ref _state, Created);
             throw;
         }
@@ -165,11 +191,11 @@ public sealed partial class WsServer : IAsyncDisposable
             ServerLog.Stopping(_logger, open.Length);
             foreach (var c in open)
             {
-                c.StartClose(WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
+                c.Transport.StartClose(WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
             }
 
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(_options.StopTimeout);
+            limit.CancelAfter(_settings!.StopTimeout);
             if (!await DrainAsync(limit.Token).ConfigureAwait(false))
             {
                 var left = _connections.Values.ToArray();
@@ -193,8 +219,7 @@ public sealed partial class WsServer : IAsyncDisposable
         }
         finally
         {
-            _heartbeat!.Dispose();
-            _readTimeouts!.Dispose();
+            _tick!.Dispose();
             Volatile.Write(ref _state, Stopped);
             _metrics!.Dispose();
             _stopped.TrySetResult(true);
@@ -202,8 +227,17 @@ public sealed partial class WsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>How long StopAsync waits, after StopTimeout, for dropped connections and their handlers to end.</summary>
-    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
+    /// <summary>Stops the server (see <see cref="StopAsync"/>); a server disposed before it started can no longer start.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.CompareExchange(ref _state, Stopped, Created) == Created)
+        {
+            _stopped.TrySetResult(true);
+            return;
+        }
+
+        await StopAsync().ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Waits until every connection has ended and (except with Queued dispatch) every handler
@@ -215,21 +249,21 @@ public sealed partial class WsServer : IAsyncDisposable
         while (true)
         {
             // Looped: a handshake that passed its 503 check just before the stop opens a
-            // connection after the first snapshot (OnOpened closes it at once).
+            // connection after the first snapshot (it is closed as it opens).
             var open = _connections.Values.ToArray();
             if (open.Length == 0)
             {
                 break;
             }
 
-            var all = Task.WhenAll(open.Select(c => c.Completion));
+            var all = Task.WhenAll(open.Select(c => c.Transport.Completion));
             if (await Task.WhenAny(all, cancelled).ConfigureAwait(false) != all)
             {
                 return false;
             }
         }
 
-        if (_options.Dispatch == EventDispatch.Queued)
+        if (_settings!.Dispatch == EventDispatch.Queued)
         {
             return true;
         }
@@ -237,29 +271,4 @@ public sealed partial class WsServer : IAsyncDisposable
         var idle = _dispatcher!.WhenIdleAsync();
         return await Task.WhenAny(idle, cancelled).ConfigureAwait(false) == idle;
     }
-
-    /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
-
-    private static TransportSettings Snapshot(WsServerOptions o, EmbedWsMetrics metrics) => new()
-    {
-        MaxMessageSize = o.MaxMessageSize,
-        MaxHandshakeSize = o.MaxHandshakeSize,
-        HandshakeTimeout = o.HandshakeTimeout,
-        CloseTimeout = o.CloseTimeout,
-        MaxSendQueueBytes = o.MaxSendQueueBytes,
-        MaxConnections = o.MaxConnections,
-        MaxConnectionsPerAddress = o.MaxConnectionsPerAddress,
-        MaxFragmentsPerMessage = o.MaxFragmentsPerMessage,
-        MessageReadTimeout = o.MessageReadTimeout,
-        Certificate = o.Certificate,
-        SslProtocols = o.SslProtocols,
-        SupportedSubProtocols = o.SupportedSubProtocols.ToArray(),
-        AllowedOrigins = o.AllowedOrigins?.ToArray(),
-        AcceptHandler = o.AcceptHandler,
-        HttpHandler = o.HttpHandler,
-        LoggerFactory = o.LoggerFactory,
-        TimeProvider = o.TimeProvider,
-        Metrics = metrics,
-    };
 }

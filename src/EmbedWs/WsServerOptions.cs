@@ -1,23 +1,31 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Dispatch;
-using EmbedWs.Heartbeat;
-using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EmbedWs;
 
 /// <summary>
-/// Everything a <see cref="WsServer"/> can be told, with safe defaults. Setters check their
-/// values; the server copies the options when it starts, so later changes have no effect.
+/// Everything a <see cref="WsServer"/> can be told, with safe defaults (this class is the one
+/// place they are written). Setters check their values. <see cref="WsServer.StartAsync"/>
+/// freezes the options into the server's own settings: from then on every setter throws
+/// <see cref="InvalidOperationException"/>, so a change can never be silently ignored.
 /// </summary>
-public sealed class WsServerOptions
+public sealed partial class WsServerOptions
 {
+    private IPEndPoint _endpoint = new(IPAddress.Loopback, 8080);
+    private string? _url;
+    private X509Certificate2? _certificate;
+    private SslProtocols _sslProtocols = SslProtocols.Tls12 | Tls13;
+    private IList<string>? _allowedOrigins;
+    private Func<WsAcceptContext, ValueTask>? _acceptHandler;
+    private Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? _httpHandler;
     private int _maxMessageSize = 1024 * 1024;
     private int _maxHandshakeSize = 8 * 1024;
     private int _maxSendQueueBytes = 1024 * 1024;
@@ -25,21 +33,36 @@ public sealed class WsServerOptions
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(5);
     private TimeSpan _closeTimeout = TimeSpan.FromSeconds(5);
     private TimeSpan _stopTimeout = TimeSpan.FromSeconds(5);
-    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
-    private IHeartbeatPolicy _heartbeat = EmbedWs.Heartbeat.Heartbeat.PingPong();
-    private TimeProvider _timeProvider = TimeProvider.System;
-    private int _maxInboundQueueBytes = 1024 * 1024;
-    private int _maxQueuedEvents = 10_000;
+    private TimeSpan _handlerTimeout = TimeSpan.FromSeconds(30);
     private int _maxConnections = 100_000;
     private int _maxConnectionsPerAddress;
     private int _maxFragmentsPerMessage = 1024;
     private TimeSpan _messageReadTimeout = TimeSpan.FromSeconds(60);
+    private IHeartbeatPolicy _heartbeat = HeartbeatPolicy.PingPong();
+    private EventDispatch _dispatch = EventDispatch.Inline;
+    private int _maxInboundQueueBytes = 1024 * 1024;
+    private int _maxQueuedEvents = 10_000;
+    private IWsJsonSerializer _jsonSerializer = new NewtonsoftWsSerializer();
+    private bool _showExceptionDetails;
+    private bool _unroutedTextToOnMessage;
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+
+    // netstandard2.1 has no name for TLS 1.3.
+    private const SslProtocols Tls13 = (SslProtocols)0x3000;
+
+    /// <summary>Creates options with the defaults.</summary>
+    public WsServerOptions() => SupportedSubProtocols = new FreezableList(this, nameof(SupportedSubProtocols));
 
     /// <summary>
     /// Where to listen. The default is 127.0.0.1:8080; port 0 picks a free port
     /// (read it from <see cref="WsServer.Port"/> after start). Ignored when <see cref="Url"/> is set.
     /// </summary>
-    public IPEndPoint Endpoint { get; set; } = new(IPAddress.Loopback, 8080);
+    public IPEndPoint Endpoint
+    {
+        get => _endpoint;
+        set => Set(ref _endpoint, value ?? throw new ArgumentNullException(nameof(value)));
+    }
 
     /// <summary>
     /// Where to listen, as <c>ws://host:port</c> or <c>wss://host:port</c> (wss needs
@@ -48,27 +71,44 @@ public sealed class WsServerOptions
     /// <c>[::]</c> for all interfaces (<c>*</c> and <c>[::]</c> are dual-stack). The path is
     /// ignored: every path is served. Null by default (then <see cref="Endpoint"/> is used).
     /// </summary>
-    public string? Url { get; set; }
+    public string? Url
+    {
+        get => _url;
+        set => Set(ref _url, value);
+    }
 
     /// <summary>The certificate for TLS (wss). Null (the default) serves plain ws.</summary>
-    public X509Certificate2? Certificate { get; set; }
+    public X509Certificate2? Certificate
+    {
+        get => _certificate;
+        set => Set(ref _certificate, value);
+    }
 
     /// <summary>TLS versions accepted when <see cref="Certificate"/> is set. The default is TLS 1.2 and 1.3.</summary>
-    public SslProtocols SslProtocols { get; set; } = TransportSettings.DefaultSslProtocols;
+    public SslProtocols SslProtocols
+    {
+        get => _sslProtocols;
+        set => Set(ref _sslProtocols, value);
+    }
 
     /// <summary>
     /// Subprotocols the server speaks. The first of the client's offers (in the client's order)
     /// found here is chosen; the accept hook may change it. Empty by default.
     /// </summary>
-    public IList<string> SupportedSubProtocols { get; } = new List<string>();
+    public IList<string> SupportedSubProtocols { get; }
 
     /// <summary>
     /// When not null, only handshakes whose Origin header is in this list (case-insensitive,
     /// e.g. <c>https://example.com</c>; <c>*</c> allows any present Origin) are accepted; others
     /// get 403. Browsers always send Origin, so this stops other sites' pages from connecting
-    /// with the user's cookies (cross-site WebSocket hijacking). Null by default: any origin.
+    /// with the user's cookies (cross-site WebSocket hijacking). The list is copied when set.
+    /// Null by default: any origin.
     /// </summary>
-    public IList<string>? AllowedOrigins { get; set; }
+    public IList<string>? AllowedOrigins
+    {
+        get => _allowedOrigins;
+        set => Set(ref _allowedOrigins, value is null ? null : new FreezableList(this, nameof(AllowedOrigins), value));
+    }
 
     /// <summary>
     /// Runs after the handshake is valid and before OnConnect: inspect path, query, headers,
@@ -76,13 +116,21 @@ public sealed class WsServerOptions
     /// attach Items. An exception here refuses the client with 500 and is raised on OnError.
     /// Null by default: every valid handshake is accepted.
     /// </summary>
-    public Func<WsAcceptContext, ValueTask>? AcceptHandler { get; set; }
+    public Func<WsAcceptContext, ValueTask>? AcceptHandler
+    {
+        get => _acceptHandler;
+        set => Set(ref _acceptHandler, value);
+    }
 
     /// <summary>
     /// Answers a plain HTTP GET (no Upgrade header) on the same port, so the host can serve a
     /// page. Return null to send the default answer: 426 Upgrade Required. Null by default.
     /// </summary>
-    public Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? HttpHandler { get; set; }
+    public Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? HttpHandler
+    {
+        get => _httpHandler;
+        set => Set(ref _httpHandler, value);
+    }
 
     /// <summary>
     /// The largest message accepted, in bytes, counted across fragments and checked from each
@@ -92,14 +140,14 @@ public sealed class WsServerOptions
     public int MaxMessageSize
     {
         get => _maxMessageSize;
-        set => _maxMessageSize = InRange(value, 1, int.MaxValue / 2, nameof(MaxMessageSize));
+        set => Set(ref _maxMessageSize, InRange(value, 1, int.MaxValue / 2, nameof(MaxMessageSize)));
     }
 
     /// <summary>The largest request head accepted, in bytes; a larger one gets 431. The default is 8 KiB.</summary>
     public int MaxHandshakeSize
     {
         get => _maxHandshakeSize;
-        set => _maxHandshakeSize = InRange(value, 256, 1024 * 1024, nameof(MaxHandshakeSize));
+        set => Set(ref _maxHandshakeSize, InRange(value, 256, 1024 * 1024, nameof(MaxHandshakeSize)));
     }
 
     /// <summary>
@@ -110,35 +158,54 @@ public sealed class WsServerOptions
     public int MaxSendQueueBytes
     {
         get => _maxSendQueueBytes;
-        set => _maxSendQueueBytes = InRange(value, 1024, int.MaxValue / 2, nameof(MaxSendQueueBytes));
+        set => Set(ref _maxSendQueueBytes, InRange(value, 1024, int.MaxValue / 2, nameof(MaxSendQueueBytes)));
     }
 
     /// <summary>How long a client has for TLS and its request head before the socket is closed. The default is 5 seconds.</summary>
     public TimeSpan HandshakeTimeout
     {
         get => _handshakeTimeout;
-        set => _handshakeTimeout = Positive(value, nameof(HandshakeTimeout));
+        set => Set(ref _handshakeTimeout, Positive(value, nameof(HandshakeTimeout)));
     }
 
-    /// <summary>How long the server waits for the client's close frame and TCP end after sending its own. The default is 5 seconds.</summary>
+    /// <summary>
+    /// How long the server waits for the client's close frame and TCP end after a close began;
+    /// then the socket is dropped. Checked by the server's tick, so it acts within about a
+    /// quarter of this time after it passed. The default is 5 seconds.
+    /// </summary>
     public TimeSpan CloseTimeout
     {
         get => _closeTimeout;
-        set => _closeTimeout = Positive(value, nameof(CloseTimeout));
+        set => Set(ref _closeTimeout, Positive(value, nameof(CloseTimeout)));
     }
 
     /// <summary>How long StopAsync waits for clients to finish the closing handshake before it drops them. The default is 5 seconds.</summary>
     public TimeSpan StopTimeout
     {
         get => _stopTimeout;
-        set => _stopTimeout = Positive(value, nameof(StopTimeout));
+        set => Set(ref _stopTimeout, Positive(value, nameof(StopTimeout)));
+    }
+
+    /// <summary>
+    /// How long one handler (OnConnect, OnMessage, OnClose or a route) may run. A handler still
+    /// running after it keeps the connection's order: the next event still waits for it; the
+    /// connection is closed with 1011 "handler timeout" (cause HandlerTimeout), which cancels
+    /// <see cref="IWsConnection.Closed"/> so a handler that passes that token along ends. Only
+    /// handlers that await count (a handler that blocks its thread cannot be timed: use
+    /// <see cref="EventDispatch.ThreadPool"/> for those). Checked by the server's tick.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The default is 30 seconds.
+    /// </summary>
+    public TimeSpan HandlerTimeout
+    {
+        get => _handlerTimeout;
+        set => Set(ref _handlerTimeout, PositiveOrInfinite(value, nameof(HandlerTimeout)));
     }
 
     /// <summary>The listen backlog (connections the OS queues before they are accepted). The default is 512.</summary>
     public int ListenBacklog
     {
         get => _listenBacklog;
-        set => _listenBacklog = InRange(value, 1, 65535, nameof(ListenBacklog));
+        set => Set(ref _listenBacklog, InRange(value, 1, 65535, nameof(ListenBacklog)));
     }
 
     /// <summary>
@@ -148,12 +215,12 @@ public sealed class WsServerOptions
     /// and found valid, before the accept hook, to OnClose); sockets still sending their request
     /// head are not (HandshakeTimeout and MaxHandshakeSize bound those), and neither are plain
     /// HTTP requests. 0 means no limit. The default is 100,000: far above what an embedded server
-    /// usually holds (an idle connection costs about 7 KiB), yet a bound on a connection flood.
+    /// usually holds (an idle connection costs a few KiB), yet a bound on a connection flood.
     /// </summary>
     public int MaxConnections
     {
         get => _maxConnections;
-        set => _maxConnections = InRange(value, 0, int.MaxValue, nameof(MaxConnections));
+        set => Set(ref _maxConnections, InRange(value, 0, int.MaxValue, nameof(MaxConnections)));
     }
 
     /// <summary>
@@ -165,7 +232,7 @@ public sealed class WsServerOptions
     public int MaxConnectionsPerAddress
     {
         get => _maxConnectionsPerAddress;
-        set => _maxConnectionsPerAddress = InRange(value, 0, int.MaxValue, nameof(MaxConnectionsPerAddress));
+        set => Set(ref _maxConnectionsPerAddress, InRange(value, 0, int.MaxValue, nameof(MaxConnectionsPerAddress)));
     }
 
     /// <summary>
@@ -179,7 +246,7 @@ public sealed class WsServerOptions
     public int MaxFragmentsPerMessage
     {
         get => _maxFragmentsPerMessage;
-        set => _maxFragmentsPerMessage = InRange(value, 1, int.MaxValue, nameof(MaxFragmentsPerMessage));
+        set => Set(ref _maxFragmentsPerMessage, InRange(value, 1, int.MaxValue, nameof(MaxFragmentsPerMessage)));
     }
 
     /// <summary>
@@ -187,29 +254,40 @@ public sealed class WsServerOptions
     /// first byte has come. A client that starts a frame and then trickles bytes or goes silent
     /// is closed with 1008 "read timeout" (cause PolicyViolation) and logged (event 114). Time
     /// the server spends in handlers does not count, nor does silence between messages (that is
-    /// the heartbeat's job). Checked by one shared timer, about every quarter of the timeout
-    /// (at most every second). <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns it
-    /// off. The default is 60 seconds: the default MaxMessageSize (1 MiB) at 17 KB/s.
+    /// the heartbeat's job). Checked by the server's tick, about every quarter of the timeout
+    /// (at most every second). <see cref="Timeout.InfiniteTimeSpan"/> turns it off. The default
+    /// is 60 seconds: the default MaxMessageSize (1 MiB) at 17 KB/s.
     /// </summary>
     public TimeSpan MessageReadTimeout
     {
         get => _messageReadTimeout;
-        set => _messageReadTimeout = value == System.Threading.Timeout.InfiniteTimeSpan ? value : Positive(value, nameof(MessageReadTimeout));
+        set => Set(ref _messageReadTimeout, PositiveOrInfinite(value, nameof(MessageReadTimeout)));
     }
 
     /// <summary>
-    /// Finds dead peers. The default is <c>Heartbeat.PingPong()</c>: a protocol ping after 15 s of
-    /// silence, closed when nothing answers within 10 s. Also <c>Heartbeat.JsonPingPong</c>,
-    /// <c>Heartbeat.IdleTimeout</c>, <c>Heartbeat.None</c>, or your own <see cref="IHeartbeatPolicy"/>.
+    /// Finds dead peers. The default is <c>HeartbeatPolicy.PingPong()</c>: a protocol ping after
+    /// 15 s of silence, closed when nothing answers within 10 s. Also <c>HeartbeatPolicy.JsonPingPong</c>,
+    /// <c>HeartbeatPolicy.IdleTimeout</c>, <c>HeartbeatPolicy.None</c>, or your own <see cref="IHeartbeatPolicy"/>.
+    /// Whatever the policy, a client's <c>{"type":"ping"}</c> is answered with <c>{"type":"pong"}</c>.
     /// </summary>
     public IHeartbeatPolicy Heartbeat
     {
         get => _heartbeat;
-        set => _heartbeat = value ?? throw new ArgumentNullException(nameof(value));
+        set => Set(ref _heartbeat, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
-    /// <summary>Where handlers run: ThreadPool (the default), Inline, or Queued (your loop calls PumpEvents).</summary>
-    public EventDispatch Dispatch { get; set; } = EventDispatch.ThreadPool;
+    /// <summary>
+    /// Where handlers run. The default, <see cref="EventDispatch.Inline"/>, runs them on the
+    /// connection's own receive loop and awaits them there: the fastest. Also ThreadPool (for
+    /// handlers that block) and Queued (your loop calls <see cref="WsServer.PumpEvents"/>).
+    /// Per connection, handlers run one at a time and in order in every mode.
+    /// </summary>
+    public EventDispatch Dispatch
+    {
+        get => _dispatch;
+        set => Set(ref _dispatch, value is >= EventDispatch.Inline and <= EventDispatch.Queued ? value
+            : throw new ArgumentOutOfRangeException(nameof(Dispatch), value, "Use Inline, ThreadPool or Queued."));
+    }
 
     /// <summary>
     /// ThreadPool and Queued dispatch: the message bytes (plus 64 per event) that may wait for
@@ -219,7 +297,7 @@ public sealed class WsServerOptions
     public int MaxInboundQueueBytes
     {
         get => _maxInboundQueueBytes;
-        set => _maxInboundQueueBytes = InRange(value, 1024, int.MaxValue / 2, nameof(MaxInboundQueueBytes));
+        set => Set(ref _maxInboundQueueBytes, InRange(value, 1024, int.MaxValue / 2, nameof(MaxInboundQueueBytes)));
     }
 
     /// <summary>
@@ -229,21 +307,58 @@ public sealed class WsServerOptions
     public int MaxQueuedEvents
     {
         get => _maxQueuedEvents;
-        set => _maxQueuedEvents = InRange(value, 16, int.MaxValue / 2, nameof(MaxQueuedEvents));
+        set => Set(ref _maxQueuedEvents, InRange(value, 16, int.MaxValue / 2, nameof(MaxQueuedEvents)));
     }
 
-    /// <summary>The clock of the heartbeat (a fake one in tests). The default is <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// The JSON serializer of routes and JSON sends. The default is <see cref="NewtonsoftWsSerializer"/>
+    /// with camelCase property names.
+    /// </summary>
+    public IWsJsonSerializer JsonSerializer
+    {
+        get => _jsonSerializer;
+        set => Set(ref _jsonSerializer, value ?? throw new ArgumentNullException(nameof(value)));
+    }
+
+    /// <summary>
+    /// Put details in error replies: the exception's message in <c>handler_error</c>, the
+    /// serializer's own words in <c>invalid_data</c>. Off by default: exception text can leak
+    /// internals to clients. It is always logged and raised on OnError.
+    /// </summary>
+    public bool ShowExceptionDetails
+    {
+        get => _showExceptionDetails;
+        set => Set(ref _showExceptionDetails, value);
+    }
+
+    /// <summary>
+    /// When true, text that is not a routable envelope (not JSON, no type, or a type with no
+    /// route) goes to OnMessage as it came, with no error reply. Off by default: such text is
+    /// answered with an error. Has no effect until a route is registered (before that, all text
+    /// goes to OnMessage).
+    /// </summary>
+    public bool UnroutedTextToOnMessage
+    {
+        get => _unroutedTextToOnMessage;
+        set => Set(ref _unroutedTextToOnMessage, value);
+    }
+
+    /// <summary>The clock of every timeout and the heartbeat (a fake one in tests). The default is <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider
     {
         get => _timeProvider;
-        set => _timeProvider = value ?? throw new ArgumentNullException(nameof(value));
+        set => Set(ref _timeProvider, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
-    /// <summary>Where the server logs. The default logs nothing (NullLoggerFactory).</summary>
+    /// <summary>
+    /// Where the server logs. The default logs nothing (NullLoggerFactory): pass
+    /// <c>LoggerFactory.Create(b => b.AddConsole())</c> (package Microsoft.Extensions.Logging.Console)
+    /// to see connections, refusals and handler failures on the console.
+    /// </summary>
     public ILoggerFactory LoggerFactory
     {
         get => _loggerFactory;
-        set => _loggerFactory = value ?? throw new ArgumentNullException(nameof(value));
+        set => Set(ref _loggerFactory, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     private static int InRange(int value, int min, int max, string name) =>
@@ -251,4 +366,9 @@ public sealed class WsServerOptions
 
     private static TimeSpan Positive(TimeSpan value, string name) =>
         value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+
+    private static TimeSpan PositiveOrInfinite(TimeSpan value, string name) =>
+        value == Timeout.InfiniteTimeSpan ? value
+            : value > TimeSpan.Zero ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive, or Timeout.InfiniteTimeSpan for none.");
 }

@@ -1,5 +1,3 @@
-using EmbedWs.Transport;
-
 namespace EmbedWs.Readme;
 
 internal static class AcceptHook

@@ -1,7 +1,3 @@
-#region snippet
-using EmbedWs.Heartbeat;
-
-#endregion
 namespace EmbedWs.Readme;
 
 #region snippet
@@ -10,7 +6,7 @@ sealed class KickSilentPlayers : IHeartbeatPolicy
     public TimeSpan TickInterval => TimeSpan.FromSeconds(1);
     public void OnTick(HeartbeatPeer peer) { if (peer.SinceLastReceived > TimeSpan.FromSeconds(30)) peer.Kill(); }
     public void OnPong(HeartbeatPeer peer, ReadOnlySpan<byte> payload) { }
-    public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8) => false;
+    public void OnJsonPong(HeartbeatPeer peer, ReadOnlySpan<byte> id) { }
 }
 #endregion
 

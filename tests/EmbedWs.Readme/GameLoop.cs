@@ -1,8 +1,3 @@
-#region snippet
-using EmbedWs.Dispatch;
-using EmbedWs.Routing;
-
-#endregion
 namespace EmbedWs.Readme;
 
 internal static class GameLoop
@@ -14,7 +9,7 @@ internal static class GameLoop
         // on your game thread, once per tick:
         server.PumpEvents();                       // every handler runs here, on this thread
         world.Step();
-        _ = server.BroadcastAsync("world", world.Snapshot());   // queued at once; never blocks the loop
+        server.BroadcastJson("world", world.Snapshot());   // queued at once; never blocks the loop
         #endregion
     }
 

@@ -1,8 +1,6 @@
 #region snippet
 using EmbedWs;
 using EmbedWs.Hosting;
-using EmbedWs.Routing;
-using EmbedWs.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -45,7 +43,7 @@ sealed class AddHandler : IWsRouteHandler<AddRequest, AddReply>            // re
 
 sealed class ChatHandler(WsServer server) : IWsRouteHandler<ChatSend>     // the server itself, to broadcast
 {
-    public Task HandleAsync(IWsConnection conn, ChatSend m) => server.BroadcastAsync("chat.message", m).AsTask();
+    public Task HandleAsync(IWsConnection conn, ChatSend m) { server.BroadcastJson("chat.message", m); return Task.CompletedTask; }
 }
 #endregion
 

@@ -1,5 +1,3 @@
-using EmbedWs.Routing;
-
 namespace EmbedWs.Readme;
 
 internal static class StoppableHandler

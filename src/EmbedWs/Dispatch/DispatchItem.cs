@@ -1,7 +1,5 @@
 using System;
 using System.Buffers;
-using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Dispatch;
 
@@ -60,18 +58,4 @@ internal readonly struct DispatchItem
             ArrayPool<byte>.Shared.Return(Buffer);
         }
     }
-}
-
-/// <summary>What the dispatcher runs: the server's handlers for one event. Implemented by the facade.</summary>
-internal interface IDispatchTarget
-{
-    void RunConnect(WsConnection connection);
-
-    /// <summary>The message's payload is valid until the returned task completes.</summary>
-    ValueTask RunMessageAsync(WsConnection connection, WsMessage message);
-
-    void RunClose(WsConnection connection, WsCloseInfo close);
-
-    /// <summary>Something escaped the handlers (a bug below them): report it; the mailbox goes on.</summary>
-    void ReportFailure(WsConnection connection, Exception exception);
 }

@@ -1,43 +1,44 @@
 using System;
 using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Dispatch;
 
 /// <summary>
-/// Carries a connection's events (connect, messages, close) to the server's handlers, in
-/// order, on the threads that <see cref="EventDispatch"/> names. Safe from any thread.
+/// The handlers of one connection, as dispatch runs them. Implemented by the server's
+/// per-connection state. None of them throws: handler failures are reported inside.
+/// </summary>
+internal interface IHandlerTarget
+{
+    ValueTask RunConnectAsync();
+
+    /// <summary>The message's payload is valid until the returned task completes.</summary>
+    ValueTask RunMessageAsync(WsMessage message);
+
+    ValueTask RunCloseAsync(WsCloseInfo close);
+
+    /// <summary>Something escaped the handlers (a bug below them): report it; dispatch goes on.</summary>
+    void ReportFailure(Exception exception);
+}
+
+/// <summary>
+/// Carries connections' events (connect, messages, close) to their handlers, in order, on the
+/// threads that <see cref="EventDispatch"/> names. Safe from any thread.
 /// </summary>
 internal abstract class EventDispatcher
 {
-    protected EventDispatcher(IDispatchTarget target) => Target = target;
-
-    protected IDispatchTarget Target { get; }
-
-    public static EventDispatcher Create(EventDispatch mode, IDispatchTarget target, DispatchLimits limits) => mode switch
+    public static EventDispatcher Create(EventDispatch mode, int maxInboundQueueBytes, int maxQueuedEvents) => mode switch
     {
-        EventDispatch.Inline => new InlineDispatcher(target),
-        EventDispatch.ThreadPool => new MailboxDispatcher(target, limits, queued: false),
-        EventDispatch.Queued => new MailboxDispatcher(target, limits, queued: true),
+        EventDispatch.Inline => new InlineDispatcher(),
+        EventDispatch.ThreadPool => new MailboxDispatcher(maxInboundQueueBytes, maxQueuedEvents, queued: false),
+        EventDispatch.Queued => new MailboxDispatcher(maxInboundQueueBytes, maxQueuedEvents, queued: true),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
 
     /// <summary>Events waiting to run (Queued and ThreadPool modes).</summary>
     public virtual int PendingEvents => 0;
 
-    /// <summary>The message bytes (plus a fixed cost per event) of one connection waiting for its handlers; 0 for Inline.</summary>
-    public virtual int QueuedBytes(WsConnection connection) => 0;
-
-    public abstract void Connect(WsConnection connection);
-
-    /// <summary>
-    /// Hands a message on. The payload is valid until the returned task completes; a task that
-    /// is not complete means "stop reading for now" (the inbound queue is full).
-    /// </summary>
-    public abstract ValueTask MessageAsync(WsConnection connection, WsMessage message);
-
-    /// <summary>Always accepted, never blocks: the last event of a connection.</summary>
-    public abstract void Close(WsConnection connection, WsCloseInfo close);
+    /// <summary>One connection's way to its handlers.</summary>
+    public abstract ConnectionDispatch Open(IHandlerTarget target);
 
     /// <summary>Completes when every connection's close event has run.</summary>
     public abstract Task WhenIdleAsync();
@@ -47,26 +48,45 @@ internal abstract class EventDispatcher
         throw new InvalidOperationException("PumpEvents needs Dispatch = EventDispatch.Queued.");
 }
 
-/// <summary>The limits on events that wait.</summary>
-internal sealed class DispatchLimits
+/// <summary>
+/// One connection's events on their way to its handlers. Called by the connection's read loop
+/// only, in order; what it returns incomplete, the read loop awaits before it reads on.
+/// </summary>
+internal abstract class ConnectionDispatch
 {
-    public int MaxInboundQueueBytes { get; init; } = 1024 * 1024;
-    public int MaxQueuedEvents { get; init; } = 10_000;
+    /// <summary>The message bytes (plus a fixed cost per event) waiting for the handlers; 0 for Inline.</summary>
+    public virtual int QueuedBytes => 0;
+
+    public abstract ValueTask ConnectAsync();
+
+    /// <summary>
+    /// Hands a message on. The payload is valid until the returned task completes; a task that
+    /// is not complete means "stop reading for now" (the handler runs, or the inbound queue is full).
+    /// </summary>
+    public abstract ValueTask MessageAsync(WsMessage message);
+
+    /// <summary>The last event. Inline: runs the close handlers; queued modes: queues them (never blocks).</summary>
+    public abstract ValueTask CloseAsync(WsCloseInfo close);
 }
 
-/// <summary>Runs every handler on the connection's read loop: no copy, no queue.</summary>
+/// <summary>Runs every handler on the connection's read loop, awaited there: no copy, no queue.</summary>
 internal sealed class InlineDispatcher : EventDispatcher
 {
-    public InlineDispatcher(IDispatchTarget target)
-        : base(target)
-    {
-    }
+    public override ConnectionDispatch Open(IHandlerTarget target) => new Inline(target);
 
-    public override void Connect(WsConnection connection) => Target.RunConnect(connection);
-
-    public override ValueTask MessageAsync(WsConnection connection, WsMessage message) => Target.RunMessageAsync(connection, message);
-
-    public override void Close(WsConnection connection, WsCloseInfo close) => Target.RunClose(connection, close);
-
+    // The read loop awaits the close handlers before the connection completes.
     public override Task WhenIdleAsync() => Task.CompletedTask;
+
+    private sealed class Inline : ConnectionDispatch
+    {
+        private readonly IHandlerTarget _target;
+
+        public Inline(IHandlerTarget target) => _target = target;
+
+        public override ValueTask ConnectAsync() => _target.RunConnectAsync();
+
+        public override ValueTask MessageAsync(WsMessage message) => _target.RunMessageAsync(message);
+
+        public override ValueTask CloseAsync(WsCloseInfo close) => _target.RunCloseAsync(close);
+    }
 }

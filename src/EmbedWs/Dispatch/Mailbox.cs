@@ -1,23 +1,22 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Dispatch;
 
 /// <summary>
-/// One connection's waiting events. At most one runner drains it at a time (<see cref="Scheduled"/>),
-/// which is what keeps each connection's handlers one at a time and in order.
-/// Guarded by locking the mailbox itself.
+/// One connection's waiting events (ThreadPool and Queued dispatch). At most one runner drains it
+/// at a time (<see cref="Scheduled"/>), which keeps the connection's handlers one at a time and
+/// in order. Guarded by locking the mailbox itself.
 /// </summary>
-internal sealed class Mailbox : IWorkItem
+internal sealed class Mailbox : ConnectionDispatch, IWorkItem
 {
-    public Mailbox(WsConnection connection, MailboxDispatcher owner)
+    public Mailbox(IHandlerTarget target, MailboxDispatcher owner)
     {
-        Connection = connection;
+        Target = target;
         Owner = owner;
     }
 
-    public WsConnection Connection { get; }
+    public IHandlerTarget Target { get; }
 
     public MailboxDispatcher Owner { get; }
 
@@ -31,6 +30,31 @@ internal sealed class Mailbox : IWorkItem
 
     /// <summary>Completed when <see cref="Bytes"/> falls back under half the limit: the read loop goes on.</summary>
     public TaskCompletionSource<bool>? SpaceWaiter { get; set; }
+
+    public override int QueuedBytes
+    {
+        get
+        {
+            lock (this)
+            {
+                return Bytes;
+            }
+        }
+    }
+
+    public override ValueTask ConnectAsync()
+    {
+        Owner.Post(this, DispatchItem.Connect());
+        return default;
+    }
+
+    public override ValueTask MessageAsync(WsMessage message) => Owner.PostMessage(this, message);
+
+    public override ValueTask CloseAsync(WsCloseInfo close)
+    {
+        Owner.Post(this, DispatchItem.Closed(close));
+        return default;
+    }
 
     public void Execute() => Owner.Run(this);
 }

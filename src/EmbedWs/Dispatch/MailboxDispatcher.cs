@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Dispatch;
 
@@ -10,7 +9,7 @@ namespace EmbedWs.Dispatch;
 /// Mailbox per connection, drained on the thread-pool (ThreadPool mode) or by the host's
 /// <see cref="Pump"/> calls (Queued mode). Messages are copied into pooled buffers; the
 /// bytes waiting per connection and (Queued) the events waiting in all are bounded: past a
-/// bound, <see cref="MessageAsync"/> returns a task the read loop awaits, so the socket stops
+/// bound, <see cref="PostMessage"/> returns a task the read loop awaits, so the socket stops
 /// being read and TCP pushes back on the client.
 /// </summary>
 internal sealed partial class MailboxDispatcher : EventDispatcher
@@ -23,7 +22,8 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
 
     private static readonly WaitCallback s_runOnPool = state => ((Mailbox)state!).Execute();
 
-    private readonly DispatchLimits _limits;
+    private readonly int _maxInboundQueueBytes;
+    private readonly int _maxQueuedEvents;
     private readonly bool _queued;
     private readonly ConcurrentQueue<IWorkItem> _work = new();
     private readonly object _idleLock = new();
@@ -32,55 +32,31 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
     private TaskCompletionSource<bool>? _idle;
     private TaskCompletionSource<bool>? _globalSpace;
 
-    public MailboxDispatcher(IDispatchTarget target, DispatchLimits limits, bool queued)
-        : base(target)
+    public MailboxDispatcher(int maxInboundQueueBytes, int maxQueuedEvents, bool queued)
     {
-        _limits = limits;
+        _maxInboundQueueBytes = maxInboundQueueBytes;
+        _maxQueuedEvents = maxQueuedEvents;
         _queued = queued;
     }
 
     public override int PendingEvents => Volatile.Read(ref _pending);
 
-    public override int QueuedBytes(WsConnection connection)
+    public override ConnectionDispatch Open(IHandlerTarget target)
     {
-        if (connection.DispatchState is not Mailbox mailbox)
-        {
-            return 0;
-        }
-
-        lock (mailbox)
-        {
-            return mailbox.Bytes;
-        }
-    }
-
-    public override void Connect(WsConnection connection)
-    {
-        var mailbox = new Mailbox(connection, this);
-        connection.DispatchState = mailbox;
         Interlocked.Increment(ref _liveMailboxes);
-        Post(mailbox, DispatchItem.Connect());
+        return new Mailbox(target, this);
     }
 
-    public override ValueTask MessageAsync(WsConnection connection, WsMessage message)
+    /// <summary>Copies the message into the mailbox; returns a task to await when the inbound queues are over their limits.</summary>
+    internal ValueTask PostMessage(Mailbox mailbox, WsMessage message)
     {
-        var mailbox = (Mailbox)connection.DispatchState!;
-        var item = DispatchItem.CopyOf(message);
-        Task? wait = Post(mailbox, item);
-        if (wait is null && _queued && Volatile.Read(ref _pending) > _limits.MaxQueuedEvents)
+        Task? wait = Post(mailbox, DispatchItem.CopyOf(message));
+        if (wait is null && _queued && Volatile.Read(ref _pending) > _maxQueuedEvents)
         {
             wait = GlobalSpace();
         }
 
         return wait is null ? default : new ValueTask(wait);
-    }
-
-    public override void Close(WsConnection connection, WsCloseInfo close)
-    {
-        if (connection.DispatchState is Mailbox mailbox)
-        {
-            Post(mailbox, DispatchItem.Closed(close));
-        }
     }
 
     public override Task WhenIdleAsync()
@@ -98,7 +74,7 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
     }
 
     /// <summary>Adds an event; returns a task to await when the mailbox is over its byte limit.</summary>
-    private Task? Post(Mailbox mailbox, in DispatchItem item)
+    internal Task? Post(Mailbox mailbox, in DispatchItem item)
     {
         bool schedule;
         Task? wait = null;
@@ -108,7 +84,7 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
             mailbox.Bytes += item.Length + EventOverhead;
             schedule = !mailbox.Scheduled;
             mailbox.Scheduled = true;
-            if (item.Kind == DispatchKind.Message && mailbox.Bytes > _limits.MaxInboundQueueBytes)
+            if (item.Kind == DispatchKind.Message && mailbox.Bytes > _maxInboundQueueBytes)
             {
                 mailbox.SpaceWaiter ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = mailbox.SpaceWaiter.Task;
@@ -157,24 +133,18 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
             ValueTask pending = default;
             try
             {
-                switch (item.Kind)
+                pending = item.Kind switch
                 {
-                    case DispatchKind.Connect:
-                        Target.RunConnect(mailbox.Connection);
-                        break;
-                    case DispatchKind.Message:
-                        pending = Target.RunMessageAsync(mailbox.Connection, item.Message);
-                        break;
-                    default:
-                        Target.RunClose(mailbox.Connection, item.Close!);
-                        break;
-                }
+                    DispatchKind.Connect => mailbox.Target.RunConnectAsync(),
+                    DispatchKind.Message => mailbox.Target.RunMessageAsync(item.Message),
+                    _ => mailbox.Target.RunCloseAsync(item.Close!),
+                };
             }
             catch (Exception ex)
             {
                 // Never let an exception leave a thread-pool callback or PumpEvents, and never
                 // leave the mailbox owned by nobody.
-                Target.ReportFailure(mailbox.Connection, ex);
+                mailbox.Target.ReportFailure(ex);
             }
 
             if (!pending.IsCompleted)
@@ -199,7 +169,7 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
         catch (Exception ex)
         {
             // Nothing may stop the mailbox.
-            Target.ReportFailure(mailbox.Connection, ex);
+            mailbox.Target.ReportFailure(ex);
         }
 
         Finish(mailbox, item);
@@ -213,7 +183,7 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
         lock (mailbox)
         {
             mailbox.Bytes -= item.Length + EventOverhead;
-            if (mailbox.SpaceWaiter is not null && mailbox.Bytes <= _limits.MaxInboundQueueBytes / 2)
+            if (mailbox.SpaceWaiter is not null && mailbox.Bytes <= _maxInboundQueueBytes / 2)
             {
                 space = mailbox.SpaceWaiter;
                 mailbox.SpaceWaiter = null;
@@ -221,7 +191,7 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
         }
 
         space?.TrySetResult(true);
-        if (Interlocked.Decrement(ref _pending) <= _limits.MaxQueuedEvents / 2 && _queued)
+        if (Interlocked.Decrement(ref _pending) <= _maxQueuedEvents / 2 && _queued)
         {
             ReleaseGlobalSpace();
         }
@@ -242,7 +212,7 @@ internal sealed partial class MailboxDispatcher : EventDispatcher
         {
             // The pump may have drained the queue since the caller's check: do not wait then,
             // or nothing would ever wake this reader.
-            if (Volatile.Read(ref _pending) <= _limits.MaxQueuedEvents / 2)
+            if (Volatile.Read(ref _pending) <= _maxQueuedEvents / 2)
             {
                 return Task.CompletedTask;
             }

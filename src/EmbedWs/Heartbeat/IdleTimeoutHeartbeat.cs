@@ -2,15 +2,15 @@ using System;
 
 namespace EmbedWs.Heartbeat;
 
-/// <summary>Closes connections that were silent for the timeout. See <see cref="Heartbeat.IdleTimeout"/>.</summary>
+/// <summary>Closes connections that were silent for the timeout. See <see cref="HeartbeatPolicy.IdleTimeout"/>.</summary>
 internal sealed class IdleTimeoutHeartbeat : IHeartbeatPolicy
 {
     private readonly TimeSpan _timeout;
 
     public IdleTimeoutHeartbeat(TimeSpan timeout)
     {
-        _timeout = Heartbeat.Positive(timeout, nameof(timeout));
-        TickInterval = Heartbeat.TickFor(timeout);
+        _timeout = HeartbeatPolicy.Positive(timeout, nameof(timeout));
+        TickInterval = HeartbeatPolicy.TickFor(timeout);
     }
 
     public TimeSpan TickInterval { get; }
@@ -27,5 +27,7 @@ internal sealed class IdleTimeoutHeartbeat : IHeartbeatPolicy
     {
     }
 
-    public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8) => false;
+    public void OnJsonPong(HeartbeatPeer peer, ReadOnlySpan<byte> id)
+    {
+    }
 }

@@ -1,31 +1,26 @@
 using System;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
 
 namespace EmbedWs.Heartbeat;
 
 /// <summary>
 /// Ping after silence, dead after an unanswered timeout; protocol pings or JSON pings.
-/// See <see cref="Heartbeat.PingPong"/> and <see cref="Heartbeat.JsonPingPong"/>.
+/// See <see cref="HeartbeatPolicy.PingPong"/> and <see cref="HeartbeatPolicy.JsonPingPong"/>.
 /// </summary>
 internal sealed class PingPongHeartbeat : IHeartbeatPolicy
 {
-    // JSON pings are tiny; anything longer is an application message and is not parsed here.
-    private const int MaxJsonPingLength = 256;
-
     private readonly TimeSpan _interval;
     private readonly TimeSpan _timeout;
     private readonly bool _json;
 
     public PingPongHeartbeat(TimeSpan interval, TimeSpan timeout, bool json)
     {
-        _interval = Heartbeat.Positive(interval, nameof(interval));
-        _timeout = Heartbeat.Positive(timeout, nameof(timeout));
+        _interval = HeartbeatPolicy.Positive(interval, nameof(interval));
+        _timeout = HeartbeatPolicy.Positive(timeout, nameof(timeout));
         _json = json;
-        TickInterval = Heartbeat.TickFor(interval < timeout ? interval : timeout);
+        TickInterval = HeartbeatPolicy.TickFor(interval < timeout ? interval : timeout);
     }
 
     public TimeSpan TickInterval { get; }
@@ -86,29 +81,12 @@ internal sealed class PingPongHeartbeat : IHeartbeatPolicy
         }
     }
 
-    public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8)
+    public void OnJsonPong(HeartbeatPeer peer, ReadOnlySpan<byte> id)
     {
-        if (!_json || utf8.Length > MaxJsonPingLength || !TryReadPing(utf8, out bool isPing, out JToken? id))
+        if (_json && Utf8Parser.TryParse(id, out long token, out int used) && used == id.Length)
         {
-            return false;
+            Answered(peer, token);
         }
-
-        if (isPing)
-        {
-            var reply = new JObject { ["type"] = "pong" };
-            if (id is not null)
-            {
-                reply["id"] = id;
-            }
-
-            peer.SendText(reply.ToString(Formatting.None));
-        }
-        else if (id is { Type: JTokenType.Integer })
-        {
-            Answered(peer, id.Value<long>());
-        }
-
-        return true;
     }
 
     private static void Answered(HeartbeatPeer peer, long token)
@@ -126,44 +104,6 @@ internal sealed class PingPongHeartbeat : IHeartbeatPolicy
                 state.Awaiting = false;
             }
         }
-    }
-
-    /// <summary>True for <c>{"type":"ping"}</c> or <c>{"type":"pong"}</c>, with an optional id.</summary>
-    private static bool TryReadPing(ReadOnlySpan<byte> utf8, out bool isPing, out JToken? id)
-    {
-        isPing = false;
-        id = null;
-        bool ping = utf8.IndexOf("\"ping\""u8) >= 0;
-        if (!ping && utf8.IndexOf("\"pong\""u8) < 0)
-        {
-            return false;
-        }
-
-        JObject obj;
-        try
-        {
-            obj = JObject.Parse(Encoding.UTF8.GetString(utf8));
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-
-        var type = obj["type"];
-        if (type is not { Type: JTokenType.String })
-        {
-            return false;
-        }
-
-        string name = type.Value<string>()!;
-        if (name != "ping" && name != "pong")
-        {
-            return false;
-        }
-
-        isPing = name == "ping";
-        id = obj["id"];
-        return true;
     }
 
     private sealed class PingState

@@ -1,4 +1,4 @@
-namespace EmbedWs.Protocol;
+namespace EmbedWs;
 
 /// <summary>
 /// Close status codes of RFC 6455 §7.4.1, and which of them a peer may put in a close frame.

@@ -2,33 +2,54 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbedWs.Json;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Routing;
 
-/// <summary>
-/// Routes JSON envelopes to typed handlers and answers requests (README "JSON routing").
-/// The table is copied on write: lookups take no lock. Safe from any thread.
-/// </summary>
-internal sealed class WsRouter : ITextMessageHandler
+/// <summary>What the router needs of the server it routes for. Implemented by the server facade.</summary>
+internal interface IRouteHost
 {
-    private readonly WsServer _server;
-    private readonly ILogger _logger;
+    /// <summary>Text the routes do not take, for the server's OnMessage handlers.</summary>
+    ValueTask RaiseMessageAsync(IWsConnection connection, WsMessage message);
+
+    /// <summary>Raises OnError for an error routing has already logged.</summary>
+    void RaiseError(IWsConnection? connection, Exception exception);
+
+    /// <summary>Queues <paramref name="text"/> as one text message to a connection of this server.</summary>
+    void SendText(IWsConnection connection, ReadOnlySpan<char> text);
+}
+
+/// <summary>
+/// Routes JSON envelopes to typed handlers and answers requests (docs/routing.md). The table is
+/// copied on write: lookups take no lock. Safe from any thread.
+/// </summary>
+internal sealed class WsRouter
+{
+    private readonly IRouteHost _host;
     private readonly object _writeLock = new();
     private Dictionary<string, RouteEntry> _routes = new(StringComparer.Ordinal);
+    private WsSettings _settings = null!;
+    private EmbedWsMetrics? _metrics;
+    private ILogger _logger = null!;
 
-    public WsRouter(WsServer server)
-    {
-        _server = server;
-        _logger = server.Options.LoggerFactory.CreateLogger("EmbedWs.Routing");
-    }
+    public WsRouter(IRouteHost host) => _host = host;
 
-    public WsRoutingOptions Options { get; } = new();
+    /// <summary>Reserved types: JSON ping and pong (always answered by the server) and error replies.</summary>
+    public static bool IsReserved(string type) => type is "ping" or "pong" or "error";
 
     public bool HasRoutes => Volatile.Read(ref _routes).Count > 0;
 
-    /// <summary>Registers a route; a type that is already routed is refused here, not at run time.</summary>
+    /// <summary>Takes the started server's settings; called by StartAsync before any message.</summary>
+    public void Start(WsSettings settings, EmbedWsMetrics? metrics)
+    {
+        _settings = settings;
+        _metrics = metrics;
+        _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Routing");
+    }
+
+    /// <summary>Registers a route; a type that is reserved or already routed is refused here, not at run time.</summary>
     public void Add(string type, RouteEntry entry)
     {
         if (string.IsNullOrEmpty(type))
@@ -36,9 +57,11 @@ internal sealed class WsRouter : ITextMessageHandler
             throw new ArgumentException("A route needs a type.", nameof(type));
         }
 
-        if (type == "error")
+        if (IsReserved(type))
         {
-            throw new ArgumentException("\"error\" is the type of error replies and cannot be routed.", nameof(type));
+            throw new ArgumentException(
+                $"\"{type}\" is reserved and cannot be routed: the server answers JSON pings itself ({{\"type\":\"ping\"}} gets {{\"type\":\"pong\"}}), takes pongs for the heartbeat, and sends errors as \"error\".",
+                nameof(type));
         }
 
         lock (_writeLock)
@@ -53,16 +76,10 @@ internal sealed class WsRouter : ITextMessageHandler
         }
     }
 
+    /// <summary>Handles one text message; never throws. The payload is valid until the task completes.</summary>
     public ValueTask HandleAsync(IWsConnection connection, WsMessage message)
     {
-        // Installed by a JSON send helper but with no route yet: text is the application's.
-        if (!HasRoutes)
-        {
-            _server.RaiseMessage(connection, message);
-            return default;
-        }
-
-        var serializer = Options.Serializer;
+        var serializer = _settings.JsonSerializer;
         if (!serializer.TryReadEnvelope(message.Data.Span, out var envelope, out var code, out var error))
         {
             return Unrouted(connection, message, envelope, code!, error!);
@@ -80,7 +97,10 @@ internal sealed class WsRouter : ITextMessageHandler
         }
         catch (Exception ex)
         {
-            Fail(connection, envelope, WsRoutingErrors.InvalidData, $"\"data\" does not fit {route.DataType.Name}: {ex.Message}");
+            string why = _settings.ShowExceptionDetails ? $"\"data\" does not fit {route.DataType.Name}: {ex.Message}"
+                : serializer is NewtonsoftWsSerializer newtonsoft ? newtonsoft.DescribeDataError(ex, route.DataType)
+                : "\"data\" does not fit this message type.";
+            Fail(connection, envelope, WsRoutingErrors.InvalidData, why, ex);
             return default;
         }
 
@@ -101,26 +121,14 @@ internal sealed class WsRouter : ITextMessageHandler
             return default;
         }
 
-        return AwaitHandlerAsync(connection, envelope, result.AsTask());
+        return AwaitHandlerAsync(connection, envelope, result);
     }
 
-    /// <summary>Serializes once for any number of sends.</summary>
-    public string Serialize(string type, object? data) => Options.Serializer.WriteMessage(type, null, data);
+    /// <summary>Serializes <c>{"type":...,"data":...}</c> once, for any number of sends.</summary>
+    public string Serialize(string type, object? data) => _settings.JsonSerializer.WriteMessage(type, null, data);
 
-    private async ValueTask AwaitHandlerAsync(IWsConnection connection, WsEnvelope envelope, Task<object?> handler)
+    private async ValueTask AwaitHandlerAsync(IWsConnection connection, WsEnvelope envelope, ValueTask<object?> handler)
     {
-        using var timeout = new CancellationTokenSource();
-        var finished = await Task.WhenAny(handler, Task.Delay(Options.HandlerTimeout, timeout.Token)).ConfigureAwait(false);
-        if (finished != handler)
-        {
-            Fail(connection, envelope, WsRoutingErrors.HandlerTimeout, $"The handler did not finish within {Options.HandlerTimeout.TotalSeconds:0.###} s.");
-            _ = handler.ContinueWith(
-                static (t, s) => RoutingLog.LateHandlerFailure(((WsRouter)s!)._logger, t.Exception!),
-                this, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            return;
-        }
-
-        timeout.Cancel();
         object? reply;
         try
         {
@@ -143,10 +151,10 @@ internal sealed class WsRouter : ITextMessageHandler
             return;
         }
 
-        if (Options.Serializer is NewtonsoftWsSerializer json && connection is WsConnection direct)
+        if (_settings.JsonSerializer is NewtonsoftWsSerializer json)
         {
-            // The default serializer on our own connection: written into a pooled buffer and
-            // queued as UTF-8 from there, no string. Same bytes as the path below.
+            // The default serializer: written into a pooled buffer and queued as UTF-8 from
+            // there, no string. Same bytes as the path below.
             var buffer = PooledCharWriter.Rent();
             try
             {
@@ -160,7 +168,7 @@ internal sealed class WsRouter : ITextMessageHandler
                     return;
                 }
 
-                direct.EnqueueText(buffer.Written);
+                _host.SendText(connection, buffer.Written);
             }
             finally
             {
@@ -173,7 +181,7 @@ internal sealed class WsRouter : ITextMessageHandler
         string text;
         try
         {
-            text = Options.Serializer.WriteMessage(envelope.Type, envelope.Id, reply);
+            text = _settings.JsonSerializer.WriteMessage(envelope.Type, envelope.Id, reply);
         }
         catch (Exception ex)
         {
@@ -182,20 +190,17 @@ internal sealed class WsRouter : ITextMessageHandler
             return;
         }
 
-        _ = connection.SendAsync(text);
+        _host.SendText(connection, text.AsSpan());
     }
 
     private ValueTask Unrouted(IWsConnection connection, WsMessage message, in WsEnvelope envelope, string code, string error)
     {
-        if (Options.UnroutedTextToOnMessage)
+        if (_settings.UnroutedTextToOnMessage)
         {
-            _server.RaiseMessage(connection, message);
-        }
-        else
-        {
-            Fail(connection, envelope, code, error);
+            return _host.RaiseMessageAsync(connection, message);
         }
 
+        Fail(connection, envelope, code, error, inner: null);
         return default;
     }
 
@@ -218,28 +223,21 @@ internal sealed class WsRouter : ITextMessageHandler
         }
 
         RoutingLog.HandlerFailed(_logger, connection.Id, envelope.Type, ex);
-        _server.Metrics?.RoutingError(WsRoutingErrors.HandlerError);
-        string text = Options.ShowExceptionDetails ? ex.Message : "The handler failed.";
+        _metrics?.RoutingError(WsRoutingErrors.HandlerError);
+        string text = _settings.ShowExceptionDetails ? ex.Message : "The handler failed.";
         Answer(connection, envelope, WsRoutingErrors.HandlerError, text);
-        _server.RaiseError(connection, new WsRoutingException(WsRoutingErrors.HandlerError, envelope.Type, ex.Message, ex));
+        _host.RaiseError(connection, new WsRoutingException(WsRoutingErrors.HandlerError, envelope.Type, ex.Message, ex));
     }
 
     /// <summary>Logs, raises OnError, and answers when the client can tell what the answer is for.</summary>
-    private void Fail(IWsConnection connection, in WsEnvelope envelope, string code, string message)
+    private void Fail(IWsConnection connection, in WsEnvelope envelope, string code, string message, Exception? inner)
     {
-        if (code == WsRoutingErrors.HandlerTimeout)
-        {
-            RoutingLog.HandlerTimedOut(_logger, connection.Id, envelope.Type ?? string.Empty, message);
-        }
-        else
-        {
-            RoutingLog.RouteError(_logger, connection.Id, code, envelope.Type ?? string.Empty, message);
-        }
-
-        _server.Metrics?.RoutingError(code);
+        RoutingLog.RouteError(_logger, connection.Id, code, envelope.Type ?? string.Empty, message);
+        _metrics?.RoutingError(code);
         Answer(connection, envelope, code, message);
+
         // Logged above at its level (Debug for what the client sent wrong): OnError only, no Error line.
-        _server.RaiseError(connection, new WsRoutingException(code, envelope.Type ?? string.Empty, message));
+        _host.RaiseError(connection, new WsRoutingException(code, envelope.Type ?? string.Empty, message, inner));
     }
 
     // A message that is not JSON or not an envelope is always answered: the client could not
@@ -252,13 +250,13 @@ internal sealed class WsRouter : ITextMessageHandler
             return;
         }
 
-        if (Options.Serializer is NewtonsoftWsSerializer && connection is WsConnection direct)
+        if (_settings.JsonSerializer is NewtonsoftWsSerializer)
         {
             var buffer = PooledCharWriter.Rent();
             try
             {
                 NewtonsoftWsSerializer.WriteError(buffer, envelope.Id, code, message);
-                direct.EnqueueText(buffer.Written);
+                _host.SendText(connection, buffer.Written);
             }
             finally
             {
@@ -268,6 +266,6 @@ internal sealed class WsRouter : ITextMessageHandler
             return;
         }
 
-        _ = connection.SendAsync(Options.Serializer.WriteError(envelope.Id, code, message));
+        _host.SendText(connection, _settings.JsonSerializer.WriteError(envelope.Id, code, message).AsSpan());
     }
 }

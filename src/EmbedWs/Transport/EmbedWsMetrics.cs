@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -13,11 +12,8 @@ namespace EmbedWs.Transport;
 /// </summary>
 /// <remarks>
 /// Nothing is recorded per message: each connection counts its own messages and bytes
-/// (<c>WsConnection.Stats.cs</c>, no shared cache line, no lock), and the observable
-/// instruments sum them only when a listener collects. A connection's counts move into the
-/// totals of ended connections in the same step that removes it from the server's table
-/// (<see cref="Ended"/>), so a sum never counts a connection twice or not at all and the
-/// totals never go down. Events that are rare (open, close, refusal, drop, routing error)
+/// (no shared cache line, no lock), and the observable instruments ask the server for the
+/// sums only when a listener collects. Events that are rare (open, close, refusal, drop, routing error)
 /// are plain counters; a counter with no listener costs a field read.
 /// One Meter per server rather than a static one: each server's Meter is disposed when it
 /// stops, and a test listening to one server is not disturbed by servers of other tests.
@@ -37,12 +33,10 @@ internal sealed class EmbedWsMetrics : IDisposable
     private static readonly string[] s_causeNames =
     {
         "client_closed", "server_closed", "protocol_error", "message_too_big", "slow_consumer",
-        "heartbeat_timeout", "aborted", "connection_lost", "server_stopping",
+        "heartbeat_timeout", "aborted", "connection_lost", "server_stopping", "policy_violation",
+        "handler_timeout",
     };
 
-    private readonly ConcurrentDictionary<long, WsConnection> _connections;
-    private readonly object _totalsLock = new();
-    private WsTraffic _ended;
     private long _opened;
     private long _closed;
     private long _rejected;
@@ -57,21 +51,21 @@ internal sealed class EmbedWsMetrics : IDisposable
     private readonly Counter<long> _routingErrors;
     private readonly Histogram<double> _handlerDuration;
 
-    /// <param name="connections">The server's table of open connections; <see cref="Ended"/> removes from it.</param>
-    public EmbedWsMetrics(ConcurrentDictionary<long, WsConnection> connections)
+    /// <param name="active">The number of open connections, read when a listener collects.</param>
+    /// <param name="traffic">The server's traffic so far (ended and open connections), read when a listener collects.</param>
+    public EmbedWsMetrics(Func<int> active, Func<WsTraffic> traffic)
     {
-        _connections = connections;
         _meter = new Meter(MeterName, typeof(EmbedWsMetrics).Assembly.GetName().Version?.ToString());
 
-        _meter.CreateObservableUpDownCounter("embedws.connections.active", () => (long)_connections.Count,
+        _meter.CreateObservableUpDownCounter("embedws.connections.active", () => (long)active(),
             "{connection}", "Open WebSocket connections.");
         _openedCounter = _meter.CreateCounter<long>("embedws.connections.opened", "{connection}", "Connections that completed the opening handshake.");
         _closedCounter = _meter.CreateCounter<long>("embedws.connections.closed", "{connection}", "Connections that ended, by embedws.close.cause.");
         _rejectedCounter = _meter.CreateCounter<long>("embedws.handshakes.rejected", "{handshake}", "Handshakes answered with an HTTP error status, by http.response.status_code.");
-        _meter.CreateObservableCounter("embedws.messages.received", () => Traffic().MessagesReceived, "{message}", "Text and binary messages received.");
-        _meter.CreateObservableCounter("embedws.messages.sent", () => Traffic().MessagesSent, "{message}", "Text and binary messages queued to send.");
-        _meter.CreateObservableCounter("embedws.bytes.received", () => Traffic().BytesReceived, "By", "Bytes read after the handshake (frames, headers included).");
-        _meter.CreateObservableCounter("embedws.bytes.sent", () => Traffic().BytesSent, "By", "Bytes written after the handshake (frames, headers included).");
+        _meter.CreateObservableCounter("embedws.messages.received", () => traffic().MessagesReceived, "{message}", "Text and binary messages received.");
+        _meter.CreateObservableCounter("embedws.messages.sent", () => traffic().MessagesSent, "{message}", "Text and binary messages queued to send.");
+        _meter.CreateObservableCounter("embedws.bytes.received", () => traffic().BytesReceived, "By", "Bytes read after the handshake (frames, headers included).");
+        _meter.CreateObservableCounter("embedws.bytes.sent", () => traffic().BytesSent, "By", "Bytes written after the handshake (frames, headers included).");
         _sendQueueDrops = _meter.CreateCounter<long>("embedws.send_queue.drops", "{message}", "Messages not queued because the connection's send queue was full.");
         _slowConsumerCloses = _meter.CreateCounter<long>("embedws.slow_consumer.closes", "{connection}", "Connections closed because they did not read (1008).");
         _heartbeatTimeouts = _meter.CreateCounter<long>("embedws.heartbeat.timeouts", "{connection}", "Connections the heartbeat found dead.");
@@ -88,27 +82,16 @@ internal sealed class EmbedWsMetrics : IDisposable
 
     public long HandshakesRejected => Interlocked.Read(ref _rejected);
 
-    /// <summary>A connection completed its handshake (it is already in the table).</summary>
+    /// <summary>A connection completed its handshake.</summary>
     public void Opened()
     {
         Interlocked.Increment(ref _opened);
         _openedCounter.Add(1);
     }
 
-    /// <summary>
-    /// A connection ended: removes it from the table and moves its traffic to the totals in one
-    /// step, then counts the close by its cause.
-    /// </summary>
-    public void Ended(WsConnection connection, WsCloseInfo close)
+    /// <summary>A connection ended: counts the close by its cause.</summary>
+    public void Ended(WsCloseInfo close)
     {
-        lock (_totalsLock)
-        {
-            if (_connections.TryRemove(connection.Id, out _))
-            {
-                _ended = _ended.Add(connection.Traffic);
-            }
-        }
-
         Interlocked.Increment(ref _closed);
         _closedCounter.Add(1, new KeyValuePair<string, object?>(CloseCauseTag, CauseName(close.Cause)));
         if (close.Cause == WsCloseCause.SlowConsumer)
@@ -147,21 +130,6 @@ internal sealed class EmbedWsMetrics : IDisposable
         {
             double seconds = (Stopwatch.GetTimestamp() - started) / (double)Stopwatch.Frequency;
             _handlerDuration.Record(seconds, new KeyValuePair<string, object?>(HandlerEventTag, handlerEvent));
-        }
-    }
-
-    /// <summary>Messages and bytes of every connection so far: the ended ones and the open ones.</summary>
-    public WsTraffic Traffic()
-    {
-        lock (_totalsLock)
-        {
-            var sum = _ended;
-            foreach (var pair in _connections)
-            {
-                sum = sum.Add(pair.Value.Traffic);
-            }
-
-            return sum;
         }
     }
 

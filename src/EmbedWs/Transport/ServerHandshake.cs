@@ -50,7 +50,7 @@ internal static class ServerHandshake
     /// </summary>
     public static async Task<HandshakeOutcome?> RunAsync(
         Stream stream, EndPoint? remote, EndPoint? local, bool isSecure,
-        TransportSettings settings, IConnectionEvents events, ConnectionLimiter limiter, ILogger logger, CancellationToken cancellationToken)
+        WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor, ConnectionLimiter limiter, ILogger logger, CancellationToken cancellationToken)
     {
 #if NET8_0_OR_GREATER
         // A socket that has sent nothing yet holds no buffer: many silent sockets (a slowloris)
@@ -96,7 +96,7 @@ internal static class ServerHandshake
                     var error = status == HandshakeParseStatus.TooLarge ? HandshakeError.HeadTooLarge
                         : !isSecure && HandshakeParser.LooksLikeTls(buffer.AsSpan(0, filled)) ? HandshakeError.TlsOnPlainPort
                         : HandshakeError.MalformedRequest;
-                    await RefuseAsync(stream, error, remote, settings, logger, cancellationToken).ConfigureAwait(false);
+                    await RefuseAsync(stream, error, remote, metrics, logger, cancellationToken).ConfigureAwait(false);
                     return null;
                 }
 
@@ -107,25 +107,25 @@ internal static class ServerHandshake
             var check = HandshakeValidator.Validate(request!);
             if (check == HandshakeError.NotUpgrade && request!.Method == "GET")
             {
-                await ServeHttpAsync(stream, info, settings, events, logger, cancellationToken).ConfigureAwait(false);
+                await ServeHttpAsync(stream, info, settings, metrics, acceptor, logger, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
             if (check != HandshakeError.None)
             {
-                await RefuseAsync(stream, check, remote, settings, logger, cancellationToken).ConfigureAwait(false);
+                await RefuseAsync(stream, check, remote, metrics, logger, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
-            if (events.IsStopping)
+            if (acceptor.IsStopping)
             {
-                await RefuseStoppingAsync(stream, remote, settings, logger).ConfigureAwait(false);
+                await RefuseStoppingAsync(stream, remote, metrics, logger).ConfigureAwait(false);
                 return null;
             }
 
             if (settings.AllowedOrigins is { } origins && !IsOriginAllowed(info.Origin, origins))
             {
-                settings.Metrics?.HandshakeRejected(403);
+                metrics?.HandshakeRejected(403);
                 await WriteAsync(stream, HandshakeResponse.Http(403, "text/plain; charset=utf-8", "Origin not allowed"u8), cancellationToken).ConfigureAwait(false);
                 TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
                 return null;
@@ -135,7 +135,7 @@ internal static class ServerHandshake
             var admission = limiter.TryAcquire((remote as IPEndPoint)?.Address, out lease);
             if (admission != ConnectionAdmission.Admitted)
             {
-                await RefuseOverLimitAsync(stream, admission, limiter, remote, settings, logger, cancellationToken).ConfigureAwait(false);
+                await RefuseOverLimitAsync(stream, admission, limiter, remote, metrics, logger, cancellationToken).ConfigureAwait(false);
                 return null;
             }
 
@@ -148,8 +148,8 @@ internal static class ServerHandshake
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    events.OnError(null, ex);
-                    settings.Metrics?.HandshakeRejected(500);
+                    acceptor.OnError(ex);
+                    metrics?.HandshakeRejected(500);
                     await WriteAsync(stream, HandshakeResponse.Http(500, "text/plain; charset=utf-8", "Internal server error"u8), cancellationToken).ConfigureAwait(false);
                     return null;
                 }
@@ -157,7 +157,7 @@ internal static class ServerHandshake
                 if (context.IsRejected)
                 {
                     var body = Encoding.UTF8.GetBytes(context.RejectBody ?? HandshakeResponse.ReasonPhrase(context.RejectStatus));
-                    settings.Metrics?.HandshakeRejected(context.RejectStatus);
+                    metrics?.HandshakeRejected(context.RejectStatus);
                     await WriteAsync(stream, HandshakeResponse.Http(context.RejectStatus, "text/plain; charset=utf-8", body), cancellationToken).ConfigureAwait(false);
                     TransportLog.Rejected(logger, remote, context.RejectStatus);
                     return null;
@@ -166,9 +166,9 @@ internal static class ServerHandshake
 
             // The server began to stop while the accept hook ran (it may wait on a database):
             // answer 503 rather than open a connection that would be closed at once.
-            if (events.IsStopping)
+            if (acceptor.IsStopping)
             {
-                await RefuseStoppingAsync(stream, remote, settings, logger).ConfigureAwait(false);
+                await RefuseStoppingAsync(stream, remote, metrics, logger).ConfigureAwait(false);
                 return null;
             }
 
@@ -263,7 +263,7 @@ internal static class ServerHandshake
         return false;
     }
 
-    private static async Task ServeHttpAsync(Stream stream, WsConnectionInfo info, TransportSettings settings, IConnectionEvents events, ILogger logger, CancellationToken ct)
+    private static async Task ServeHttpAsync(Stream stream, WsConnectionInfo info, WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor, ILogger logger, CancellationToken ct)
     {
         WsHttpResponse? response = null;
         if (settings.HttpHandler is { } handler)
@@ -274,7 +274,7 @@ internal static class ServerHandshake
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                events.OnError(null, ex);
+                acceptor.OnError(ex);
                 response = WsHttpResponse.Text("Internal server error", statusCode: 500);
             }
         }
@@ -288,14 +288,14 @@ internal static class ServerHandshake
         }
         catch (ArgumentException ex)
         {
-            events.OnError(null, ex);
+            acceptor.OnError(ex);
             response = WsHttpResponse.Text("Internal server error", statusCode: 500);
             bytes = HandshakeResponse.Http(500, response.ContentType, response.Body);
         }
         if (response is null)
         {
             // No page for a plain GET: the default answer refuses it as a WebSocket handshake.
-            settings.Metrics?.HandshakeRejected(426);
+            metrics?.HandshakeRejected(426);
         }
 
         await WriteAsync(stream, bytes, ct).ConfigureAwait(false);
@@ -306,15 +306,15 @@ internal static class ServerHandshake
     /// 503 while stopping. Not bound to the handshake's token, which the stop cancels: a short
     /// limit of its own (the answer is small and normally fits the socket's send buffer at once).
     /// </summary>
-    private static async Task RefuseStoppingAsync(Stream stream, EndPoint? remote, TransportSettings settings, ILogger logger)
+    private static async Task RefuseStoppingAsync(Stream stream, EndPoint? remote, EmbedWsMetrics? metrics, ILogger logger)
     {
-        settings.Metrics?.HandshakeRejected(503);
+        metrics?.HandshakeRejected(503);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), limit.Token).ConfigureAwait(false);
         TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
     }
 
-    private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, TransportSettings settings, ILogger logger, CancellationToken ct)
+    private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, EmbedWsMetrics? metrics, ILogger logger, CancellationToken ct)
     {
         if (error == HandshakeError.TlsOnPlainPort)
         {
@@ -325,13 +325,13 @@ internal static class ServerHandshake
             TransportLog.HandshakeRefused(logger, remote, error.Status(), error.Message());
         }
 
-        settings.Metrics?.HandshakeRejected(error.Status());
+        metrics?.HandshakeRejected(error.Status());
         await WriteAsync(stream, HandshakeResponse.Refusal(error), ct).ConfigureAwait(false);
     }
 
     /// <summary>503 with Retry-After when the server is full, 429 when this client's address is.</summary>
     private static async Task RefuseOverLimitAsync(Stream stream, ConnectionAdmission admission, ConnectionLimiter limiter, EndPoint? remote,
-        TransportSettings settings, ILogger logger, CancellationToken ct)
+        EmbedWsMetrics? metrics, ILogger logger, CancellationToken ct)
     {
         byte[] answer;
         int status;
@@ -349,7 +349,7 @@ internal static class ServerHandshake
             answer = HandshakeResponse.Http(status, "text/plain; charset=utf-8", "Too many connections from your address"u8);
         }
 
-        settings.Metrics?.HandshakeRejected(status);
+        metrics?.HandshakeRejected(status);
 
         await WriteAsync(stream, answer, ct).ConfigureAwait(false);
     }

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace EmbedWs.Transport;
+namespace EmbedWs;
 
 /// <summary>
 /// Given to the accept hook after the handshake is valid and before OnConnect: inspect the

@@ -1,11 +1,11 @@
-namespace EmbedWs.Transport;
+namespace EmbedWs;
 
 /// <summary>Why a connection ended.</summary>
 public enum WsCloseCause
 {
     /// <summary>The client sent a close frame first; the code and reason are the client's.</summary>
     ClientClosed,
-    /// <summary>The application called CloseAsync.</summary>
+    /// <summary>The application called Close.</summary>
     ServerClosed,
     /// <summary>The client broke RFC 6455 (1002) or sent text that is not UTF-8 (1007).</summary>
     ProtocolError,
@@ -26,6 +26,8 @@ public enum WsCloseCause
     /// frames than MaxFragmentsPerMessage, or one that stayed incomplete past MessageReadTimeout.
     /// </summary>
     PolicyViolation,
+    /// <summary>A handler ran longer than HandlerTimeout (1011 "handler timeout").</summary>
+    HandlerTimeout,
 }
 
 /// <summary>How a connection ended: the close code and reason, and the cause.</summary>

@@ -1,7 +1,4 @@
 using System;
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Collections.Generic;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
@@ -12,90 +9,104 @@ using Microsoft.Extensions.Logging;
 namespace EmbedWs.Transport;
 
 /// <summary>
-/// One WebSocket connection after its handshake: a read loop (<c>WsConnection.Receive.cs</c>),
-/// a serialized writer (<c>WsConnection.Send.cs</c>) and the closing handshake
-/// (<c>WsConnection.Close.cs</c>). Public members are safe from any thread.
+/// One WebSocket connection's socket pump, after its handshake: the only code that reads and
+/// writes its stream. It feeds what it reads to the connection's <see cref="WsSession"/> (the
+/// protocol rules), hands messages to the server's <see cref="IConnectionHandler"/>, and sends
+/// through its <see cref="Outbox"/>. Its members are safe from any thread; the read loop
+/// (<c>WsConnection.Receive.cs</c>) is its own.
 /// </summary>
-internal sealed partial class WsConnection : IWsConnection
+internal sealed partial class WsConnection : IOutboxOwner
 {
+    private static readonly TaskCompletionSource<bool> s_completed = CreateCompleted();
+    private static readonly CancellationTokenSource s_closedSource = CreateCancelled();
+    private static readonly WaitCallback s_cancel = CancelSource;
+
     private readonly Stream _stream;
     private readonly Socket? _socket;
-
-    // The socket when nothing (TLS) sits between it and the stream: large sends may go to it directly.
-    private readonly Socket? _plainSocket;
-    private readonly TransportSettings _settings;
-    private readonly IConnectionEvents _events;
+    private readonly WsSettings _settings;
+    private readonly EmbedWsMetrics? _metrics;
     private readonly ILogger _logger;
-    private static readonly TaskCompletionSource<bool> s_completed = CreateCompleted();
+    private readonly WsSession _session;
+    private readonly Outbox _outbox;
+    private IConnectionHandler _handler = null!;
 
     // Created when someone asks for Completion (the server, when it stops); s_completed once the
     // connection ended. An idle connection nobody waits on holds no task.
     private TaskCompletionSource<bool>? _completion;
-    private ConcurrentDictionary<string, object?>? _items;
 
-    public WsConnection(long id, Stream stream, Socket? socket, WsConnectionInfo info, TransportSettings settings,
-        IConnectionEvents events, ILogger logger)
+    // The source of the Closed token: null until someone asks for the token (an idle connection
+    // holds none), s_closedSource once the connection has left Open.
+    private CancellationTokenSource? _closedSource;
+    private int _dropped;
+    private long _messagesReceived;
+    private long _bytesReceived;
+
+    public WsConnection(long id, Stream stream, Socket? socket, WsConnectionInfo info, WsSettings settings, EmbedWsMetrics? metrics, ILogger logger)
     {
         Id = id;
+        Info = info;
         _stream = stream;
         _socket = socket;
-        _plainSocket = stream is NetworkStream ? socket : null;
-        Info = info;
         _settings = settings;
-        _events = events;
+        _metrics = metrics;
         _logger = logger;
+        _outbox = new Outbox(stream, stream is NetworkStream ? socket : null, settings.MaxSendQueueBytes, this);
+        _session = new WsSession(_outbox, settings.MaxMessageSize, settings.MaxFragmentsPerMessage,
+            settings.TimestampTicks(settings.MessageReadTimeout), settings.TimestampTicks(settings.CloseTimeout));
     }
 
     public long Id { get; }
 
+    public WsConnectionInfo Info { get; }
+
     /// <summary>The TCP socket, when there is one; for tests that need to shape it.</summary>
     internal Socket? Socket => _socket;
 
-    /// <summary>Who receives this connection's events (the server); lets upper layers find their server.</summary>
-    internal IConnectionEvents Owner => _events;
+    /// <summary>The connection's slot under MaxConnections, given back when it ends, before OnClosed.</summary>
+    internal ConnectionLease? Lease { get; init; }
 
-    public WsConnectionInfo Info { get; }
+    public WsConnectionState State => _session.State;
 
-    public WsConnectionState State => (WsConnectionState)Volatile.Read(ref _state);
+    /// <summary>When the last read returned data, from the settings' TimeProvider; for the heartbeat.</summary>
+    internal long LastReceivedTimestamp { get; private set; }
 
-    public IDictionary<string, object?> Items
+    /// <summary>When the handshake completed, from the settings' TimeProvider.</summary>
+    internal DateTimeOffset ConnectedAt { get; private set; }
+
+    /// <summary>Bytes queued to send or being written.</summary>
+    internal int QueuedBytes => _outbox.QueuedBytes;
+
+    /// <summary>Messages and bytes of this connection so far.</summary>
+    internal WsTraffic Traffic => new(
+        Interlocked.Read(ref _messagesReceived), _outbox.MessagesSent, Interlocked.Read(ref _bytesReceived), _outbox.BytesSent);
+
+    /// <summary>Pings whose pong was merged into a later one's (RFC 6455 §5.5.3); for tests.</summary>
+    internal long PingsCoalesced => _session.PingsCoalesced;
+
+    /// <summary>When the incomplete message began to arrive (a timestamp), 0 when none; for tests.</summary>
+    internal long IncompleteSince => _session.IncompleteSince;
+
+    /// <summary>Cancelled once the connection leaves Open (see <c>IWsConnection.Closed</c>).</summary>
+    public CancellationToken Closed
     {
         get
         {
-            var items = _items;
-            if (items is null)
+            var source = Volatile.Read(ref _closedSource);
+            if (source is null)
             {
-                Interlocked.CompareExchange(ref _items, new ConcurrentDictionary<string, object?>(), null);
-                items = _items;
+                var created = new CancellationTokenSource();
+                source = Interlocked.CompareExchange(ref _closedSource, created, null) ?? created;
+                if (source != created)
+                {
+                    created.Dispose();
+                }
             }
 
-            return items!;
+            return source.Token;
         }
     }
 
-    public TimeSpan? RoundTripTime
-    {
-        get
-        {
-            long ticks = Volatile.Read(ref _roundTripTicks);
-            return ticks < 0 ? null : TimeSpan.FromTicks(ticks);
-        }
-
-        internal set => Volatile.Write(ref _roundTripTicks, value?.Ticks ?? -1);
-    }
-
-    private long _roundTripTicks = -1;
-
-    /// <summary>The dispatcher's per-connection state (its mailbox).</summary>
-    internal object? DispatchState { get; set; }
-
-    /// <summary>The heartbeat policy's own per-connection state.</summary>
-    internal object? HeartbeatState { get; set; }
-
-    /// <summary>Queues a protocol ping (§5.5.2); false when the connection no longer sends.</summary>
-    internal bool SendPing(ReadOnlySpan<byte> payload) => Enqueue(WsOpcode.Ping, payload, null);
-
-    /// <summary>Completes after OnClose was raised and every buffer was returned.</summary>
+    /// <summary>Completes after OnClosed was raised and every buffer was returned.</summary>
     public Task Completion
     {
         get
@@ -111,8 +122,140 @@ internal sealed partial class WsConnection : IWsConnection
         }
     }
 
-    /// <summary>Completes <see cref="Completion"/>, whether or not it was asked for yet.</summary>
-    private void SetCompleted() => Interlocked.Exchange(ref _completion, s_completed)?.TrySetResult(true);
+    /// <summary>Queues a frame (see <see cref="Outbox.Write"/>); false when it was not queued.</summary>
+    public bool Send(in OutgoingFrame frame, bool fanOut = false) => _outbox.Write(frame, fanOut);
+
+    /// <summary>Completes when everything queued so far was written (true) or the connection ended first (false).</summary>
+    public Task<bool> WhenDrainedAsync() => _outbox.WhenDrainedAsync();
+
+    /// <summary>
+    /// Starts the server's side of the closing handshake (§7.1.2): a close frame now, the client's
+    /// close and TCP end awaited up to CloseTimeout (the server's tick drops it then). The first
+    /// close decision sets what OnClose reports.
+    /// </summary>
+    public void StartClose(ushort code, string reason, WsCloseCause cause)
+    {
+        if (_session.StartClose(code, reason, cause, _settings.TimeProvider.GetTimestamp()))
+        {
+            SignalClosed();
+        }
+    }
+
+    /// <summary>Drops the TCP connection at once, without a closing handshake.</summary>
+    public void Abort() => Drop(WsCloseCause.Aborted);
+
+    /// <summary>
+    /// Called by the server's tick: a message incomplete past MessageReadTimeout is closed with
+    /// 1008; a closing handshake past CloseTimeout is dropped.
+    /// </summary>
+    public void CheckDeadlines(long now)
+    {
+        switch (_session.CheckDeadlines(now))
+        {
+            case SessionDeadline.ReadTimeout:
+                TransportLog.MessageReadTimeout(_logger, Id, Info.RemoteEndPoint, _settings.MessageReadTimeout);
+                SignalClosed();
+                _ = ShutdownWhenDrainedAsync();
+                break;
+            case SessionDeadline.CloseTimeout:
+                TransportLog.CloseTimeout(_logger, Id, _settings.CloseTimeout);
+                Drop(WsCloseCause.ConnectionLost);
+                break;
+        }
+    }
+
+    /// <inheritdoc/>
+    void IOutboxOwner.OnSendQueueFull()
+    {
+        _metrics?.SendQueueDropped();
+        TransportLog.SlowConsumer(_logger, Id, Info.RemoteEndPoint, _settings.MaxSendQueueBytes);
+        StartClose(WsCloseCodes.PolicyViolation, "slow consumer", WsCloseCause.SlowConsumer);
+    }
+
+    /// <inheritdoc/>
+    void IOutboxOwner.OnWriteFailed(string reason)
+    {
+        TransportLog.IoEnded(_logger, Id, reason);
+        Drop(WsCloseCause.ConnectionLost);
+    }
+
+    public override string ToString() => $"#{Id} {Info}";
+
+    /// <summary>
+    /// The server ends TCP first (§7.1.1), but only once the close frame is out: closing a socket
+    /// with a frame still queued would lose it, and the client would see 1006 instead of the code.
+    /// </summary>
+    private async Task ShutdownWhenDrainedAsync()
+    {
+        await _outbox.WhenDrainedAsync().ConfigureAwait(false);
+        try
+        {
+            _socket?.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already gone: the read loop sees the end.
+        }
+    }
+
+    /// <summary>Closes the socket now; the pending read fails and the read loop ends.</summary>
+    private void Drop(WsCloseCause cause)
+    {
+        _session.Abort(cause);
+        SignalClosed();
+        DisposeSocket();
+    }
+
+    private void DisposeSocket()
+    {
+        if (Interlocked.Exchange(ref _dropped, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket?.Dispose();
+            _stream.Dispose();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException or IOException)
+        {
+            // Closing an already broken connection.
+        }
+    }
+
+    /// <summary>
+    /// Cancels <see cref="Closed"/>, once. The token's callbacks (and so the continuations of
+    /// handlers awaiting it) run on the thread pool, never inside the caller: the stop loop, the
+    /// server's tick or the read loop must not run user code.
+    /// </summary>
+    private void SignalClosed()
+    {
+        var source = Interlocked.Exchange(ref _closedSource, s_closedSource);
+        if (source is not null && source != s_closedSource)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(s_cancel, source);
+        }
+    }
+
+    private static void CancelSource(object? state)
+    {
+        try
+        {
+            ((CancellationTokenSource)state!).Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A callback the user registered on Closed threw; the connection is closing anyway.
+        }
+    }
+
+    private static CancellationTokenSource CreateCancelled()
+    {
+        var source = new CancellationTokenSource();
+        source.Cancel();
+        return source;
+    }
 
     private static TaskCompletionSource<bool> CreateCompleted()
     {
@@ -121,28 +264,6 @@ internal sealed partial class WsConnection : IWsConnection
         return completed;
     }
 
-    /// <summary>
-    /// Runs the connection to its end: raises OnOpened, reads until the connection closes, then
-    /// raises OnClosed exactly once. <paramref name="initial"/> holds bytes read with the handshake.
-    /// The task never faults (a failure is logged), so the listener need not await it.
-    /// </summary>
-    public Task RunAsync(byte[] initial, int initialLength, IDictionary<string, object?>? items)
-    {
-        if (items is { Count: > 0 })
-        {
-            foreach (var pair in items)
-            {
-                Items[pair.Key] = pair.Value;
-            }
-        }
-
-        LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
-        ConnectedAt = _settings.TimeProvider.GetUtcNow();
-
-        // One state machine for the connection's whole life (ReceiveLoopAsync raises OnOpened
-        // and completes the connection): an idle connection holds one box, not two.
-        return ReceiveLoopAsync(initial, initialLength);
-    }
-
-    public override string ToString() => $"#{Id} {Info}";
+    /// <summary>Completes <see cref="Completion"/>, whether or not it was asked for yet.</summary>
+    private void SetCompleted() => Interlocked.Exchange(ref _completion, s_completed)?.TrySetResult(true);
 }

@@ -5,7 +5,7 @@ using System.Net;
 using System.Threading;
 using EmbedWs.Protocol;
 
-namespace EmbedWs.Transport;
+namespace EmbedWs;
 
 /// <summary>
 /// What a client sent in its opening handshake, and where it came from. Also describes a plain

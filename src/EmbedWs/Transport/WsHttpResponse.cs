@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace EmbedWs.Transport;
+namespace EmbedWs;
 
 /// <summary>The answer of the HTTP fallback handler to a plain (non-WebSocket) GET.</summary>
 public sealed class WsHttpResponse

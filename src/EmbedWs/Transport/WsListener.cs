@@ -18,8 +18,9 @@ namespace EmbedWs.Transport;
 /// </summary>
 internal sealed class WsListener
 {
-    private readonly TransportSettings _settings;
-    private readonly IConnectionEvents _events;
+    private readonly WsSettings _settings;
+    private readonly EmbedWsMetrics? _metrics;
+    private readonly IConnectionAcceptor _acceptor;
     private readonly ILogger _logger;
     private readonly List<Socket> _sockets = new();
     private readonly List<Task> _acceptLoops = new();
@@ -27,10 +28,11 @@ internal sealed class WsListener
     private readonly ConnectionLimiter _limiter;
     private long _nextId;
 
-    public WsListener(TransportSettings settings, IConnectionEvents events)
+    public WsListener(WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor)
     {
         _settings = settings;
-        _events = events;
+        _metrics = metrics;
+        _acceptor = acceptor;
         _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Transport");
         _limiter = new ConnectionLimiter(settings.MaxConnections, settings.MaxConnectionsPerAddress);
     }
@@ -180,7 +182,7 @@ internal sealed class WsListener
             }
 
             outcome = await ServerHandshake.RunAsync(stream, remote, local, _settings.Certificate is not null,
-                _settings, _events, _limiter, _logger, timeout.Token).ConfigureAwait(false);
+                _settings, _metrics, _acceptor, _limiter, _logger, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -205,7 +207,7 @@ internal sealed class WsListener
             return;
         }
 
-        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _settings, _events, _logger)
+        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _settings, _metrics, _logger)
         {
             Lease = outcome.Lease,
         };
@@ -213,7 +215,8 @@ internal sealed class WsListener
         // Not awaited: this method's state (its locals, the handshake's timeout source, the
         // outcome) would otherwise stay alive as long as the connection. RunAsync ends the
         // connection itself and catches what its handlers throw; Completion reports its end.
-        _ = connection.RunAsync(outcome.Leftover, outcome.LeftoverLength, outcome.Items);
+        var handler = _acceptor.Adopt(connection, outcome.Items);
+        _ = connection.RunAsync(handler, outcome.Leftover, outcome.LeftoverLength);
     }
 
     /// <summary>

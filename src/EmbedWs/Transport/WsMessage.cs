@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace EmbedWs.Transport;
+namespace EmbedWs;
 
 /// <summary>Whether a message is text (UTF-8) or binary.</summary>
 public enum WsMessageType

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using System.Reflection.Emit;
-using EmbedWs.Transport;
 
 namespace EmbedWs.Tests.Architecture;
 
@@ -12,15 +11,50 @@ namespace EmbedWs.Tests.Architecture;
 /// </summary>
 public class LayeringTests
 {
-    // Lower rank = lower layer. The root namespace (EmbedWs) is the facade; routing stands on it.
+    // Lower rank = lower layer, by namespace: each folder keeps its internal types in a namespace
+    // of its own. The root namespace (EmbedWs) is the facade: the server and its per-connection state.
     private static readonly Dictionary<string, int> s_rank = new()
     {
         ["EmbedWs.Protocol"] = 0,
+        ["EmbedWs.Json"] = 0,
         ["EmbedWs.Transport"] = 1,
         ["EmbedWs.Heartbeat"] = 2,
         ["EmbedWs.Dispatch"] = 3,
+        ["EmbedWs.Routing"] = 3,
         ["EmbedWs"] = 4,
-        ["EmbedWs.Routing"] = 5,
+    };
+
+    // Every public type is in namespace EmbedWs, the one namespace an app needs (DESIGN §2), so
+    // its namespace does not say its layer. These types of namespace EmbedWs live below the
+    // facade: the contract every layer speaks (data and interfaces users see, and the frozen
+    // settings) at the bottom, beside the pure protocol and JSON code; the built-in heartbeat
+    // policies with the heartbeat. Any other type of namespace EmbedWs is the facade's.
+    private const int Contract = 0;
+
+    private static readonly Dictionary<string, int> s_homes = new()
+    {
+        ["WsCloseCodes"] = Contract,
+        ["WsMessage"] = Contract,
+        ["WsMessageType"] = Contract,
+        ["WsCloseInfo"] = Contract,
+        ["WsCloseCause"] = Contract,
+        ["WsConnectionState"] = Contract,
+        ["WsConnectionInfo"] = Contract,
+        ["WsAcceptContext"] = Contract,
+        ["WsHttpResponse"] = Contract,
+        ["IWsConnection"] = Contract,
+        ["IHeartbeatPolicy"] = Contract,
+        ["HeartbeatPeer"] = Contract,
+        ["IHeartbeatTarget"] = Contract,
+        ["EventDispatch"] = Contract,
+        ["IWsJsonSerializer"] = Contract,
+        ["WsEnvelope"] = Contract,
+        ["WsRoutingErrors"] = Contract,
+        ["NewtonsoftWsSerializer"] = Contract,
+        ["WsRoutingException"] = Contract,
+        ["WsReplyException"] = Contract,
+        ["WsSettings"] = Contract,
+        ["HeartbeatPolicy"] = 2,
     };
 
     private static readonly Dictionary<short, OpCode> s_opcodes = typeof(OpCodes)
@@ -64,8 +98,55 @@ public class LayeringTests
         Assert.That(unknown, Is.Empty, "add new layers to the rank table and to DESIGN.md §2");
     }
 
-    private static int? Rank(System.Type type) =>
-        type.Namespace is { } ns && s_rank.TryGetValue(ns, out int r) ? r : null;
+    [Test]
+    public void Library_EveryPublicType_IsInTheUserNamespace()
+    {
+        var elsewhere = typeof(IWsConnection).Assembly.GetExportedTypes()
+            .Where(t => t.Namespace != "EmbedWs")
+            .Select(t => t.FullName)
+            .ToList();
+        Assert.That(elsewhere, Is.Empty, "`using EmbedWs;` must be all an app needs");
+    }
+
+    [Test]
+    public void Library_NoTypeIsNamedLikeANamespace()
+    {
+        var assembly = typeof(IWsConnection).Assembly;
+        var namespaces = assembly.GetTypes().Select(t => t.Namespace).Where(n => n is not null).Select(n => n!.Split('.').Last()).ToHashSet();
+        var clashes = assembly.GetExportedTypes().Where(t => namespaces.Contains(t.Name)).Select(t => t.FullName).ToList();
+        Assert.That(clashes, Is.Empty);
+    }
+
+    [Test]
+    public void Library_HomeTable_NamesOnlyTypesOfTheUserNamespace()
+    {
+        var names = typeof(IWsConnection).Assembly.GetTypes().Where(t => t.Namespace == "EmbedWs").Select(t => t.Name).ToHashSet();
+        Assert.That(s_homes.Keys.Where(k => !names.Contains(k)), Is.Empty, "a renamed or removed type is still in s_homes");
+    }
+
+    private static int? Rank(System.Type type)
+    {
+        // A by-ref or array type is its element's; a nested type (a state machine, a closure)
+        // is part of the type that declares it.
+        while (type.HasElementType)
+        {
+            type = type.GetElementType()!;
+        }
+
+        while (type.DeclaringType is { } outer)
+        {
+            type = outer;
+        }
+
+        if (type.Namespace == "EmbedWs" && s_homes.TryGetValue(StripArity(type.Name), out int home))
+        {
+            return home;
+        }
+
+        return type.Namespace is { } ns && s_rank.TryGetValue(ns, out int r) ? r : null;
+    }
+
+    private static string StripArity(string name) => name.IndexOf('`') is int tick and >= 0 ? name.Substring(0, tick) : name;
 
     private static IEnumerable<System.Type> UsedTypes(System.Type type)
     {

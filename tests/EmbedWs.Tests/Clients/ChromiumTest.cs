@@ -111,7 +111,7 @@ public abstract class ChromiumTest
     /// <summary>A server whose JSON heartbeat closes a peer after 0.3 s of silence plus 0.5 s without an answer.</summary>
     protected static Task<WsServer> StartHostWithFastJsonHeartbeatAsync(HostMode mode) =>
         StartHostAsync(mode, configure: o =>
-            o.Heartbeat = EmbedWs.Heartbeat.Heartbeat.JsonPingPong(TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.5)));
+            o.Heartbeat = EmbedWs.HeartbeatPolicy.JsonPingPong(TimeSpan.FromSeconds(0.3), TimeSpan.FromSeconds(0.5)));
 
     protected static async Task SendFromPageAsync(IPage page, string text)
     {

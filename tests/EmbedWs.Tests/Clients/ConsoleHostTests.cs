@@ -59,7 +59,7 @@ public class ConsoleHostTests
         Assert.That(heartbeat.Kind, Is.EqualTo(HeartbeatKind.PingPong));
         Assert.That(heartbeat.IntervalSeconds, Is.Null);
         Assert.That(heartbeat.TimeoutSeconds, Is.Null);
-        Assert.That(heartbeat.Create().TickInterval, Is.EqualTo(EmbedWs.Heartbeat.Heartbeat.PingPong().TickInterval));
+        Assert.That(heartbeat.Create().TickInterval, Is.EqualTo(EmbedWs.HeartbeatPolicy.PingPong().TickInterval));
         Assert.That(heartbeat.Describe(), Is.EqualTo("protocol ping after 15 s of silence, timeout 10 s"));
     }
 

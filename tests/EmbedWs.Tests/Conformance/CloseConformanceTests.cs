@@ -114,13 +114,13 @@ public class CloseConformanceTests
     }
 
     [Test]
-    public async Task ServerClose_CloseAsync4000Bye_ClientReadsIt_AnswersIt_TcpEnds_OnCloseServerClosed()
+    public async Task ServerClose_Close4000Bye_ClientReadsIt_AnswersIt_TcpEnds_OnCloseServerClosed()
     {
         await using var server = await RecordingServer.StartEchoAsync(o => o.CloseTimeout = TimeSpan.FromSeconds(5));
         await using var client = await RawClient.OpenAsync(server.Port);
         var connection = await server.NextConnectionAsync();
 
-        await connection.CloseAsync(4000, "bye");
+        connection.Close(4000, "bye");
 
         var close = await client.ReadCloseAsync();
         Assert.That(close.Code, Is.EqualTo(4000));
@@ -145,7 +145,7 @@ public class CloseConformanceTests
         var connection = await server.NextConnectionAsync();
         string reason = string.Concat(Enumerable.Repeat("é€", 40)); // 200 bytes of 2- and 3-byte characters
 
-        await connection.CloseAsync(4002, reason);
+        connection.Close(4002, reason);
 
         // ReadCloseAsync fails on a control payload over 125 bytes or a reason that is not UTF-8.
         var close = await client.ReadCloseAsync();
@@ -164,7 +164,7 @@ public class CloseConformanceTests
         var connection = await server.NextConnectionAsync();
         var clock = Stopwatch.StartNew();
 
-        await connection.CloseAsync(4000, "bye");
+        connection.Close(4000, "bye");
 
         Assert.That((await client.ReadCloseAsync()).Code, Is.EqualTo(4000));
         await client.AssertServerClosedAsync(TimeSpan.FromSeconds(4), "a client that never answers the close is dropped after CloseTimeout");
@@ -176,16 +176,16 @@ public class CloseConformanceTests
     }
 
     [Test]
-    public async Task ServerClose_SendAsyncAfterClose_ReturnsFalse_AndNothingFollowsTheCloseFrame()
+    public async Task ServerClose_SendAfterClose_ReturnsFalse_AndNothingFollowsTheCloseFrame()
     {
         await using var server = await RecordingServer.StartEchoAsync();
         await using var client = await RawClient.OpenAsync(server.Port);
         var connection = await server.NextConnectionAsync();
 
-        await connection.CloseAsync(1000, "done");
-        bool textSent = await connection.SendAsync("too late");
-        bool binarySent = await connection.SendAsync(new byte[] { 1 });
-        int broadcast = await server.Server.BroadcastAsync("to all");
+        connection.Close(1000, "done");
+        bool textSent = connection.Send("too late");
+        bool binarySent = connection.Send(new byte[] { 1 });
+        int broadcast = server.Server.Broadcast("to all");
 
         Assert.That(textSent, Is.False);
         Assert.That(binarySent, Is.False);

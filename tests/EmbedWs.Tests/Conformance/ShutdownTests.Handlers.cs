@@ -35,7 +35,7 @@ public partial class ShutdownTests
             },
             s =>
             {
-                s.UseRouting(o => o.HandlerTimeout = Long);
+                s.Options.HandlerTimeout = Long;
                 s.Route<WaitRequest, WaitReply>("wait", async (conn, r) =>
                 {
                     entered.TrySetResult();
@@ -87,7 +87,7 @@ public partial class ShutdownTests
             },
             s =>
             {
-                s.UseRouting(o => o.HandlerTimeout = Long);
+                s.Options.HandlerTimeout = Long;
                 s.Route<WaitRequest, WaitReply>("wait", (conn, r) =>
                 {
                     entered.TrySetResult();

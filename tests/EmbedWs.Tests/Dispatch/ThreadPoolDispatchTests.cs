@@ -50,7 +50,7 @@ public class ThreadPoolDispatchTests
                 gate.Wait(Timeout);
             }
 
-            c.SendAsync(m.Text);
+            c.Send(m.Text);
         });
         using var slow = await JsonClient.ConnectAsync(server.Port);
         using var fast = await JsonClient.ConnectAsync(server.Port);

@@ -39,7 +39,7 @@ public class WsGroupsSendTests
     }
 
     [Test]
-    public async Task SendAsync_TextToGroupExceptOne_ReachesOnlyOtherMembers()
+    public async Task Send_TextToGroupExceptOne_ReachesOnlyOtherMembers()
     {
         await using var server = await RecordingServer.StartAsync();
         var (clients, connections) = await ConnectAsync(server, 3);
@@ -49,8 +49,8 @@ public class WsGroupsSendTests
             groups.Add(connections[0], "room");
             groups.Add(connections[1], "room");
 
-            int sent = await groups.SendAsync("room", "hello room", except: connections[1]);
-            await server.Server.BroadcastAsync("marker");
+            int sent = groups.Send("room", "hello room", except: connections[1]);
+            server.Server.Broadcast("marker");
 
             Assert.That(sent, Is.EqualTo(1));
             Assert.That(await clients[0].ReceiveTextAsync(), Is.EqualTo("hello room"));
@@ -65,19 +65,19 @@ public class WsGroupsSendTests
     }
 
     [Test]
-    public async Task SendAsync_UnknownGroup_SendsNothing()
+    public async Task Send_UnknownGroup_SendsNothing()
     {
         await using var server = await RecordingServer.StartAsync();
         var (clients, _) = await ConnectAsync(server, 1);
         using var client = clients[0];
 
-        Assert.That(await server.Server.Groups.SendAsync("nowhere", "lost"), Is.Zero);
-        await server.Server.BroadcastAsync("marker");
+        Assert.That(server.Server.Groups.Send("nowhere", "lost"), Is.Zero);
+        server.Server.Broadcast("marker");
         Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("marker"));
     }
 
     [Test]
-    public async Task SendAsync_TypeAndData_SendsJsonEnvelopeToMembers()
+    public async Task SendJson_TypeAndData_SendsJsonEnvelopeToMembers()
     {
         await using var server = await RecordingServer.StartAsync();
         var (clients, connections) = await ConnectAsync(server, 3);
@@ -88,8 +88,8 @@ public class WsGroupsSendTests
             groups.Add(connections[1], "room");
             groups.Add(connections[2], "room");
 
-            int sent = await groups.SendAsync("room", "room.message", new { From = "ann", Text = "hi" }, except: connections[2]);
-            await server.Server.BroadcastAsync("marker");
+            int sent = groups.SendJson("room", "room.message", new { From = "ann", Text = "hi" }, except: connections[2]);
+            server.Server.Broadcast("marker");
 
             Assert.That(sent, Is.EqualTo(2));
             const string Expected = "{\"type\":\"room.message\",\"data\":{\"from\":\"ann\",\"text\":\"hi\"}}";

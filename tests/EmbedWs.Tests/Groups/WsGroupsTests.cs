@@ -1,28 +1,43 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using EmbedWs.Transport;
+using EmbedWs.Tests.TestSupport;
+using NSubstitute;
 
 namespace EmbedWs.Tests.Groups;
 
 /// <summary>Group bookkeeping (DESIGN §3): membership, empty groups removed, many threads at once.</summary>
 public class WsGroupsTests
 {
+    private RecordingServer _server = null!;
+    private readonly List<JsonClient> _clients = new();
     private WsGroups _groups = null!;
 
     [SetUp]
-    public void SetUp() => _groups = new WsServer(new WsServerOptions()).Groups;
+    public async Task SetUp()
+    {
+        _server = await RecordingServer.StartAsync();
+        _groups = _server.Server.Groups;
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        _clients.ForEach(c => c.Dispose());
+        _clients.Clear();
+        await _server.DisposeAsync();
+    }
 
     [Test]
-    public void Add_NewMember_ShowsInMembersCountNamesAndGroupsOf()
+    public async Task Add_NewMember_ShowsInMembersCountNamesAndGroupsOf()
     {
-        var a = new FakeConnection(1);
-        var b = new FakeConnection(2);
+        var (a, b) = (await ConnectAsync(), await ConnectAsync());
 
         Assert.That(_groups.Add(a, "lobby"), Is.True);
         Assert.That(_groups.Add(b, "lobby"), Is.True);
         Assert.That(_groups.Add(a, "red team"), Is.True);
 
-        Assert.That(_groups.Members("lobby"), Is.EquivalentTo(new IWsConnection[] { a, b }));
+        Assert.That(_groups.Members("lobby"), Is.EquivalentTo(new[] { a, b }));
         Assert.That(_groups.Count("lobby"), Is.EqualTo(2));
         Assert.That(_groups.Count("red team"), Is.EqualTo(1));
         Assert.That(_groups.Names, Is.EquivalentTo(new[] { "lobby", "red team" }));
@@ -31,9 +46,9 @@ public class WsGroupsTests
     }
 
     [Test]
-    public void Add_AlreadyMember_ReturnsFalseAndCountsOnce()
+    public async Task Add_AlreadyMember_ReturnsFalseAndCountsOnce()
     {
-        var a = new FakeConnection(1);
+        var a = await ConnectAsync();
         _groups.Add(a, "lobby");
 
         Assert.That(_groups.Add(a, "lobby"), Is.False);
@@ -41,9 +56,11 @@ public class WsGroupsTests
     }
 
     [Test]
-    public void Add_ClosedConnection_ReturnsFalseAndJoinsNothing()
+    public async Task Add_ClosedConnection_ReturnsFalseAndJoinsNothing()
     {
-        var closed = new FakeConnection(1) { State = WsConnectionState.Closed };
+        var closed = await ConnectAsync();
+        await _clients[0].CloseAsync();
+        await _server.CloseOfAsync(closed);
 
         Assert.That(_groups.Add(closed, "lobby"), Is.False);
         Assert.That(_groups.Names, Is.Empty);
@@ -51,16 +68,24 @@ public class WsGroupsTests
     }
 
     [Test]
-    public void Add_NullConnectionOrEmptyName_Throws()
+    public async Task Add_NullConnectionOrEmptyName_Throws()
     {
+        var connection = await ConnectAsync();
         Assert.Throws<ArgumentNullException>(() => _groups.Add(null!, "lobby"));
-        Assert.Throws<ArgumentException>(() => _groups.Add(new FakeConnection(1), ""));
+        Assert.Throws<ArgumentException>(() => _groups.Add(connection, ""));
     }
 
     [Test]
-    public void Remove_LastMember_GroupDisappears()
+    public void Add_ConnectionOfNoServer_ThrowsNamingIt()
     {
-        var a = new FakeConnection(1);
+        var error = Assert.Throws<ArgumentException>(() => _groups.Add(Substitute.For<IWsConnection>(), "lobby"));
+        Assert.That(error!.Message, Does.Contain("not one of this server's connections"));
+    }
+
+    [Test]
+    public async Task Remove_LastMember_GroupDisappears()
+    {
+        var a = await ConnectAsync();
         _groups.Add(a, "lobby");
 
         Assert.That(_groups.Remove(a, "lobby"), Is.True);
@@ -72,24 +97,23 @@ public class WsGroupsTests
     }
 
     [Test]
-    public void Remove_OneOfTwoMembers_GroupStays()
+    public async Task Remove_OneOfTwoMembers_GroupStays()
     {
-        var a = new FakeConnection(1);
-        var b = new FakeConnection(2);
+        var (a, b) = (await ConnectAsync(), await ConnectAsync());
         _groups.Add(a, "lobby");
         _groups.Add(b, "lobby");
 
         _groups.Remove(a, "lobby");
 
-        Assert.That(_groups.Members("lobby"), Is.EquivalentTo(new IWsConnection[] { b }));
+        Assert.That(_groups.Members("lobby"), Is.EquivalentTo(new[] { b }));
         Assert.That(_groups.Names, Is.EquivalentTo(new[] { "lobby" }));
     }
 
     [Test]
-    public void Remove_NotAMember_ReturnsFalse()
+    public async Task Remove_NotAMember_ReturnsFalse()
     {
-        var a = new FakeConnection(1);
-        _groups.Add(new FakeConnection(2), "lobby");
+        var (a, b) = (await ConnectAsync(), await ConnectAsync());
+        _groups.Add(b, "lobby");
 
         Assert.That(_groups.Remove(a, "lobby"), Is.False);
         Assert.That(_groups.Remove(a, "nowhere"), Is.False);
@@ -97,19 +121,24 @@ public class WsGroupsTests
     }
 
     [Test]
-    public void Queries_UnknownGroupOrConnection_AreEmpty()
+    public async Task Queries_UnknownGroupOrConnectionInNone_AreEmpty()
     {
         Assert.That(_groups.Members("nowhere"), Is.Empty);
         Assert.That(_groups.Count("nowhere"), Is.Zero);
-        Assert.That(_groups.GroupsOf(new FakeConnection(5)), Is.Empty);
+        Assert.That(_groups.GroupsOf(await ConnectAsync()), Is.Empty);
     }
 
     [Test]
     public async Task AddAndRemove_FromManyThreads_EndConsistent()
     {
-        const int Threads = 8, PerThread = 25, Rounds = 200;
+        const int Threads = 8, PerThread = 8, Rounds = 400;
         string[] names = { "a", "b", "c", "d" };
-        var connections = Enumerable.Range(1, Threads * PerThread).Select(i => new FakeConnection(i)).ToArray();
+        var connections = new IWsConnection[Threads * PerThread];
+        for (int i = 0; i < connections.Length; i++)
+        {
+            connections[i] = await ConnectAsync();
+        }
+
         using var start = new Barrier(Threads);
 
         // Each thread churns its own connections through every group and the shared "hot" one,
@@ -163,5 +192,12 @@ public class WsGroupsTests
         {
             Assert.That(_groups.GroupsOf(c), Is.EquivalentTo(c.Id % 2 == 0 ? new[] { "a", "c" } : new[] { "b" }), c.ToString());
         }
+    }
+
+    // A real connection of the server, its client kept open until the test ends.
+    private async Task<IWsConnection> ConnectAsync()
+    {
+        _clients.Add(await JsonClient.ConnectAsync(_server.Port));
+        return await _server.NextConnectionAsync();
     }
 }

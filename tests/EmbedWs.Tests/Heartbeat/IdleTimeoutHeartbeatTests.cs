@@ -2,7 +2,7 @@ using System.Net.WebSockets;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Time.Testing;
-using HB = EmbedWs.Heartbeat.Heartbeat;
+using HB = EmbedWs.HeartbeatPolicy;
 
 namespace EmbedWs.Tests.Heartbeat;
 

@@ -5,7 +5,7 @@ using EmbedWs.Routing;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Time.Testing;
-using HB = EmbedWs.Heartbeat.Heartbeat;
+using HB = EmbedWs.HeartbeatPolicy;
 
 namespace EmbedWs.Tests.Heartbeat;
 
@@ -60,8 +60,8 @@ public class JsonPingPongHeartbeatTests
         var binary = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await FakeTimeServer.StartAsync(time, HB.JsonPingPong(Interval, Timeout), s =>
         {
-            s.Route<object>("ping", (c, d) => Interlocked.Increment(ref routed));
-            s.UseRouting(o => o.UnroutedTextToOnMessage = true);
+            s.Route<object>("other", (c, d) => Interlocked.Increment(ref routed));
+            s.Options.UnroutedTextToOnMessage = true;
             s.OnMessage += (c, m) =>
             {
                 if (m.IsText)
@@ -113,7 +113,7 @@ public class JsonPingPongHeartbeatTests
         {
             o.TimeProvider = time;
             o.Heartbeat = HB.JsonPingPong(Interval, Timeout);
-            o.Dispatch = EmbedWs.Dispatch.EventDispatch.Queued;
+            o.Dispatch = EventDispatch.Queued;
         });
         using var client = await JsonClient.ConnectAsync(server.Port);
 

@@ -225,7 +225,11 @@ internal sealed class NoteHandler(NoteBook book) : IWsRouteHandler<Note>
 // Depends on the server itself: resolved after the server exists, so there is no cycle.
 internal sealed class BroadcastNoteHandler(WsServer server) : IWsRouteHandler<Note>
 {
-    public Task HandleAsync(IWsConnection connection, Note message) => server.BroadcastAsync("note", message).AsTask();
+    public Task HandleAsync(IWsConnection connection, Note message)
+    {
+        server.BroadcastJson("note", message);
+        return Task.CompletedTask;
+    }
 }
 
 internal sealed class CountingAddHandler : IWsRouteHandler<AddRequest, AddReply>

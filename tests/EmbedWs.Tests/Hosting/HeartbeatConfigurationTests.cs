@@ -28,7 +28,7 @@ public class HeartbeatConfigurationTests
     [TestCase("none")]
     public void None_AsOneWord_IsNoHeartbeat(string word)
     {
-        Assert.That(OptionsFrom(("Heartbeat", word)).Heartbeat, Is.SameAs(EmbedWs.Heartbeat.Heartbeat.None));
+        Assert.That(OptionsFrom(("Heartbeat", word)).Heartbeat, Is.SameAs(EmbedWs.HeartbeatPolicy.None));
     }
 
     [Test]

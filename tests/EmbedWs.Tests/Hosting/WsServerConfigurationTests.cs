@@ -97,7 +97,7 @@ public class WsServerConfigurationTests
     [TestCase("HandshakeTimeout", "5s", "'5s' is not a duration")]
     [TestCase("CloseTimeout", "00:00:00", "the duration must be positive.")]
     [TestCase("StopTimeout", "-00:00:01", "the duration must be positive.")]
-    [TestCase("Dispatch", "Fast", "'Fast' is not one of: ThreadPool, Inline, Queued.")]
+    [TestCase("Dispatch", "Fast", "'Fast' is not one of: Inline, ThreadPool, Queued.")]
     [TestCase("Dispatch", "2", "'2' is not one of")]
     [TestCase("SslProtocols", "Tls99", "'Tls99' is not one of")]
     [TestCase("Url", "http://localhost:8080", "is not a ws:// or wss:// URL")]

@@ -6,7 +6,7 @@ using EmbedWs.Tests.Routing;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Time.Testing;
-using HB = EmbedWs.Heartbeat.Heartbeat;
+using HB = EmbedWs.HeartbeatPolicy;
 
 namespace EmbedWs.Tests.Observability;
 
@@ -138,7 +138,7 @@ public class MetricsTests
             s => s.OnConnect += c => _ = Task.Run(async () =>
             {
                 var message = new byte[16 * 1024];
-                while (await c.SendAsync(message))
+                while (c.Send(message))
                 {
                 }
 

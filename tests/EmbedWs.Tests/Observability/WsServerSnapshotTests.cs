@@ -6,7 +6,7 @@ using EmbedWs.Dispatch;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Time.Testing;
-using HB = EmbedWs.Heartbeat.Heartbeat;
+using HB = EmbedWs.HeartbeatPolicy;
 
 namespace EmbedWs.Tests.Observability;
 

@@ -30,7 +30,7 @@ public class ConnectionFailureTests
         Assert.That(server.Server.ConnectionCount, Is.Zero);
         Assert.That(server.Server.Connections.Select(c => c.Id), Does.Not.Contain(connection.Id));
         Assert.That(server.Server.TryGetConnection(connection.Id, out _), Is.False);
-        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Closed));
+        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Aborted), "no closing handshake: the connection ended aborted");
         await server.AssertStillServesAsync();
         await server.StopAndAssertOneClosePerConnectionAsync();
     }
@@ -144,7 +144,7 @@ public class ConnectionFailureTests
         var info = await server.CloseOfAsync(connection);
         Assert.That(info.Cause, Is.EqualTo(WsCloseCause.Aborted));
         Assert.That(info.Code, Is.EqualTo(1006));
-        Assert.That(await connection.SendAsync("after abort"), Is.False);
+        Assert.That(connection.Send("after abort"), Is.False);
         await server.StopAndAssertOneClosePerConnectionAsync();
         // A message already read may still be delivered, but never after OnClose.
         Assert.That(events.First(), Is.EqualTo("message abort"));

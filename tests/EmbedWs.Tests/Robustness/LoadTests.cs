@@ -58,7 +58,7 @@ public class LoadTests
 
         for (int m = 0; m < messages; m++)
         {
-            Assert.That(await server.Server.BroadcastAsync($"b{m}"), Is.EqualTo(clients));
+            Assert.That(server.Server.Broadcast($"b{m}"), Is.EqualTo(clients));
         }
 
         await Task.WhenAll(raws.Select(async r =>

@@ -25,10 +25,10 @@ public class SlowClientTests
             {
                 try
                 {
-                    var internals = (WsConnection)c;
+                    var internals = c.Transport();
                     var message = new byte[MessageSize];
                     // Pushes until the server refuses: the queue is full or the connection closing.
-                    while (await c.SendAsync(message))
+                    while (c.Send(message))
                     {
                         sent++;
                         maxQueued = Math.Max(maxQueued, internals.QueuedBytes);
@@ -69,7 +69,7 @@ public class SlowClientTests
         var big = new byte[10_000];
         new Random(1).NextBytes(big);
 
-        Assert.That(await connection.SendAsync(big), Is.True);
+        Assert.That(connection.Send(big), Is.True);
 
         var (opcode, payload) = await client.ReadMessageAsync();
         Assert.That(opcode, Is.EqualTo(ClientFrame.OpBinary));
@@ -100,7 +100,7 @@ public class SlowClientTests
         {
             for (int i = 0; i < batch; i++)
             {
-                Assert.That(await connection.SendAsync(message), Is.True, $"message {b * batch + i} refused");
+                Assert.That(connection.Send(message), Is.True, $"message {b * batch + i} refused");
             }
 
             for (int i = 0; i < batch; i++)

@@ -8,7 +8,7 @@ using EmbedWs.Tests.Heartbeat;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Time.Testing;
-using HB = EmbedWs.Heartbeat.Heartbeat;
+using HB = EmbedWs.HeartbeatPolicy;
 
 namespace EmbedWs.Tests.Robustness;
 
@@ -124,11 +124,11 @@ public class SlowlorisTests
         var time = new FakeTimeProvider();
         await using var server = await StartOnFakeTimeAsync(time);
         await using var client = await RawClient.OpenAsync(server.Port);
-        var connection = (WsConnection)await server.NextConnectionAsync();
+        var connection = await server.NextConnectionAsync();
 
         byte[] frame = ClientFrame.Text("hello, slow world");
         await client.SendAsync(frame.AsSpan(0, 9).ToArray());
-        await Poll.UntilAsync(() => connection.IncompleteSince != 0, "the server should have read the half frame");
+        await Poll.UntilAsync(() => connection.Transport().IncompleteSince != 0, "the server should have read the half frame");
 
         time.AdvanceInSteps(TimeSpan.FromSeconds(59), s_step);
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
@@ -136,6 +136,10 @@ public class SlowlorisTests
 
         var close = await client.ReadCloseAsync();
         Assert.That((close.Code, close.Reason), Is.EqualTo(((ushort)1008, "read timeout")));
+
+        // The client never answers the close: CloseTimeout (5 s, on the same fake clock) drops it.
+        time.AdvanceInSteps(TimeSpan.FromSeconds(6), s_step);
+        await client.AssertServerClosedAsync(RawClient.Timeout);
         Assert.That((await server.CloseOfAsync(connection)).Cause, Is.EqualTo(WsCloseCause.PolicyViolation));
     }
 
@@ -145,13 +149,13 @@ public class SlowlorisTests
         var time = new FakeTimeProvider();
         await using var server = await StartOnFakeTimeAsync(time);
         await using var client = await RawClient.OpenAsync(server.Port);
-        var connection = (WsConnection)await server.NextConnectionAsync();
+        var connection = await server.NextConnectionAsync();
         await client.SendAsync(ClientFrame.Text("one"));
         Assert.That(await client.ReadTextAsync(), Is.EqualTo("one"));
 
         time.AdvanceInSteps(TimeSpan.FromMinutes(10), s_step);
 
-        Assert.That(connection.IncompleteSince, Is.Zero);
+        Assert.That(connection.Transport().IncompleteSince, Is.Zero);
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
         await client.SendAsync(ClientFrame.Text("two"));
         Assert.That(await client.ReadTextAsync(), Is.EqualTo("two"));
@@ -169,10 +173,10 @@ public class SlowlorisTests
             RecordingServer.Echo(c, m);
         });
         await using var client = await RawClient.OpenAsync(server.Port);
-        var connection = (WsConnection)await server.NextConnectionAsync();
+        var connection = await server.NextConnectionAsync();
         byte[] frame = ClientFrame.Text("handled slowly");
         await client.SendAsync(frame.AsSpan(0, 9).ToArray());
-        await Poll.UntilAsync(() => connection.IncompleteSince != 0, "the server should have read the half frame");
+        await Poll.UntilAsync(() => connection.Transport().IncompleteSince != 0, "the server should have read the half frame");
         time.AdvanceInSteps(TimeSpan.FromSeconds(50), s_step);
 
         await client.SendAsync(frame.AsSpan(9).ToArray());
@@ -189,18 +193,18 @@ public class SlowlorisTests
         var time = new FakeTimeProvider();
         await using var server = await StartOnFakeTimeAsync(time);
         await using var client = await RawClient.OpenAsync(server.Port);
-        var connection = (WsConnection)await server.NextConnectionAsync();
+        var connection = await server.NextConnectionAsync();
         byte[] first = ClientFrame.Text("first message");
         byte[] second = ClientFrame.Text("second message");
         await client.SendAsync(first.AsSpan(0, 9).ToArray());
-        await Poll.UntilAsync(() => connection.IncompleteSince != 0, "the server should have read the half frame");
-        long firstSince = connection.IncompleteSince;
+        await Poll.UntilAsync(() => connection.Transport().IncompleteSince != 0, "the server should have read the half frame");
+        long firstSince = connection.Transport().IncompleteSince;
         time.AdvanceInSteps(TimeSpan.FromSeconds(40), s_step);
 
         // The rest of the first and half of the second in one write.
         await client.SendAsync(ClientFrame.Concat(first.AsSpan(9).ToArray(), second.AsSpan(0, 9).ToArray()));
         Assert.That(await client.ReadTextAsync(), Is.EqualTo("first message"));
-        await Poll.UntilAsync(() => connection.IncompleteSince != 0 && connection.IncompleteSince != firstSince, "the second message's clock should start");
+        await Poll.UntilAsync(() => connection.Transport().IncompleteSince != 0 && connection.Transport().IncompleteSince != firstSince, "the second message's clock should start");
 
         time.AdvanceInSteps(TimeSpan.FromSeconds(40), s_step);
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open), "80 s since the first message began, 40 s since the second");
@@ -215,9 +219,9 @@ public class SlowlorisTests
         var time = new FakeTimeProvider();
         await using var server = await StartOnFakeTimeAsync(time);
         await using var client = await RawClient.OpenAsync(server.Port);
-        var connection = (WsConnection)await server.NextConnectionAsync();
+        var connection = await server.NextConnectionAsync();
         await client.SendAsync(ClientFrame.Text("never ", fin: false));
-        await Poll.UntilAsync(() => connection.IncompleteSince != 0, "the server should have read the first fragment");
+        await Poll.UntilAsync(() => connection.Transport().IncompleteSince != 0, "the server should have read the first fragment");
 
         // A ping every 10 s keeps bytes coming, but the message never goes on.
         for (int i = 0; i < 6; i++)
@@ -233,14 +237,20 @@ public class SlowlorisTests
         Assert.That((await client.ReadCloseAsync()).Code, Is.EqualTo(1008));
     }
 
-    [Test]
-    public void Sweep_Period_IsAQuarterOfTheTimeoutFrom10msTo1s()
+    [TestCase(60_000, 1_000)]
+    [TestCase(2_000, 500)]
+    [TestCase(20, 10)]
+    public void Tick_Period_IsAQuarterOfTheReadTimeoutFrom10msTo1s(int timeoutMs, int periodMs)
     {
-        var connections = new System.Collections.Concurrent.ConcurrentDictionary<long, WsConnection>();
+        var options = new WsServerOptions
+        {
+            MessageReadTimeout = TimeSpan.FromMilliseconds(timeoutMs),
+            CloseTimeout = TimeSpan.FromMinutes(1),
+            HandlerTimeout = System.Threading.Timeout.InfiniteTimeSpan,
+            Heartbeat = HeartbeatPolicy.None,
+        };
 
-        Assert.That(new MessageReadTimeoutSweep(TimeSpan.FromSeconds(60), TimeProvider.System, connections).Period, Is.EqualTo(TimeSpan.FromSeconds(1)));
-        Assert.That(new MessageReadTimeoutSweep(TimeSpan.FromSeconds(2), TimeProvider.System, connections).Period, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
-        Assert.That(new MessageReadTimeoutSweep(TimeSpan.FromMilliseconds(20), TimeProvider.System, connections).Period, Is.EqualTo(TimeSpan.FromMilliseconds(10)));
+        Assert.That(new ServerTick(new WsServer(options), options.Freeze()).Period, Is.EqualTo(TimeSpan.FromMilliseconds(periodMs)));
     }
 
     // A server whose sweep (and connections' timestamps) run on fake time, with the default

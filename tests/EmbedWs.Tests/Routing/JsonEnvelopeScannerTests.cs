@@ -1,5 +1,5 @@
 using System.Text;
-using EmbedWs.Routing;
+using EmbedWs.Json;
 
 namespace EmbedWs.Tests.Routing;
 

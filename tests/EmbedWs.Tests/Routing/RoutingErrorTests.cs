@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Threading;
 using EmbedWs.Routing;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
@@ -111,7 +112,7 @@ public class RoutingErrorTests
     {
         await using var server = await RoutingFixture.StartAsync(s =>
         {
-            s.UseRouting(o => o.ShowExceptionDetails = true);
+            s.Options.ShowExceptionDetails = true;
             Throwing(s);
         });
         using var client = await JsonClient.ConnectAsync(server.Port);
@@ -141,33 +142,56 @@ public class RoutingErrorTests
     }
 
     [Test]
-    public async Task Route_HandlerNeverCompletes_RepliesHandlerTimeoutAndServesNextRequests()
+    public async Task Route_HandlerPastHandlerTimeout_ClosesWith1011_NextRequestNeverOvertakesIt_HandlerSeesClosed()
     {
-        var never = new TaskCompletionSource<AddReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closedSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int added = 0;
         await using var server = await RoutingFixture.StartAsync(s =>
         {
-            s.UseRouting(o => o.HandlerTimeout = TimeSpan.FromMilliseconds(200));
-            s.Route<AddRequest, AddReply>("slow", (c, r) =>
+            s.Options.HandlerTimeout = TimeSpan.FromMilliseconds(200);
+            s.Route<AddRequest, AddReply>("slow", async (c, r) =>
             {
                 entered.TrySetResult();
-                return never.Task;
+                try
+                {
+                    await Task.Delay(System.Threading.Timeout.Infinite, c.Closed);
+                }
+                catch (OperationCanceledException)
+                {
+                    closedSeen.TrySetResult();
+                }
+
+                return new AddReply(0);
+            });
+            s.Route<AddRequest, AddReply>("count", (c, r) =>
+            {
+                Interlocked.Increment(ref added);
+                return new AddReply(r.A + r.B);
             });
         });
         using var client = await JsonClient.ConnectAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
         using var other = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"slow\",\"id\":1}");
-        await client.SendTextAsync(RoutingFixture.Add(2, 1, 1));
+        await client.SendTextAsync("{\"type\":\"count\",\"id\":2}");
         await entered.Task.WaitAsync(Timeout);
-        // Another connection is served while this one's handler hangs.
-        await RoutingFixture.AssertStillRoutesAsync(other, id: 3);
 
-        var error = await client.ReceiveJsonAsync();
-        AssertError(error, WsRoutingErrors.HandlerTimeout);
-        Assert.That((int?)error["id"], Is.EqualTo(1));
-        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo(RoutingFixture.AddReplyText(2, 2)));
-        await RoutingFixture.AssertStillRoutesAsync(client);
+        // Another connection is served while this one's handler hangs.
+        await other.SendTextAsync("{\"type\":\"count\",\"id\":3}");
+        Assert.That(await other.ReceiveTextAsync(), Does.Contain("\"id\":3"));
+
+        // The order promise holds: the request behind the slow one is never handled before it;
+        // the connection is closed with 1011 instead, and the handler's Closed token fires.
+        var (status, reason) = await client.ReceiveCloseAsync();
+        Assert.That(status, Is.EqualTo(System.Net.WebSockets.WebSocketCloseStatus.InternalServerError));
+        Assert.That(reason, Is.EqualTo("handler timeout"));
+        await closedSeen.Task.WaitAsync(Timeout);
+        var close = await server.CloseOfAsync(connection);
+        Assert.That(close.Cause, Is.EqualTo(WsCloseCause.HandlerTimeout));
+        Assert.That(Volatile.Read(ref added), Is.EqualTo(1), "only the other connection's request was handled");
+        await RoutingFixture.AssertStillRoutesAsync(other);
     }
 
     [Test]

@@ -48,7 +48,7 @@ public class ThrowingSerializerTests
     }
 
     private static Task<RecordingServer> StartAsync(EventDispatch mode, IWsJsonSerializer serializer) =>
-        RoutingFixture.StartAsync(s => s.UseRouting(o => o.Serializer = serializer), o => o.Dispatch = mode);
+        RoutingFixture.StartAsync(s => s.Options.JsonSerializer = serializer, o => o.Dispatch = mode);
 
     // The default serializer, failing where told to.
     private sealed class FaultySerializer : IWsJsonSerializer

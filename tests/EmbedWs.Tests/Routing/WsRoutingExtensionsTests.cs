@@ -135,7 +135,7 @@ public class WsRoutingExtensionsTests
         var texts = new ConcurrentQueue<string>();
         await using var server = await RoutingFixture.StartAsync(s =>
         {
-            s.UseRouting(o => o.UnroutedTextToOnMessage = true);
+            s.Options.UnroutedTextToOnMessage = true;
             s.OnMessage += (c, m) => texts.Enqueue(m.Text);
         });
         using var client = await JsonClient.ConnectAsync(server.Port);
@@ -148,15 +148,15 @@ public class WsRoutingExtensionsTests
     }
 
     [Test]
-    public async Task BroadcastAsync_TypeAndDataWithoutAnyRoute_TextStillReachesOnMessage()
+    public async Task BroadcastJson_TypeAndDataWithoutAnyRoute_TextStillReachesOnMessage()
     {
         var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await RecordingServer.StartAsync(wire: s => s.OnMessage += (c, m) => got.TrySetResult(m.Text));
         using var client = await JsonClient.ConnectAsync(server.Port);
         await server.NextConnectionAsync();
 
-        // The JSON send helper installs the router; with no route it must leave text alone.
-        Assert.That(await server.Server.BroadcastAsync("news", new { Headline = "up" }), Is.EqualTo(1));
+        // With no route, text is the application's: a JSON send does not change that.
+        Assert.That(server.Server.BroadcastJson("news", new { Headline = "up" }), Is.EqualTo(1));
         Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("{\"type\":\"news\",\"data\":{\"headline\":\"up\"}}"));
         await client.SendTextAsync("{\"type\":\"anything\"}");
 
@@ -164,7 +164,7 @@ public class WsRoutingExtensionsTests
     }
 
     [Test]
-    public async Task BroadcastAsync_TypeAndData_ReachesEveryClient()
+    public async Task BroadcastJson_TypeAndData_ReachesEveryClient()
     {
         await using var server = await RoutingFixture.StartAsync();
         var clients = new List<JsonClient>();
@@ -176,7 +176,7 @@ public class WsRoutingExtensionsTests
                 await server.NextConnectionAsync();
             }
 
-            int sent = await server.Server.BroadcastAsync("chat.message", new ChatMessage("ann", "hello all"));
+            int sent = server.Server.BroadcastJson("chat.message", new ChatMessage("ann", "hello all"));
 
             Assert.That(sent, Is.EqualTo(3));
             foreach (var client in clients)
@@ -191,11 +191,11 @@ public class WsRoutingExtensionsTests
     }
 
     [Test]
-    public async Task BroadcastAsync_FromRouteHandlerExceptSender_ReachesOthersOnly()
+    public async Task BroadcastJson_FromRouteHandlerExceptSender_ReachesOthersOnly()
     {
         await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", (c, m) =>
         {
-            _ = s.BroadcastAsync("chat.message", new ChatMessage(c.Id.ToString(), m.Text), except: c);
+            s.BroadcastJson("chat.message", new ChatMessage(c.Id.ToString(), m.Text), except: c);
         }));
         using var sender = await JsonClient.ConnectAsync(server.Port);
         var senderConnection = await server.NextConnectionAsync();
@@ -212,13 +212,13 @@ public class WsRoutingExtensionsTests
     }
 
     [Test]
-    public async Task SendAsync_TypeAndData_PushesEnvelopeWithoutId()
+    public async Task SendJson_TypeAndData_PushesEnvelopeWithoutId()
     {
         await using var server = await RoutingFixture.StartAsync();
         using var client = await JsonClient.ConnectAsync(server.Port);
         var connection = await server.NextConnectionAsync();
 
-        Assert.That(await connection.SendAsync("welcome", new ChatMessage("server", "hi")), Is.True);
+        Assert.That(connection.SendJson("welcome", new ChatMessage("server", "hi")), Is.True);
 
         Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("{\"type\":\"welcome\",\"data\":{\"from\":\"server\",\"text\":\"hi\"}}"));
     }

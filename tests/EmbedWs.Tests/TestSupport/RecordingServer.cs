@@ -73,11 +73,11 @@ internal sealed class RecordingServer : IAsyncDisposable
     {
         if (m.IsText)
         {
-            c.SendAsync(m.Text);
+            c.Send(m.Text);
         }
         else
         {
-            c.SendAsync(m.Data);
+            c.Send(m.Data);
         }
     }
 

@@ -57,11 +57,11 @@ internal sealed class TestServer : IAsyncDisposable
         {
             if (m.IsText)
             {
-                c.SendAsync(m.Text);
+                c.Send(m.Text);
             }
             else
             {
-                c.SendAsync(m.Data);
+                c.Send(m.Data);
             }
         });
 

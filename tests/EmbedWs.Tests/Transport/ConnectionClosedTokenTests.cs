@@ -32,7 +32,7 @@ public class ConnectionClosedTokenTests
         var connection = await server.NextConnectionAsync();
         var token = connection.Closed;
 
-        await connection.CloseAsync(4000, "bye");
+        connection.Close(4000, "bye");
 
         await WaitCancelledAsync(token);
         Assert.That((await client.ReadCloseAsync()).Code, Is.EqualTo(4000));
@@ -94,7 +94,7 @@ public class ConnectionClosedTokenTests
 
         // Cancel callbacks run on the thread pool: CloseAsync (like StopAsync's loop, the
         // heartbeat tick and the read loop) never runs user code inline.
-        var close = Task.Run(async () => await connection.CloseAsync());
+        var close = Task.Run(() => connection.Close());
         var done = await Task.WhenAny(close, Task.Delay(RecordingServer.Timeout));
         gate.Set();
 

@@ -34,13 +34,13 @@ public class DirectSendTests
             s =>
             {
                 // A small send buffer: the socket soon takes only part of a send, the rest is queued.
-                s.OnConnect += c => ((WsConnection)c).Socket!.SendBufferSize = 4096;
+                s.OnConnect += c => c.Transport().Socket!.SendBufferSize = 4096;
                 s.OnMessage += (c, m) =>
                 {
                     // Small frames around each large one: queued, then the large one behind them.
-                    c.SendAsync("before");
-                    c.SendAsync(m.Data);
-                    c.SendAsync("after");
+                    c.Send("before");
+                    c.Send(m.Data);
+                    c.Send("after");
                 };
             });
 
@@ -73,9 +73,9 @@ public class DirectSendTests
         await using var server = await RecordingServer.StartAsync(o => o.MaxSendQueueBytes = 64 * 1024 * 1024);
         await using var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 8192);
         var connection = await server.NextConnectionAsync();
-        ((WsConnection)connection).Socket!.SendBufferSize = 4096;
+        connection.Transport().Socket!.SendBufferSize = 4096;
 
-        var sends = Enumerable.Range(0, 16).Select(i => Task.Run(async () => Assert.That(await connection.SendAsync(Payload(i)), Is.True)));
+        var sends = Enumerable.Range(0, 16).Select(i => Task.Run(() => Assert.That(connection.Send(Payload(i)), Is.True)));
         await Task.WhenAll(sends);
 
         var seen = new HashSet<int>();

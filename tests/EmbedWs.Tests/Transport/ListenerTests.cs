@@ -150,7 +150,7 @@ public class ListenerTests
 
     private static async Task AssertEchoAsync(Uri uri, WsServer server)
     {
-        server.OnMessage += (c, m) => c.SendAsync(m.Text);
+        server.OnMessage += (c, m) => c.Send(m.Text);
         using var client = await TestServer.ConnectClientAsync(uri);
         using var cts = new CancellationTokenSource(TestServer.Timeout);
         await client.SendAsync(Encoding.UTF8.GetBytes("hi"), WebSocketMessageType.Text, true, cts.Token);

@@ -2,10 +2,11 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.Text;
+using EmbedWs.Json;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs;
 
 public sealed partial class NewtonsoftWsSerializer
 {

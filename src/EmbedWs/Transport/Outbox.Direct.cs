@@ -8,18 +8,22 @@ namespace EmbedWs.Transport;
 
 // Writes that skip the asynchronous stream on a plain socket: a non-blocking send takes what the
 // socket's buffer has room for at once, and only the rest goes the asynchronous way.
-internal sealed partial class WsConnection
+internal sealed partial class Outbox
 {
-    // A binary payload at least this large is offered to the socket straight from the caller's
-    // memory, behind what is queued, in one gathered write: no copy into the queue.
-    private const int DirectSendMinimum = 8 * 1024;
+    /// <summary>
+    /// A binary payload at least this large is offered to the socket straight from the caller's
+    /// memory, behind what is queued, in one gathered write: no copy into the queue.
+    /// </summary>
+    public const int DirectSendMinimum = 8 * 1024;
 
     [ThreadStatic]
     private static ArraySegment<byte>[]? t_segments;
 
+    private readonly Socket? _plainSocket;
+
     /// <summary>
-    /// When no write is in progress: the queued frames, a binary frame's header and its payload go to
-    /// the socket in one non-blocking gathered send, and only what the socket did not take is
+    /// When no write is in progress: the queued frames, a binary frame's header and its payload go
+    /// to the socket in one non-blocking gathered send, and only what the socket did not take is
     /// copied into the queue (ahead of anything queued meanwhile) for the flush loop. Null when a
     /// write is in progress or the connection no longer sends: the queue decides then.
     /// </summary>
@@ -27,9 +31,9 @@ internal sealed partial class WsConnection
     {
         byte[] chunk;
         int length;
-        lock (_sendLock)
+        lock (_lock)
         {
-            if (_sendClosed || _flushing || _terminated)
+            if (_closed || _flushing || _terminated)
             {
                 return null;
             }
@@ -62,7 +66,7 @@ internal sealed partial class WsConnection
         Interlocked.Add(ref _bytesSent, sent);
         int total = length + payload.Count;
         bool startFlush = false;
-        lock (_sendLock)
+        lock (_lock)
         {
             _writingLength = 0;
             if (sent < total && !_terminated)

@@ -8,8 +8,8 @@ using NSubstitute;
 
 namespace EmbedWs.Tests.Heartbeat;
 
-/// <summary>The one shared heartbeat timer, driving a substitute policy on fake time (DESIGN §6).</summary>
-public class HeartbeatDriverTests
+/// <summary>The server's one shared tick, driving a substitute heartbeat policy on fake time (DESIGN §6).</summary>
+public class HeartbeatTickTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
@@ -112,18 +112,19 @@ public class HeartbeatDriverTests
     }
 
     [Test]
-    public async Task OnText_PolicyThrows_MessageStillReachesHandlers_AndIsReported()
+    public async Task OnJsonPong_PolicyThrows_IsReported_AndTheConnectionGoesOn()
     {
-        await using var server = await FakeTimeServer.StartAsync(new FakeTimeProvider(), new TextCheckThrows(), s => s.OnMessage += RecordingServer.Echo);
+        await using var server = await FakeTimeServer.StartAsync(new FakeTimeProvider(), new JsonPongThrows(), s => s.OnMessage += RecordingServer.Echo);
         using var client = await JsonClient.ConnectAsync(server.Port);
         var connection = await server.NextConnectionAsync();
 
+        await client.SendTextAsync("{\"type\":\"pong\",\"id\":1}");
         await client.SendTextAsync("hello");
 
-        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("hello"));
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("hello"), "a JSON pong never reaches handlers; the next message does");
         var (errorConnection, error) = await server.NextErrorAsync();
         Assert.That(errorConnection, Is.SameAs(connection));
-        Assert.That(error.Message, Is.EqualTo("text check failed"));
+        Assert.That(error.Message, Is.EqualTo("pong check failed"));
     }
 
     [Test]
@@ -161,8 +162,8 @@ public class HeartbeatDriverTests
         policy.DidNotReceive().OnTick(Arg.Any<HeartbeatPeer>());
     }
 
-    // NSubstitute cannot match span arguments: a hand-written policy whose OnText throws.
-    private sealed class TextCheckThrows : IHeartbeatPolicy
+    // NSubstitute cannot match span arguments: a hand-written policy whose OnJsonPong throws.
+    private sealed class JsonPongThrows : IHeartbeatPolicy
     {
         public TimeSpan TickInterval => System.Threading.Timeout.InfiniteTimeSpan;
 
@@ -174,7 +175,7 @@ public class HeartbeatDriverTests
         {
         }
 
-        public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8) => throw new InvalidOperationException("text check failed");
+        public void OnJsonPong(HeartbeatPeer peer, ReadOnlySpan<byte> id) => throw new InvalidOperationException("pong check failed");
     }
 
     private static IHeartbeatPolicy Policy()

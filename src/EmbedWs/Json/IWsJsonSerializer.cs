@@ -1,6 +1,6 @@
 using System;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs;
 
 /// <summary>
 /// The seam between routing and a JSON library. The default is <see cref="NewtonsoftWsSerializer"/>;
@@ -74,6 +74,4 @@ public static class WsRoutingErrors
     public const string InvalidData = "invalid_data";
     /// <summary>The handler threw (the text is hidden unless ShowExceptionDetails is on).</summary>
     public const string HandlerError = "handler_error";
-    /// <summary>The handler did not finish within HandlerTimeout.</summary>
-    public const string HandlerTimeout = "handler_timeout";
 }

@@ -1,11 +1,12 @@
 using System;
 using System.IO;
 using System.Text;
+using EmbedWs.Json;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using Newtonsoft.Json.Serialization;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs;
 
 /// <summary>
 /// The default serializer, on Newtonsoft.Json. Property names are camelCase on the wire by

@@ -1,7 +1,7 @@
 using System;
 using System.Text;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs.Json;
 
 // The scanner's tokens: whitespace, strings, numbers and literals as RFC 8259 spells them, and
 // the decoding of a scanned string.

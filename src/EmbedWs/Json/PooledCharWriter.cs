@@ -3,7 +3,7 @@ using System.Buffers;
 using System.IO;
 using System.Text;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs.Json;
 
 /// <summary>
 /// A <see cref="TextWriter"/> into a pooled char buffer, one cached per thread: routing writes a

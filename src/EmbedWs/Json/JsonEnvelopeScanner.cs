@@ -1,7 +1,7 @@
 using System;
 using System.Buffers;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs.Json;
 
 /// <summary>
 /// One pass over the envelope's text that checks it is JSON (RFC 8259, nothing more: no

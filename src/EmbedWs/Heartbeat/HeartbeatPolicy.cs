@@ -1,10 +1,11 @@
 using System;
 using System.Threading;
+using EmbedWs.Heartbeat;
 
-namespace EmbedWs.Heartbeat;
+namespace EmbedWs;
 
-/// <summary>The built-in heartbeat policies.</summary>
-public static class Heartbeat
+/// <summary>The built-in heartbeat policies (<see cref="WsServerOptions.Heartbeat"/>).</summary>
+public static class HeartbeatPolicy
 {
     /// <summary>
     /// Protocol ping/pong (RFC 6455 §5.5.2): a ping when the peer has been silent for
@@ -20,10 +21,9 @@ public static class Heartbeat
 
     /// <summary>
     /// JSON ping/pong, for clients whose code cannot see protocol pings (browser JavaScript):
-    /// the server sends <c>{"type":"ping"}</c> after <paramref name="interval"/> of silence and
-    /// expects <c>{"type":"pong"}</c> (or any traffic) within <paramref name="timeout"/>; and a
-    /// client's <c>{"type":"ping"}</c> is answered with <c>{"type":"pong"}</c> (its "id" echoed).
-    /// These messages never reach handlers.
+    /// the server sends <c>{"type":"ping","id":N}</c> after <paramref name="interval"/> of silence
+    /// and expects <c>{"type":"pong","id":N}</c> (or any traffic) within <paramref name="timeout"/>.
+    /// (A client's own <c>{"type":"ping"}</c> is answered with <c>{"type":"pong"}</c> with every policy.)
     /// </summary>
     /// <param name="interval">Silence before a ping; default 15 s.</param>
     /// <param name="timeout">How long to wait for an answer; default 10 s.</param>
@@ -59,6 +59,8 @@ public static class Heartbeat
         {
         }
 
-        public bool OnText(HeartbeatPeer peer, ReadOnlySpan<byte> utf8) => false;
+        public void OnJsonPong(HeartbeatPeer peer, ReadOnlySpan<byte> id)
+        {
+        }
     }
 }

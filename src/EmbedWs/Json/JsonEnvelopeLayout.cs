@@ -1,6 +1,6 @@
 using System;
 
-namespace EmbedWs.Routing;
+namespace EmbedWs.Json;
 
 /// <summary>The kind of a JSON value, from its first character.</summary>
 internal enum JsonKind : byte

@@ -1,0 +1,431 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+using EmbedWs.Protocol;
+
+namespace EmbedWs.Transport;
+
+/// <summary>
+/// One connection's send side: every frame (data, broadcast, ping, pong, close) goes through
+/// <see cref="Write"/>, the one write primitive, into one queue; one flush loop at a time writes
+/// the queue to the socket. So frames never interleave, and every frame queued while a write was
+/// in progress leaves together in the next single write. Safe from any thread.
+/// </summary>
+/// <remarks>
+/// Inside the primitive: while the read loop processes one read it holds a batch
+/// (<see cref="BeginBatch"/>), so everything sent meanwhile leaves in one write at
+/// <see cref="EndBatch"/>; on a plain socket the queue is first offered with one non-blocking send
+/// (<c>Outbox.Direct.cs</c>), and a large binary payload goes to the socket from the caller's memory.
+/// </remarks>
+internal sealed partial class Outbox : IControlFrameSink
+{
+    private static readonly WaitCallback s_flushOnPool = state => _ = ((Outbox)state!).FlushLoopAsync();
+
+    private readonly object _lock = new();
+    private readonly Stream _stream;
+    private readonly IOutboxOwner _owner;
+    private readonly int _maxQueueBytes;
+    private byte[]? _pending;
+    private int _pendingLength;
+    private int _writingLength;
+    private bool _flushing;
+    private bool _closed;
+    private bool _terminated;
+    private bool _failed;
+    private bool _batching;
+    private bool _flushDeferred;
+    private TaskCompletionSource<bool>? _drained;
+    private long _messagesSent;
+    private long _bytesSent;
+
+    /// <param name="stream">Where bytes are written.</param>
+    /// <param name="plainSocket">The socket under <paramref name="stream"/> when nothing (TLS) sits between them: writes may go to it directly.</param>
+    /// <param name="maxQueueBytes">MaxSendQueueBytes.</param>
+    /// <param name="owner">Told of a full queue and of a failed write.</param>
+    public Outbox(Stream stream, Socket? plainSocket, int maxQueueBytes, IOutboxOwner owner)
+    {
+        _stream = stream;
+        _plainSocket = plainSocket;
+        _maxQueueBytes = maxQueueBytes;
+        _owner = owner;
+    }
+
+    /// <summary>Bytes queued or being written.</summary>
+    public int QueuedBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pendingLength + _writingLength;
+            }
+        }
+    }
+
+    /// <summary>Data messages queued so far.</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>Bytes handed to the socket so far.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    /// <summary>
+    /// The one write primitive: queues <paramref name="frame"/> and makes sure a write follows.
+    /// False when the connection no longer sends (a close frame was queued) or the queue is full
+    /// (then the owner closes the connection as a slow consumer). A close frame passes a full
+    /// queue and is the last frame.
+    /// </summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="fanOut">
+    /// True for a frame sent to many connections (broadcast, group): its write starts on the
+    /// thread pool, so the sender goes on at once and frames that pile up meanwhile leave together.
+    /// </param>
+    public bool Write(in OutgoingFrame frame, bool fanOut = false)
+    {
+        if (frame.IsDirectCandidate && _plainSocket is not null && TrySendDirect(frame.Array) is { } sent)
+        {
+            return sent;
+        }
+
+        int length = frame.Length;
+        Admission admission;
+        lock (_lock)
+        {
+            admission = Admit(length, mayPassLimit: frame.Opcode == WsOpcode.Close);
+            if (admission >= Admission.Queued)
+            {
+                frame.WriteTo(_pending.AsSpan(_pendingLength - length, length));
+                _closed = frame.Opcode == WsOpcode.Close;
+                if (frame.IsData)
+                {
+                    Interlocked.Increment(ref _messagesSent);
+                }
+            }
+        }
+
+        switch (admission)
+        {
+            case Admission.QueuedStartFlush when fanOut:
+                ThreadPool.UnsafeQueueUserWorkItem(s_flushOnPool, this);
+                return true;
+            case Admission.QueuedStartFlush:
+                _ = FlushLoopAsync();
+                return true;
+            case Admission.Queued:
+                return true;
+            case Admission.Full:
+                _owner.OnSendQueueFull();
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <inheritdoc/>
+    void IControlFrameSink.SendControl(WsOpcode opcode, ReadOnlySpan<byte> payload) => Write(OutgoingFrame.Of(opcode, payload));
+
+    /// <summary>
+    /// While the read loop processes one read, sends only queue; <see cref="EndBatch"/> then
+    /// starts one write for all of them.
+    /// </summary>
+    // No lock: a sender that read false a moment ago just starts its own write, which is fine;
+    // EndBatch takes the lock because it must see every deferred flush.
+    public void BeginBatch() => Volatile.Write(ref _batching, true);
+
+    /// <summary>Ends the batch and starts the write of what it queued.</summary>
+    public void EndBatch()
+    {
+        lock (_lock)
+        {
+            _batching = false;
+            if (!_flushDeferred)
+            {
+                return;
+            }
+
+            _flushDeferred = false;
+            if (_flushing || _pendingLength == 0)
+            {
+                return;
+            }
+
+            _flushing = true;
+        }
+
+        _ = FlushLoopAsync();
+    }
+
+    /// <summary>
+    /// Completes with true when everything queued so far was handed to the socket, with false when
+    /// the connection ended (or a write failed) first.
+    /// </summary>
+    public Task<bool> WhenDrainedAsync()
+    {
+        lock (_lock)
+        {
+            if (!_flushing && _pendingLength == 0)
+            {
+                return _failed ? s_false : s_true;
+            }
+
+            _drained ??= new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _drained.Task;
+        }
+    }
+
+    /// <summary>The connection ended: nothing more is sent, and the queue's buffer goes back to the pool.</summary>
+    public void Terminate()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            _terminated = true;
+            if (!_flushing)
+            {
+                EndFlush();
+            }
+        }
+    }
+
+    private static readonly Task<bool> s_true = Task.FromResult(true);
+    private static readonly Task<bool> s_false = Task.FromResult(false);
+
+    private enum Admission
+    {
+        Refused,
+        Full,
+        Queued,
+        QueuedStartFlush,
+    }
+
+    /// <summary>Under the lock: decides, and reserves <paramref name="frameLength"/> bytes at the end of the queue when admitted.</summary>
+    private Admission Admit(int frameLength, bool mayPassLimit)
+    {
+        if (_closed)
+        {
+            return Admission.Refused;
+        }
+
+        if (!mayPassLimit && IsFull(frameLength))
+        {
+            return Admission.Full;
+        }
+
+        Reserve(frameLength);
+        if (_flushing)
+        {
+            return Admission.Queued;
+        }
+
+        if (_batching)
+        {
+            _flushDeferred = true;
+            return Admission.Queued;
+        }
+
+        _flushing = true;
+        return Admission.QueuedStartFlush;
+    }
+
+    // A frame always fits an empty queue, so one message larger than the limit can still be sent.
+    private bool IsFull(int frameLength)
+    {
+        int queued = _pendingLength + _writingLength;
+        return queued > 0 && queued + frameLength > _maxQueueBytes;
+    }
+
+    private void Reserve(int length)
+    {
+        int needed = _pendingLength + length;
+        if (_pending is null || _pending.Length < needed)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(4096, (_pending?.Length ?? 0) * 2)));
+            if (_pending is not null)
+            {
+                Buffer.BlockCopy(_pending, 0, bigger, 0, _pendingLength);
+                ArrayPool<byte>.Shared.Return(_pending);
+            }
+
+            _pending = bigger;
+        }
+
+        _pendingLength = needed;
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        while (true)
+        {
+            byte[] chunk;
+            int length;
+            lock (_lock)
+            {
+                if (_pendingLength == 0 || _terminated)
+                {
+                    EndFlush();
+                    return;
+                }
+
+                chunk = _pending!;
+                length = _pendingLength;
+                _pending = null;
+                _pendingLength = 0;
+                _writingLength = length;
+            }
+
+            // On a plain socket, first offer the bytes without waiting: the socket usually takes
+            // them all, and the stream's asynchronous machinery is only needed for what it did not.
+            int sent = 0;
+            if (_plainSocket is not null)
+            {
+                sent = SendNow(chunk, length, out var error);
+                if (sent < 0)
+                {
+                    WriteFailed(chunk, error.ToString());
+                    return;
+                }
+            }
+
+            try
+            {
+                if (sent < length)
+                {
+                    await _stream.WriteAsync(chunk.AsMemory(sent, length - sent), default).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                WriteFailed(chunk, ex.Message);
+                return;
+            }
+
+            ArrayPool<byte>.Shared.Return(chunk);
+            Interlocked.Add(ref _bytesSent, length);
+            lock (_lock)
+            {
+                _writingLength = 0;
+            }
+        }
+    }
+
+    /// <summary>A write failed: nothing more is sent, and the owner ends the connection.</summary>
+    private void WriteFailed(byte[] chunk, string reason)
+    {
+        ArrayPool<byte>.Shared.Return(chunk);
+        lock (_lock)
+        {
+            _writingLength = 0;
+            _closed = true;
+            _failed = true;
+            EndFlush();
+        }
+
+        _owner.OnWriteFailed(reason);
+    }
+
+    /// <summary>Called under the lock when the loop stops: an idle connection holds no send buffer.</summary>
+    private void EndFlush()
+    {
+        _flushing = false;
+        bool lost = _failed || (_terminated && _pendingLength > 0);
+        if (_pending is not null && (_pendingLength == 0 || _terminated))
+        {
+            ArrayPool<byte>.Shared.Return(_pending);
+            _pending = null;
+            _pendingLength = 0;
+        }
+
+        _drained?.TrySetResult(!lost);
+        _drained = null;
+    }
+}
+
+/// <summary>What an <see cref="Outbox"/> tells its connection.</summary>
+internal interface IOutboxOwner
+{
+    /// <summary>A send found the queue over MaxSendQueueBytes: the client does not read.</summary>
+    void OnSendQueueFull();
+
+    /// <summary>A write to the socket failed: the connection is lost.</summary>
+    void OnWriteFailed(string reason);
+}
+
+/// <summary>
+/// One frame to queue, described rather than built: a payload with an opcode, text to encode as
+/// UTF-8, or a frame encoded once for many connections. The outbox writes it straight into its
+/// queue, so no frame is built twice.
+/// </summary>
+internal readonly ref struct OutgoingFrame
+{
+    private readonly ReadOnlySpan<byte> _bytes;
+    private readonly ReadOnlySpan<char> _text;
+    private readonly bool _isText;
+    private readonly bool _encoded;
+
+    private OutgoingFrame(WsOpcode opcode, ReadOnlySpan<byte> bytes, ReadOnlySpan<char> text, bool isText, bool encoded, ArraySegment<byte> array)
+    {
+        Opcode = opcode;
+        _bytes = bytes;
+        _text = text;
+        _isText = isText;
+        _encoded = encoded;
+        Array = array;
+        PayloadLength = isText ? System.Text.Encoding.UTF8.GetByteCount(text) : encoded ? 0 : bytes.Length;
+        Length = encoded ? bytes.Length : FrameWriter.HeaderSize(PayloadLength) + PayloadLength;
+    }
+
+    public WsOpcode Opcode { get; }
+
+    /// <summary>The whole frame's size in bytes.</summary>
+    public int Length { get; }
+
+    public int PayloadLength { get; }
+
+    /// <summary>A text or binary message (counted as a message sent), not a control frame.</summary>
+    public bool IsData => Opcode is WsOpcode.Text or WsOpcode.Binary;
+
+    /// <summary>The binary payload's array, when the caller's memory may be written to the socket directly.</summary>
+    public ArraySegment<byte> Array { get; }
+
+    /// <summary>A binary payload large enough to be worth a direct send from the caller's memory.</summary>
+    public bool IsDirectCandidate => Array.Array is not null && Array.Count >= Outbox.DirectSendMinimum;
+
+    /// <summary>A frame with a payload of bytes (binary, ping, pong, close).</summary>
+    public static OutgoingFrame Of(WsOpcode opcode, ReadOnlySpan<byte> payload) =>
+        new(opcode, payload, default, isText: false, encoded: false, default);
+
+    /// <summary>A binary message from memory the outbox may write directly when it is large.</summary>
+    public static OutgoingFrame Binary(ReadOnlyMemory<byte> payload) =>
+        new(WsOpcode.Binary, payload.Span, default, isText: false, encoded: false,
+            MemoryMarshal.TryGetArray(payload, out var array) ? array : default);
+
+    /// <summary>A text message, encoded to UTF-8 straight into the queue.</summary>
+    public static OutgoingFrame Text(ReadOnlySpan<char> text) => new(WsOpcode.Text, default, text, isText: true, encoded: false, default);
+
+    /// <summary>A whole data frame encoded once (broadcast, groups).</summary>
+    public static OutgoingFrame Encoded(ReadOnlySpan<byte> frame) =>
+        new((WsOpcode)(frame[0] & 0x0F), frame, default, isText: false, encoded: true, default);
+
+    /// <summary>Writes the frame into <paramref name="destination"/>, exactly <see cref="Length"/> bytes.</summary>
+    public void WriteTo(Span<byte> destination)
+    {
+        if (_encoded)
+        {
+            _bytes.CopyTo(destination);
+            return;
+        }
+
+        int h = FrameWriter.WriteHeader(destination, Opcode, fin: true, PayloadLength);
+        if (_isText)
+        {
+            System.Text.Encoding.UTF8.GetBytes(_text, destination.Slice(h));
+        }
+        else
+        {
+            _bytes.CopyTo(destination.Slice(h));
+        }
+    }
+}
