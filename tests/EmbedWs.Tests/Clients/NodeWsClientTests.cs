@@ -16,8 +16,7 @@ namespace EmbedWs.Tests.Clients;
 /// </summary>
 public class NodeWsClientTests
 {
-    private const string InstallHint =
-        "node or tests/EmbedWs.Tests/Clients/node/node_modules missing: run 'npm ci' in tests/EmbedWs.Tests/Clients/node";
+    private const string NpmHint = "run 'npm ci' in tests/EmbedWs.Tests/Clients/node";
 
     private static readonly TimeSpan s_processTimeout = TimeSpan.FromSeconds(30);
 
@@ -125,9 +124,14 @@ public class NodeWsClientTests
     private static string FindNode()
     {
         string? node = ExternalTool.FindOnPath("node");
-        if (node is null || !Directory.Exists(Path.Combine(NodeDir, "node_modules", "ws")))
+        if (node is null)
         {
-            ExternalTool.Missing(InstallHint);
+            ExternalTool.Missing($"node not found on PATH: run 'apt-get update && apt-get install -y nodejs npm', then {NpmHint}");
+        }
+
+        if (!Directory.Exists(Path.Combine(NodeDir, "node_modules", "ws")))
+        {
+            ExternalTool.Missing($"tests/EmbedWs.Tests/Clients/node/node_modules/ws missing: {NpmHint}");
         }
 
         return node;
