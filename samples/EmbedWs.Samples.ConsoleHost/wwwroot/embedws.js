@@ -10,8 +10,9 @@
  *   ws.close();                                                    // for good: no reconnect
  *
  * Options (defaults): reconnect (true), minDelay (250 ms), maxDelay (10000 ms), requestTimeout
- * (10000 ms), maxQueue (100 messages), protocols (subprotocols for the WebSocket constructor),
- * WebSocket (the constructor; globalThis.WebSocket by default, e.g. require('ws') in old Node).
+ * (10000 ms), maxQueue (100 messages), pingInterval (15000 ms; 0 turns the server timeout off),
+ * pingTimeout (10000 ms), protocols (subprotocols for the WebSocket constructor), WebSocket (the
+ * constructor; globalThis.WebSocket by default, e.g. require('ws') in old Node).
  *
  * ws.state: 'connecting' (first attempt), 'open', 'reconnecting' (dropped; waiting or trying
  * again), 'closed' (after ws.close(), or after a drop when reconnect is false). Final.
@@ -21,7 +22,8 @@
  *   'error'      fn(error, envelope): an error from the server that answers no pending request,
  *                e.g. {"type":"error","error":{"code":"invalid_json",...}}.
  *   ':open'      fn(event) on every open, reconnects included (queued messages are sent first).
- *   ':close'     fn(closeEvent) on every close: code, reason, wasClean.
+ *   ':close'     fn(closeEvent) on every close: code, reason, wasClean. After a server timeout
+ *                (below) it comes at once with code 1006, reason 'server timeout', wasClean false.
  *   ':error'     fn(event) the socket reported an error (a ':close' follows).
  *   ':state'     fn(state, previous) ws.state changed.
  *   ':raw'       fn(data) a message that is not a JSON envelope (binary, or text without a type).
@@ -31,7 +33,8 @@
  * leave in order on the next open. When the queue is full send() throws an Error with code
  * 'queue_full'; after close() it throws one with code 'closed'.
  *
- * ws.request(type, data) sends {"type","id","data"} with ids 1, 2, 3, ... and returns a Promise
+ * ws.request(type, data) sends {"type","id","data"} with ids 1, 2, 3, ... (the client's own pings
+ * take ids from the same count, so a reply never meets the wrong request) and returns a Promise
  * that resolves with the reply's data, or rejects (never throws) with an Error whose .code is:
  *   the server's code, with its message, for {"type":"error","id":...,"error":{code,message}};
  *   'timeout' (message 'timeout') after requestTimeout ms, counted from the call;
@@ -41,6 +44,14 @@
  *
  * Heartbeat: the server's {"type":"ping","id":N} is answered with {"type":"pong","id":N}
  * (Heartbeat.JsonPingPong); protocol pings are answered by the browser itself.
+ *
+ * Server timeout: when nothing at all has arrived from the server for pingInterval ms, the client
+ * sends {"type":"ping","id":N} (N from the requests' ids). Any message counts as an answer: the
+ * server's {"type":"pong","id":N}, its error reply to an unknown type, or anything else. When
+ * nothing arrives within pingTimeout ms after the ping, the connection is taken as dead: the
+ * socket is closed (1000 'server timeout'), ':close' is raised at once (code 1006, reason
+ * 'server timeout'), requests sent on it reject with 'closed', and reconnect goes on as after any
+ * drop. One timer per client, stopped while not open. pingInterval 0 turns this off.
  *
  * Reconnect: after a drop (never after close()), wait a random time in
  * [0, min(maxDelay, minDelay * 2^attempt)) ("full jitter"), then try again. The attempt count
@@ -58,9 +69,15 @@
 })(typeof globalThis !== 'undefined' ? globalThis : this, function () {
   'use strict';
 
-  const DEFAULTS = { reconnect: true, minDelay: 250, maxDelay: 10000, requestTimeout: 10000, maxQueue: 100 };
+  const DEFAULTS = {
+    reconnect: true, minDelay: 250, maxDelay: 10000, requestTimeout: 10000, maxQueue: 100,
+    pingInterval: 15000, pingTimeout: 10000,
+  };
   const STABLE_MS = 5000; // open this long and the backoff starts again from minDelay
   const OPEN = 1;         // WebSocket.OPEN
+
+  // A clock that system time changes do not move, where there is one.
+  const now = typeof performance !== 'undefined' && performance.now ? () => performance.now() : () => Date.now();
 
   function failure(code, message) {
     const error = new Error(message);
@@ -86,6 +103,9 @@
       this._attempt = 0;
       this._retryTimer = null;
       this._openedAt = 0;
+      this._watchTimer = null;      // the server timeout's one timer, while open
+      this._receivedAt = 0;         // now() of the last message from the server (or of the open)
+      this._pingedAt = 0;           // now() of our unanswered ping; 0 when none is out
       this._connect();
     }
 
@@ -136,6 +156,7 @@
 
       clearTimeout(this._retryTimer);
       this._retryTimer = null;
+      this._unwatch();
       this._rejectPending(false);
       this._queue = [];
       this._setState('closed');
@@ -184,11 +205,13 @@
         const queued = this._queue;
         this._queue = [];
         queued.forEach(item => this._write(item.text, item.id));
+        this._watch(true);
         this._emit(':state', 'open', previous);
         this._emit(':open', event);
       };
       socket.onmessage = event => {
         if (socket === this.socket) {
+          this._receivedAt = now();
           this._receive(event.data);
         }
       };
@@ -206,6 +229,7 @@
       }
 
       this.socket = null;
+      this._unwatch();
       this._rejectPending(true);
       this._emit(':close', event);
       if (this.state === 'closed') {
@@ -232,6 +256,67 @@
           this._connect();
         }
       }, Math.random() * cap);
+    }
+
+    // The server timeout. Messages only stamp _receivedAt; this one timer looks at the stamp when
+    // it fires, so a busy connection costs no timer calls per message.
+    _watch(opened) {
+      const interval = this.options.pingInterval;
+      if (!(interval > 0)) {
+        return;
+      }
+
+      const t = now();
+      if (opened) {
+        this._receivedAt = t;
+        this._pingedAt = 0;
+      }
+
+      if (this._pingedAt && this._receivedAt >= this._pingedAt) {
+        this._pingedAt = 0; // answered (by anything)
+      }
+
+      let wait;
+      if (this._pingedAt) {
+        wait = this._pingedAt + this.options.pingTimeout - t;
+        if (wait <= 0) {
+          this._timedOut();
+          return;
+        }
+      } else {
+        wait = this._receivedAt + interval - t;
+        if (wait <= 0) {
+          this._pingedAt = t;
+          this.socket.send(JSON.stringify({ type: 'ping', id: this._nextId++ }));
+          wait = this.options.pingTimeout;
+        }
+      }
+
+      this._watchTimer = setTimeout(() => {
+        this._watchTimer = null;
+        if (this.state === 'open' && this.socket && this.socket.readyState === OPEN) {
+          this._watch(false);
+        }
+      }, wait);
+    }
+
+    _unwatch() {
+      clearTimeout(this._watchTimer);
+      this._watchTimer = null;
+      this._pingedAt = 0;
+    }
+
+    _timedOut() {
+      // A dead peer may never finish a close handshake: let the socket go now and act as if it
+      // had closed; its own close event, whenever it comes, is ignored (socket !== this.socket).
+      const socket = this.socket;
+      try {
+        socket.close(1000, 'server timeout');
+      } catch (e) {
+        // Closing a dead socket may throw on some runtimes; it is dropped either way.
+      }
+
+      this._closed(socket, { type: 'close', code: 1006, reason: 'server timeout', wasClean: false });
     }
 
     _receive(raw) {

@@ -1,4 +1,6 @@
 using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
 using EmbedWs.Samples.ConsoleHost;
 using EmbedWs.Tests.TestSupport;
 using Microsoft.Playwright;
@@ -75,8 +77,122 @@ public class BrowserTests : ChromiumTest
         await other.Locator("#nick").FillAsync("ANN");
         await other.Locator("#setnick").ClickAsync();
         await Assertions.Expect(other.Locator("#log .msg.error")).ToHaveTextAsync("! name_taken: 'ANN' is taken.");
+        await Assertions.Expect(other.Locator("#nick")).ToHaveValueAsync("guest2");
         await ann.CloseAsync();
         await other.CloseAsync();
+    }
+
+    [Test]
+    public async Task ChatMode_RefusedNickOrRoom_ShowsTheErrorAndPutsBackWhatTheServerKept()
+    {
+        await using var server = await StartHostAsync(HostMode.Chat);
+        var page = await OpenChatPageAsync(server);
+        await page.Locator("#nick").FillAsync("ann");
+        await page.Locator("#setnick").ClickAsync();
+        await Assertions.Expect(page.Locator("#log .msg").Last).ToHaveTextAsync("* guest1 is now ann");
+
+        await page.Locator("#nick").FillAsync("");
+        await page.Locator("#setnick").ClickAsync();
+        await Assertions.Expect(page.Locator("#log .msg.error")).ToHaveTextAsync(new Regex("^! invalid_name: A name is 1 to 24 "));
+        await Assertions.Expect(page.Locator("#nick")).ToHaveValueAsync("ann");
+        await page.Locator("#nick").FillAsync("guest7");
+        await page.Locator("#setnick").ClickAsync();
+        await Assertions.Expect(page.Locator("#log .msg.error").Last).ToHaveTextAsync("! invalid_name: Names like guest<number> are kept for new connections.");
+        await Assertions.Expect(page.Locator("#nick")).ToHaveValueAsync("ann");
+        await page.Locator("#room").FillAsync("no spaces");
+        await page.Locator("#join").ClickAsync();
+        await Assertions.Expect(page.Locator("#log .msg.error").Last).ToHaveTextAsync(new Regex("^! invalid_room: "));
+        await Assertions.Expect(page.Locator("#room")).ToHaveValueAsync("lobby");
+        await page.CloseAsync();
+    }
+
+    [Test]
+    public async Task ChatMode_MessageOverTheTextLimit_ShowsTheErrorAndGivesTheTextBack()
+    {
+        await using var server = await StartHostAsync(HostMode.Chat);
+        var page = await OpenChatPageAsync(server);
+        string tooLong = new string('x', 1001);
+
+        await SendFromPageAsync(page, tooLong);
+
+        await Assertions.Expect(page.Locator("#log .msg.error")).ToHaveTextAsync("! invalid_text: A message is 1 to 1000 characters.");
+        await Assertions.Expect(page.Locator("#msg")).ToHaveValueAsync(tooLong);
+        await SendFromPageAsync(page, new string('y', 1000));
+        await Assertions.Expect(page.Locator("#log .msg")).ToHaveTextAsync(new[]
+        {
+            "* guest1 joined lobby", "! invalid_text: A message is 1 to 1000 characters.", "guest1: " + new string('y', 1000),
+        });
+        await Assertions.Expect(page.Locator("#msg")).ToHaveValueAsync("");
+        await page.CloseAsync();
+    }
+
+    [Test]
+    public async Task ChatMode_MessageOverMaxMessageSize_ShowsTheCloseThenReconnectsWithTheNick()
+    {
+        await using var server = await StartHostAsync(HostMode.Chat, configure: o => o.MaxMessageSize = 4096);
+        var page = await OpenChatPageAsync(server);
+        await page.Locator("#nick").FillAsync("ann");
+        await page.Locator("#setnick").ClickAsync();
+        await Assertions.Expect(page.Locator("#log .msg").Last).ToHaveTextAsync("* guest1 is now ann");
+        // Replies come in request order: one more answered request means the page has its
+        // nick.set reply (and wants "ann" back after a reconnect).
+        await page.EvaluateAsync("() => client.request('room.list')");
+
+        await SendFromPageAsync(page, new string('z', 5000));
+
+        await Assertions.Expect(page.Locator("#log .msg.error").First).ToHaveTextAsync("disconnected: message too big (1009); reconnecting");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("open");
+        await Assertions.Expect(page.Locator("#log .msg").Last).ToHaveTextAsync("* guest2 is now ann");
+        await Assertions.Expect(page.Locator("#nick")).ToHaveValueAsync("ann");
+        await Assertions.Expect(page.Locator("#log .msg.error")).ToHaveTextAsync(new[]
+        {
+            "disconnected: message too big (1009); reconnecting", "! closed: connection closed",
+        });
+        await page.CloseAsync();
+    }
+
+    [Test]
+    public async Task ChatMode_NickStillTakenAfterAReconnect_IsTakenBackOnceFree()
+    {
+        await using var server = await StartHostAsync(HostMode.Chat);
+        var page = await Browser.NewPageAsync();
+        // The page's WebSockets reach the server through Playwright: the second one (the
+        // reconnect) only once the gate opens, so that another client can hold the nick first.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int sockets = 0;
+        await page.RouteWebSocketAsync(new Regex("/ws$"), async route =>
+        {
+            if (Interlocked.Increment(ref sockets) > 1)
+            {
+                await gate.Task;
+            }
+
+            route.ConnectToServer();
+        });
+        await page.GotoAsync($"http://127.0.0.1:{server.Port}/");
+        await Assertions.Expect(page.Locator("#log .msg").First).ToHaveTextAsync("* guest1 joined lobby");
+        await page.Locator("#nick").FillAsync("ann");
+        await page.Locator("#setnick").ClickAsync();
+        await Assertions.Expect(page.Locator("#log .msg").Last).ToHaveTextAsync("* guest1 is now ann");
+        await page.EvaluateAsync("() => client.request('room.list')"); // the nick.set reply is in
+
+        await page.EvaluateAsync("() => client.socket.close()"); // dropped: the client reconnects
+        await Poll.UntilAsync(() => server.ConnectionCount == 0, "the server sees the page's connection go");
+        using var bob = await JsonClient.ConnectAsync(server.Port);
+        await bob.SendTextAsync("""{"type":"nick.set","id":1,"data":{"name":"ann"}}""");
+        while ((int?)(await bob.ReceiveJsonAsync())["id"] != 1)
+        {
+            // chat.welcome, then notices
+        }
+
+        gate.SetResult();
+        await Assertions.Expect(page.Locator("#log .msg.notice").Last).ToHaveTextAsync("* ann is still taken; trying again in a second");
+        await bob.CloseAsync();
+
+        await Assertions.Expect(page.Locator("#log .msg").Last).ToHaveTextAsync("* guest3 is now ann");
+        await Assertions.Expect(page.Locator("#nick")).ToHaveValueAsync("ann");
+        await Assertions.Expect(page.Locator("#log .msg.error")).ToHaveTextAsync(new[] { "disconnected: closed (1005); reconnecting" });
+        await page.CloseAsync();
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
@@ -14,18 +15,31 @@ internal static class ExternalTool
 {
     private static readonly Lazy<string> s_repoRoot = new(FindRepoRoot);
 
+    // The hints already printed in this run.
+    private static readonly ConcurrentDictionary<string, bool> s_told = new();
+
     /// <summary>The folder that holds EmbedWs.sln.</summary>
     public static string RepoRoot => s_repoRoot.Value;
 
     public static bool IsCi => Environment.GetEnvironmentVariable("CI") == "true";
 
-    /// <summary>Ignores the test with <paramref name="message"/>, or fails it when running in CI.</summary>
+    /// <summary>
+    /// Ignores the test with <paramref name="message"/>, or fails it when running in CI. The first
+    /// time a message is given in a run, it is also printed where a plain <c>dotnet test</c>
+    /// shows it: an ignored test's reason appears only at detailed verbosity, and so does
+    /// <c>TestContext.Progress</c>, but the adapter passes standard error on at every verbosity.
+    /// </summary>
     [DoesNotReturn]
     public static void Missing(string message)
     {
         if (IsCi)
         {
             Assert.Fail(message + " (CI=true: .ci/run must install it)");
+        }
+
+        if (s_told.TryAdd(message, true))
+        {
+            TestContext.Error.WriteLine($"Skipping the tests that need it: {message}");
         }
 
         Assert.Ignore(message);

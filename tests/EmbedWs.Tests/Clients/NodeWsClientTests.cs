@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO;
 using System.Net;
 using EmbedWs.Samples.ConsoleHost;
@@ -10,12 +11,12 @@ namespace EmbedWs.Tests.Clients;
 /// Node's <c>ws</c> package (a client no one here wrote) against the echo server, through
 /// <c>Clients/node/ws-client.js</c>: text, empty and non-ASCII text, binary, 100 KB, ping/pong,
 /// then a client close with 4001 "done". And the browser client embedws.js loaded as a CommonJS
-/// module on top of <c>ws</c> (<c>Clients/node/embedws-client.js</c>).
+/// module on top of <c>ws</c> (<c>Clients/node/embedws-client.js</c>), and its server timeout
+/// (<c>Clients/node/embedws-timeout.js</c>).
 /// </summary>
 public class NodeWsClientTests
 {
-    private const string InstallHint =
-        "node or tests/EmbedWs.Tests/Clients/node/node_modules missing: run 'npm ci' in tests/EmbedWs.Tests/Clients/node";
+    private const string NpmHint = "run 'npm ci' in tests/EmbedWs.Tests/Clients/node";
 
     private static readonly TimeSpan s_processTimeout = TimeSpan.FromSeconds(30);
 
@@ -56,12 +57,81 @@ public class NodeWsClientTests
         Assert.That(client.StandardOutput, Does.Contain("\"ok\":true").And.Contain("\"states\":[\"open\",\"closed\"]"), client.Output);
     }
 
+    [Test]
+    public async Task EmbedWsJs_ServerNeverAnswers_ClientPingsThenClosesAndReconnects()
+    {
+        string node = FindNode();
+        var texts = new ConcurrentQueue<string>();
+        await using var server = await TestServer.StartAsync(
+            o => o.Heartbeat = EmbedWs.Heartbeat.Heartbeat.None,
+            s => s.OnMessage += (_, m) => texts.Enqueue(m.IsText ? m.Text : "[binary]"));
+
+        using var client = StartTimeoutScenario(node, "silent", server.Port);
+        int exitCode = await client.WaitForExitAsync(s_processTimeout);
+
+        Assert.That(exitCode, Is.EqualTo(0), client.Output);
+        Assert.That(client.StandardOutput, Does.Contain("\"ok\":true"), client.Output);
+        Assert.That(texts, Has.Some.Match("""^\{"type":"ping","id":\d+\}$"""), "the server got the client's JSON ping");
+        // The first close is the timed-out client's own close frame (the other client has
+        // pingInterval 0 and stays until the script ends).
+        var (_, close) = await server.NextCloseAsync();
+        Assert.That(close.Cause, Is.EqualTo(WsCloseCause.ClientClosed));
+        Assert.That(close.Code, Is.EqualTo(1000));
+        Assert.That(close.Reason, Is.EqualTo("server timeout"));
+    }
+
+    [Test]
+    public async Task EmbedWsJs_ServerAnswersThePing_ConnectionStays()
+    {
+        string node = FindNode();
+        // The chat host's default heartbeat (protocol pings) leaves the JSON ping to routing,
+        // whose error reply (unknown_type) is as good an answer as a pong.
+        await using var server = ConsoleHostServer.Create(HostMode.Chat, new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) });
+        await server.StartAsync();
+
+        using var client = StartTimeoutScenario(node, "answered", server.Port);
+        int exitCode = await client.WaitForExitAsync(s_processTimeout);
+
+        Assert.That(exitCode, Is.EqualTo(0), client.Output);
+        Assert.That(client.StandardOutput, Does.Contain("\"ok\":true"), client.Output);
+        Assert.That(server.GetSnapshot().ConnectionsOpened, Is.EqualTo(1), "one connection, never dropped");
+    }
+
+    [Test]
+    public async Task EmbedWsJs_ServerPingsOften_ClientAnswersAndNeverPingsItself()
+    {
+        string node = FindNode();
+        await using var server = ConsoleHostServer.Create(HostMode.Chat, new WsServerOptions
+        {
+            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            Heartbeat = EmbedWs.Heartbeat.Heartbeat.JsonPingPong(TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(2)),
+        });
+        await server.StartAsync();
+
+        using var client = StartTimeoutScenario(node, "busy", server.Port);
+        int exitCode = await client.WaitForExitAsync(s_processTimeout);
+
+        Assert.That(exitCode, Is.EqualTo(0), client.Output);
+        Assert.That(client.StandardOutput, Does.Contain("\"ok\":true"), client.Output);
+    }
+
+    private static ChildProcess StartTimeoutScenario(string node, string scenario, int port) =>
+        ChildProcess.Start(node, NodeDir, "embedws-timeout.js", scenario, $"ws://127.0.0.1:{port}/ws", EmbedWsScript);
+
+    private static string EmbedWsScript =>
+        Path.Combine(ExternalTool.RepoRoot, "samples", "EmbedWs.Samples.ConsoleHost", "wwwroot", "embedws.js");
+
     private static string FindNode()
     {
         string? node = ExternalTool.FindOnPath("node");
-        if (node is null || !Directory.Exists(Path.Combine(NodeDir, "node_modules", "ws")))
+        if (node is null)
         {
-            ExternalTool.Missing(InstallHint);
+            ExternalTool.Missing($"node not found on PATH: run 'apt-get update && apt-get install -y nodejs npm', then {NpmHint}");
+        }
+
+        if (!Directory.Exists(Path.Combine(NodeDir, "node_modules", "ws")))
+        {
+            ExternalTool.Missing($"tests/EmbedWs.Tests/Clients/node/node_modules/ws missing: {NpmHint}");
         }
 
         return node;

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using EmbedWs.Samples.GameLoop;
 using EmbedWs.Tests.Clients;
@@ -73,6 +74,47 @@ public class GameLoopBrowserTests : ChromiumTest
     }
 
     [Test]
+    public async Task PlayerInACorner_IsDrawnWhole_DotAndName()
+    {
+        var page = await OpenPageAsync("?name=annabel-with-a-long-name");
+        await Assertions.Expect(page.Locator("#me")).ToHaveTextAsync(new Regex(@"^#\d+ annabel-with-a-long-name$"));
+
+        foreach (var (keys, corner) in new[] { (new[] { "ArrowLeft", "ArrowUp" }, 0.0), (new[] { "ArrowRight", "ArrowDown" }, World.Size) })
+        {
+            foreach (var key in keys)
+            {
+                await page.Keyboard.DownAsync(key);
+            }
+
+            // The page draws each world as it gets it, so once it has one with the player in the
+            // corner, that is what the canvas shows.
+            await page.WaitForFunctionAsync(
+                "c => { const p = world && world.players.find(p => p.id === myId); return p && p.x === c && p.y === c; }",
+                corner,
+                new() { Timeout = (float)Timeout.TotalMilliseconds });
+            var drawn = await page.EvaluateAsync<JsonElement>(BoxesScript);
+            foreach (var key in keys)
+            {
+                await page.Keyboard.UpAsync(key);
+            }
+
+            int size = drawn.GetProperty("size").GetInt32();
+            foreach (var (part, minSize) in new[] { ("dot", 16), ("name", 40) })
+            {
+                var box = drawn.GetProperty(part);
+                Assert.That(box.ValueKind, Is.EqualTo(JsonValueKind.Object), $"the {part} is on the canvas at ({corner}, {corner})");
+                int x0 = box.GetProperty("x0").GetInt32(), y0 = box.GetProperty("y0").GetInt32();
+                int x1 = box.GetProperty("x1").GetInt32(), y1 = box.GetProperty("y1").GetInt32();
+                Assert.That(new[] { x0, y0 }, Has.All.GreaterThan(0), $"the {part} does not touch the top or left edge at ({corner}, {corner}): {box}");
+                Assert.That(new[] { x1, y1 }, Has.All.LessThan(size - 1), $"the {part} does not touch the bottom or right edge at ({corner}, {corner}): {box}");
+                Assert.That(x1 - x0 + 1, Is.GreaterThanOrEqualTo(minSize), $"the {part} is drawn whole at ({corner}, {corner}): {box}");
+            }
+        }
+
+        await page.CloseAsync();
+    }
+
+    [Test]
     public async Task SecondPage_Closing_DropsThePlayersCountInTheFirst()
     {
         var first = await OpenPageAsync(string.Empty);
@@ -95,6 +137,30 @@ public class GameLoopBrowserTests : ChromiumTest
         Assert.That(response?.Status, Is.EqualTo(404));
         await page.CloseAsync();
     }
+
+    // The canvas's size and the boxes around the page's own dot (#d33, opaque) and the names'
+    // text (#222, opaque); null where there is none. Only the page's player is in the world.
+    private const string BoxesScript =
+        """
+        () => {
+          const c = document.getElementById('field');
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          const box = test => {
+            let b = null;
+            for (let y = 0; y < c.height; y++) {
+              for (let x = 0; x < c.width; x++) {
+                const i = (y * c.width + x) * 4;
+                if (d[i + 3] > 200 && test(d[i], d[i + 1], d[i + 2])) {
+                  b = b || { x0: x, y0: y, x1: x, y1: y };
+                  b.x0 = Math.min(b.x0, x); b.y0 = Math.min(b.y0, y); b.x1 = Math.max(b.x1, x); b.y1 = Math.max(b.y1, y);
+                }
+              }
+            }
+            return b;
+          };
+          return { size: c.width, dot: box((r, g, b) => r > 180 && g < 100 && b < 100), name: box((r, g, b) => r < 80 && g < 80 && b < 80) };
+        }
+        """;
 
     private async Task<IPage> OpenPageAsync(string query)
     {
