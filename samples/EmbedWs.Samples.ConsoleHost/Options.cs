@@ -6,8 +6,9 @@ namespace EmbedWs.Samples.ConsoleHost;
 /// <summary>
 /// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
 /// <c>--heartbeat pingpong|json|idle|none</c>, <c>--heartbeat-interval S</c>,
-/// <c>--heartbeat-timeout S</c>, <c>--help</c>. Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start
-/// the host with these flags, so keep them stable.
+/// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--help</c>.
+/// Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start the host with
+/// these flags (.ci/autobahn.sh among them), so keep them stable.
 /// </summary>
 internal sealed class Options
 {
@@ -17,6 +18,7 @@ internal sealed class Options
 
         Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
                    [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
+                   [--max-message-size BYTES] [--max-fragments N]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
@@ -38,12 +40,19 @@ internal sealed class Options
                                    of silence allowed (idle; default 60).
                         S is more than 0 and at most 86400; fractions with a dot: 0.5.
                         Ignored by the kinds they do not apply to. Every mode uses the heartbeat.
+          --max-message-size BYTES The largest message accepted, 1-1073741823; a larger one is
+                                   closed with 1009. Default: 1048576 (1 MiB).
+          --max-fragments N        The most frames one message may arrive in, 1-2147483647; one
+                                   more is closed with 1008. Default: 1024.
           --help        Show this help.
 
         Open http://HOST:PORT/ in a browser for the test page; WebSocket clients may use any path.
         Ctrl+C (or SIGTERM) closes every client with 1001 and exits 0.
         Exit codes: 0 stopped cleanly, 1 could not listen, 2 bad command line.
         """;
+
+    /// <summary>The largest <c>--max-message-size</c>: what <see cref="WsServerOptions.MaxMessageSize"/> accepts.</summary>
+    public const int MaxMessageSizeLimit = int.MaxValue / 2;
 
     public int Port { get; private set; } = 8080;
 
@@ -52,6 +61,12 @@ internal sealed class Options
     public HostMode Mode { get; private set; } = HostMode.Chat;
 
     public bool ShowHelp { get; private set; }
+
+    /// <summary><c>--max-message-size</c>; null keeps the library's default (1 MiB).</summary>
+    public int? MaxMessageSize { get; private set; }
+
+    /// <summary><c>--max-fragments</c>; null keeps the library's default (1,024).</summary>
+    public int? MaxFragmentsPerMessage { get; private set; }
 
     /// <summary>The <c>--heartbeat*</c> flags; <see cref="HeartbeatChoice.Create"/> makes the policy.</summary>
     public HeartbeatChoice Heartbeat { get; } = new();
@@ -64,6 +79,20 @@ internal sealed class Options
     {
         string host = Host is "*" or "+" or "0.0.0.0" or "::" or "[::]" ? "localhost" : Bracket(Host);
         return $"http://{host}:{boundPort}/";
+    }
+
+    /// <summary>Sets the limits given on the command line; the others keep the library's defaults.</summary>
+    public void ApplyLimits(WsServerOptions serverOptions)
+    {
+        if (MaxMessageSize is int size)
+        {
+            serverOptions.MaxMessageSize = size;
+        }
+
+        if (MaxFragmentsPerMessage is int fragments)
+        {
+            serverOptions.MaxFragmentsPerMessage = fragments;
+        }
     }
 
     /// <summary>Parses the arguments; on failure returns null and a message naming the bad flag.</summary>
@@ -87,7 +116,8 @@ internal sealed class Options
                 case "--help" or "-h" or "-?":
                     options.ShowHelp = true;
                     continue;
-                case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout":
+                case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout"
+                    or "--max-message-size" or "--max-fragments":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -159,6 +189,23 @@ internal sealed class Options
                 }
 
                 return null;
+            case "--max-message-size":
+                // The range WsServerOptions.MaxMessageSize accepts, checked here so the message names the flag.
+                if (!TryParseCount(value, MaxMessageSizeLimit, out int size))
+                {
+                    return $"--max-message-size must be a number of bytes from 1 to {MaxMessageSizeLimit}, not '{value}'.";
+                }
+
+                MaxMessageSize = size;
+                return null;
+            case "--max-fragments":
+                if (!TryParseCount(value, int.MaxValue, out int fragments))
+                {
+                    return $"--max-fragments must be a number from 1 to {int.MaxValue}, not '{value}'.";
+                }
+
+                MaxFragmentsPerMessage = fragments;
+                return null;
             default:
                 if (!TryParseMode(value, out var mode))
                 {
@@ -169,6 +216,10 @@ internal sealed class Options
                 return null;
         }
     }
+
+    /// <summary>Digits only (no sign, no separators), from 1 to <paramref name="max"/>.</summary>
+    private static bool TryParseCount(string value, int max, out int count) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count >= 1 && count <= max;
 
     private static bool TryParseMode(string value, out HostMode mode)
     {

@@ -29,6 +29,7 @@ internal static class Program
         }
 
         var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create() };
+        options.ApplyLimits(serverOptions);
         await using var server = ConsoleHostServer.Create(options.Mode, serverOptions, Console.Out);
         try
         {
@@ -53,6 +54,7 @@ internal static class Program
 
         Console.WriteLine($"EmbedWs console host ({options.Mode.ToString().ToLowerInvariant()}) listening on {options.PageUrl(server.Port)}");
         Console.WriteLine($"Heartbeat: {options.Heartbeat.Describe()}");
+        Console.WriteLine($"Limits: messages up to {serverOptions.MaxMessageSize} bytes in up to {serverOptions.MaxFragmentsPerMessage} frames");
         Console.WriteLine("Press Ctrl+C to stop.");
         await stop.Task;
 

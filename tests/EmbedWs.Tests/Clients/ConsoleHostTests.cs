@@ -103,6 +103,68 @@ public class ConsoleHostTests
     }
 
     [Test]
+    public void Parse_NoLimitFlags_KeepsTheLibraryDefaults()
+    {
+        var options = Options.Parse(Array.Empty<string>(), out _)!;
+        var serverOptions = new WsServerOptions();
+
+        options.ApplyLimits(serverOptions);
+
+        Assert.That(options.MaxMessageSize, Is.Null);
+        Assert.That(options.MaxFragmentsPerMessage, Is.Null);
+        Assert.That(serverOptions.MaxMessageSize, Is.EqualTo(new WsServerOptions().MaxMessageSize));
+        Assert.That(serverOptions.MaxFragmentsPerMessage, Is.EqualTo(new WsServerOptions().MaxFragmentsPerMessage));
+    }
+
+    [TestCase(new[] { "--max-message-size", "67108864", "--max-fragments", "100000" }, 67108864, 100000)]
+    [TestCase(new[] { "--max-message-size=1", "--max-fragments=1" }, 1, 1)]
+    [TestCase(new[] { "--max-message-size", "1073741823", "--max-fragments", "2147483647" }, 1073741823, 2147483647)]
+    public void Parse_LimitFlags_SetTheServerOptions(string[] args, int size, int fragments)
+    {
+        var options = Options.Parse(args, out string? error);
+        var serverOptions = new WsServerOptions();
+
+        Assert.That(error, Is.Null);
+        options!.ApplyLimits(serverOptions);
+        Assert.That(serverOptions.MaxMessageSize, Is.EqualTo(size));
+        Assert.That(serverOptions.MaxFragmentsPerMessage, Is.EqualTo(fragments));
+    }
+
+    [TestCase(new[] { "--max-message-size", "0" }, "--max-message-size must be a number of bytes from 1 to 1073741823, not '0'.")]
+    [TestCase(new[] { "--max-message-size", "1073741824" }, "--max-message-size must be a number of bytes from 1 to 1073741823, not '1073741824'.")]
+    [TestCase(new[] { "--max-message-size", "-5" }, "--max-message-size must be a number of bytes from 1 to 1073741823, not '-5'.")]
+    [TestCase(new[] { "--max-message-size=-5" }, "--max-message-size must be a number of bytes")]
+    [TestCase(new[] { "--max-message-size", "64MiB" }, "--max-message-size must be a number of bytes")]
+    [TestCase(new[] { "--max-message-size", "1,000" }, "--max-message-size must be a number of bytes")]
+    [TestCase(new[] { "--max-message-size=" }, "--max-message-size must be a number of bytes")]
+    [TestCase(new[] { "--max-message-size" }, "--max-message-size needs a value.")]
+    [TestCase(new[] { "--max-fragments", "0" }, "--max-fragments must be a number from 1 to 2147483647, not '0'.")]
+    [TestCase(new[] { "--max-fragments", "2147483648" }, "--max-fragments must be a number from 1 to 2147483647, not '2147483648'.")]
+    [TestCase(new[] { "--max-fragments=+3" }, "--max-fragments must be a number from 1")]
+    [TestCase(new[] { "--max-fragments", "--port", "1" }, "--max-fragments needs a value.")]
+    public void Parse_BadLimitFlag_NamesIt(string[] args, string message)
+    {
+        Assert.That(Options.Parse(args, out string? error), Is.Null);
+        Assert.That(error, Does.StartWith(message));
+    }
+
+    [Test]
+    public void Usage_DocumentsTheLimitFlags()
+    {
+        Assert.That(Options.Usage, Does.Contain("[--max-message-size BYTES] [--max-fragments N]"));
+        Assert.That(Options.Usage, Does.Contain("--max-message-size BYTES The largest message").And.Contain("--max-fragments N        The most frames"));
+    }
+
+    [Test]
+    public async Task Process_BadMaxFragments_ExitsWith2AndSaysWhy()
+    {
+        using var host = StartHost("--mode", "echo", "--max-fragments", "0");
+
+        Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(2), host.Output);
+        Assert.That(host.StandardError, Does.Contain("--max-fragments must be a number from 1 to 2147483647, not '0'."));
+    }
+
+    [Test]
     public void Usage_DocumentsTheHeartbeatFlags()
     {
         Assert.That(Options.Usage, Does.Contain("--heartbeat KIND").And.Contain("--heartbeat-interval S").And.Contain("--heartbeat-timeout S"));
@@ -135,7 +197,8 @@ public class ConsoleHostTests
             Assert.Ignore("SIGTERM is a POSIX signal; on Windows stop the host with Ctrl+C.");
         }
 
-        using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo", "--heartbeat", "idle", "--heartbeat-timeout", "30");
+        using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo", "--heartbeat", "idle", "--heartbeat-timeout", "30",
+            "--max-message-size=65536", "--max-fragments", "16");
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         host.OutputLine += line =>
         {
@@ -163,6 +226,7 @@ public class ConsoleHostTests
         await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
         Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(0), host.Output);
         Assert.That(host.StandardOutput, Does.Contain("Heartbeat: idle timeout 30 s").And.Contain("#1 text: ping").And.Contain("Stopped."));
+        Assert.That(host.StandardOutput, Does.Contain("Limits: messages up to 65536 bytes in up to 16 frames"));
     }
 
     /// <summary>Runs the built sample, copied next to the tests by the ProjectReference.</summary>
