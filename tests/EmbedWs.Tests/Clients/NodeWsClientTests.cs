@@ -63,7 +63,7 @@ public class NodeWsClientTests
         string node = FindNode();
         var texts = new ConcurrentQueue<string>();
         await using var server = await TestServer.StartAsync(
-            o => o.Heartbeat = EmbedWs.Heartbeat.Heartbeat.None,
+            o => o.Heartbeat = EmbedWs.HeartbeatPolicy.None,
             s => s.OnMessage += (_, m) => texts.Enqueue(m.IsText ? m.Text : "[binary]"));
 
         using var client = StartTimeoutScenario(node, "silent", server.Port);
@@ -104,7 +104,7 @@ public class NodeWsClientTests
         await using var server = ConsoleHostServer.Create(HostMode.Chat, new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
-            Heartbeat = EmbedWs.Heartbeat.Heartbeat.JsonPingPong(TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(2)),
+            Heartbeat = EmbedWs.HeartbeatPolicy.JsonPingPong(TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(2)),
         });
         await server.StartAsync();
 
