@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
@@ -31,19 +32,19 @@ internal sealed class ChatRoutes
     private static readonly Regex s_guest = new(@"^guest\d+$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     private readonly WsServer _server;
-    private readonly Action<string>? _log;
+    private readonly ILogger _log;
 
     // Nick → connection id, case-insensitive: "Ann" and "ann" are the same person.
     private readonly ConcurrentDictionary<string, long> _names = new(StringComparer.OrdinalIgnoreCase);
 
-    private ChatRoutes(WsServer server, Action<string>? log)
+    private ChatRoutes(WsServer server, ILogger log)
     {
         _server = server;
         _log = log;
     }
 
     /// <summary>Registers the chat routes and connection events on <paramref name="server"/>.</summary>
-    public static void Map(WsServer server, Action<string>? log = null)
+    public static void Map(WsServer server, ILogger log)
     {
         var chat = new ChatRoutes(server, log);
         server.Route<NickSet, NickReply>("nick.set", chat.SetNick);
@@ -107,7 +108,7 @@ internal sealed class ChatRoutes
         }
 
         conn.Items[NameKey] = name;
-        _log?.Invoke($"#{conn.Id} {old} is now {name}");
+        HostLog.Chat(_log, $"#{conn.Id} {old} is now {name}");
         Notice(RoomOf(conn) ?? DefaultRoom, $"{old} is now {name}");
         return new NickReply(name);
     }
@@ -146,7 +147,7 @@ internal sealed class ChatRoutes
 
         string name = NameOf(conn);
         string room = RoomOf(conn) ?? DefaultRoom;
-        _log?.Invoke($"#{conn.Id} {name} in {room}: {text}");
+        HostLog.Chat(_log, $"#{conn.Id} {name} in {room}: {text}");
         _server.Groups.SendJson(GroupPrefix + room, "chat.message", new ChatMessage(name, room, text));
     }
 
@@ -165,7 +166,7 @@ internal sealed class ChatRoutes
     {
         conn.Items[RoomKey] = room;
         _server.Groups.Add(conn, GroupPrefix + room);
-        _log?.Invoke($"#{conn.Id} {name} joined {room}");
+        HostLog.Chat(_log, $"#{conn.Id} {name} joined {room}");
         Notice(room, $"{name} joined {room}");
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Reflection;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
@@ -23,9 +24,13 @@ public static class ConsoleHostServer
     /// <see cref="WsServerOptions.Heartbeat"/> applies in every mode; the pages answer JSON pings.
     /// </summary>
     /// <param name="mode">What to do with received messages.</param>
-    /// <param name="options">Endpoint or Url and limits.</param>
-    /// <param name="log">Where to write one line per connect, message and close; null for nowhere.</param>
-    public static WsServer Create(HostMode mode, WsServerOptions options, TextWriter? log = null)
+    /// <param name="options">Endpoint or Url, limits, and the logger factory.</param>
+    /// <remarks>
+    /// The host logs its own lines (connects, closes, chat; each message at Debug) to
+    /// <see cref="WsServerOptions.LoggerFactory"/>, as the library does; the console host sets it
+    /// to the console.
+    /// </remarks>
+    public static WsServer Create(HostMode mode, WsServerOptions options)
     {
         if (options is null)
         {
@@ -35,13 +40,8 @@ public static class ConsoleHostServer
         WsServer? server = null;
         options.HttpHandler = request => ServePage(mode, request, server!);
         server = new WsServer(options);
-        Action<string>? line = null;
-        if (log is not null)
-        {
-            var synchronized = TextWriter.Synchronized(log);
-            HostLog.Attach(server, synchronized);
-            line = text => HostLog.Write(synchronized, text);
-        }
+        var log = options.LoggerFactory.CreateLogger("EmbedWs.ConsoleHost");
+        HostLog.Attach(server, log);
 
         switch (mode)
         {
@@ -52,7 +52,7 @@ public static class ConsoleHostServer
                 server.OnMessage += (c, m) => _ = m.IsText ? server.Broadcast(m.Text) : server.Broadcast(m.Data);
                 break;
             case HostMode.Chat:
-                ChatRoutes.Map(server, line);
+                ChatRoutes.Map(server, log);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown mode.");

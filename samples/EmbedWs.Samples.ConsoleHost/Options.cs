@@ -1,12 +1,13 @@
 using System;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
 /// <summary>
 /// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
 /// <c>--heartbeat pingpong|json|idle|none</c>, <c>--heartbeat-interval S</c>,
-/// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--help</c>.
+/// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--log-level LEVEL</c>, <c>--help</c>.
 /// Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start the host with
 /// these flags (.ci/autobahn.sh among them), so keep them stable.
 /// </summary>
@@ -18,7 +19,7 @@ internal sealed class Options
 
         Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
                    [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
-                   [--max-message-size BYTES] [--max-fragments N]
+                   [--max-message-size BYTES] [--max-fragments N] [--log-level LEVEL]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
@@ -44,6 +45,10 @@ internal sealed class Options
                                    closed with 1009. Default: 1048576 (1 MiB).
           --max-fragments N        The most frames one message may arrive in, 1-2147483647; one
                                    more is closed with 1008. Default: 1024.
+          --log-level LEVEL        What is logged to the console: trace, debug, information,
+                                   warning, error or none. Default: information (connects,
+                                   closes, refused handshakes, errors); debug adds a line per
+                                   message.
           --help        Show this help.
 
         Open http://HOST:PORT/ in a browser for the test page; WebSocket clients may use any path.
@@ -70,6 +75,9 @@ internal sealed class Options
 
     /// <summary>The <c>--heartbeat*</c> flags; <see cref="HeartbeatChoice.Create"/> makes the policy.</summary>
     public HeartbeatChoice Heartbeat { get; } = new();
+
+    /// <summary><c>--log-level</c>: the console log's minimum level.</summary>
+    public LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
     /// <summary>The URL given to <c>WsServerOptions.Url</c>; IPv6 literals get their brackets.</summary>
     public string ListenUrl => $"ws://{Bracket(Host)}:{Port}";
@@ -117,7 +125,7 @@ internal sealed class Options
                     options.ShowHelp = true;
                     continue;
                 case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout"
-                    or "--max-message-size" or "--max-fragments":
+                    or "--max-message-size" or "--max-fragments" or "--log-level":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -206,6 +214,14 @@ internal sealed class Options
 
                 MaxFragmentsPerMessage = fragments;
                 return null;
+            case "--log-level":
+                if (!TryParseLogLevel(value, out var level))
+                {
+                    return $"--log-level must be trace, debug, information, warning, error or none, not '{value}'.";
+                }
+
+                LogLevel = level;
+                return null;
             default:
                 if (!TryParseMode(value, out var mode))
                 {
@@ -220,6 +236,34 @@ internal sealed class Options
     /// <summary>Digits only (no sign, no separators), from 1 to <paramref name="max"/>.</summary>
     private static bool TryParseCount(string value, int max, out int count) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count >= 1 && count <= max;
+
+    private static bool TryParseLogLevel(string value, out LogLevel level)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "trace":
+                level = LogLevel.Trace;
+                return true;
+            case "debug":
+                level = LogLevel.Debug;
+                return true;
+            case "information" or "info":
+                level = LogLevel.Information;
+                return true;
+            case "warning":
+                level = LogLevel.Warning;
+                return true;
+            case "error":
+                level = LogLevel.Error;
+                return true;
+            case "none":
+                level = LogLevel.None;
+                return true;
+            default:
+                level = default;
+                return false;
+        }
+    }
 
     private static bool TryParseMode(string value, out HostMode mode)
     {

@@ -3,6 +3,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.ConsoleHost;
 
@@ -28,9 +29,17 @@ internal static class Program
             return 0;
         }
 
-        var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create() };
+        // The library's log lines and the host's own, on the console (--log-level, default information).
+        using var logging = LoggerFactory.Create(b => b
+            .AddSimpleConsole(c =>
+            {
+                c.SingleLine = true;
+                c.TimestampFormat = "HH:mm:ss.fff ";
+            })
+            .SetMinimumLevel(options.LogLevel));
+        var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create(), LoggerFactory = logging };
         options.ApplyLimits(serverOptions);
-        await using var server = ConsoleHostServer.Create(options.Mode, serverOptions, Console.Out);
+        await using var server = ConsoleHostServer.Create(options.Mode, serverOptions);
         try
         {
             await server.StartAsync();

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using EmbedWs.Samples.ConsoleHost;
 using EmbedWs.Tests.Integration;
+using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Tests.Clients;
 
@@ -190,6 +191,56 @@ public class ConsoleHostTests
     }
 
     [Test]
+    public async Task Process_DefaultLogLevel_LogsConnectsAndClosesButNotMessages()
+    {
+        if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            Assert.Ignore("SIGTERM is a POSIX signal; on Windows stop the host with Ctrl+C.");
+        }
+
+        using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo");
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.OutputLine += line =>
+        {
+            var m = Regex.Match(line, @"listening on http://127\.0\.0\.1:(\d+)/$");
+            if (m.Success)
+            {
+                listening.TrySetResult(int.Parse(m.Groups[1].Value));
+            }
+        };
+        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
+
+        using var cts = new CancellationTokenSource(s_timeout);
+        using (var client = new ClientWebSocket())
+        {
+            await client.ConnectAsync(new Uri($"ws://127.0.0.1:{listening.Task.Result}/"), cts.Token);
+            await client.SendAsync(Encoding.UTF8.GetBytes("secret"), WebSocketMessageType.Text, true, cts.Token);
+            await ClientWebSocketTests.ReceiveAsync(client, cts.Token);
+            await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
+        }
+
+        Assert.That(SendSigterm(host.Id), Is.EqualTo(0), "kill(SIGTERM) failed");
+        Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(0), host.Output);
+        Assert.That(host.StandardOutput, Does.Contain("#1 connected from 127.0.0.1").And.Contain("#1 closed 1000 bye (ClientClosed)"));
+        Assert.That(host.StandardOutput, Does.Not.Contain("secret"), "messages are logged at debug only");
+    }
+
+    [TestCase("debug", LogLevel.Debug)]
+    [TestCase("NONE", LogLevel.None)]
+    [TestCase("info", LogLevel.Information)]
+    public void Parse_LogLevel_IsRead(string value, LogLevel expected)
+    {
+        Assert.That(Options.Parse(new[] { "--log-level", value }, out _)!.LogLevel, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Parse_BadLogLevel_NamesTheFlag()
+    {
+        Assert.That(Options.Parse(new[] { "--log-level=loud" }, out string? error), Is.Null);
+        Assert.That(error, Is.EqualTo("--log-level must be trace, debug, information, warning, error or none, not 'loud'."));
+    }
+
+    [Test]
     public async Task Process_EchoMode_EchoesThenStopsOnSigterm_WithExit0()
     {
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
@@ -198,7 +249,7 @@ public class ConsoleHostTests
         }
 
         using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo", "--heartbeat", "idle", "--heartbeat-timeout", "30",
-            "--max-message-size=65536", "--max-fragments", "16");
+            "--max-message-size=65536", "--max-fragments", "16", "--log-level", "debug");
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         host.OutputLine += line =>
         {
@@ -226,6 +277,7 @@ public class ConsoleHostTests
         await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
         Assert.That(await host.WaitForExitAsync(s_timeout), Is.EqualTo(0), host.Output);
         Assert.That(host.StandardOutput, Does.Contain("Heartbeat: idle timeout 30 s").And.Contain("#1 text: ping").And.Contain("Stopped."));
+        Assert.That(host.StandardOutput, Does.Contain("#1 connected from 127.0.0.1").And.Contain("Server started on 127.0.0.1:"), "the host and the library log to the console");
         Assert.That(host.StandardOutput, Does.Contain("Limits: messages up to 65536 bytes in up to 16 frames"));
     }
 

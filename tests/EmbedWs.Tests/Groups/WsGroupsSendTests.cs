@@ -39,6 +39,31 @@ public class WsGroupsSendTests
     }
 
     [Test]
+    public async Task Close_QueuedDispatchNotPumped_LeavesGroupsAtOnce_OnCloseWaitsForThePump()
+    {
+        await using var server = await RecordingServer.StartAsync(o => o.Dispatch = EventDispatch.Queued);
+        var client = await JsonClient.ConnectAsync(server.Port);
+        using var stays = await JsonClient.ConnectAsync(server.Port);
+        await Poll.UntilAsync(() => server.Server.PumpEvents() >= 0 && server.ConnectCount == 2, "both OnConnect should run in PumpEvents");
+        var connection = await server.NextConnectionAsync();
+        var other = await server.NextConnectionAsync();
+        var groups = server.Server.Groups;
+        groups.Add(connection, "room");
+        groups.Add(other, "room");
+
+        await client.CloseAsync();
+        client.Dispose();
+
+        // Nobody pumps: OnClose waits, but the group no longer holds the closed connection.
+        await Poll.UntilAsync(() => groups.Count("room") == 1, "the closed connection should leave its group without PumpEvents");
+        Assert.That(groups.Members("room"), Is.EquivalentTo(new[] { other }));
+        Assert.That(groups.Send("room", "to the room"), Is.EqualTo(1));
+        Assert.That(server.AllCloses, Is.Empty, "OnClose runs only inside PumpEvents");
+        server.Server.PumpEvents();
+        Assert.That((await server.CloseOfAsync(connection)).Cause, Is.EqualTo(WsCloseCause.ClientClosed));
+    }
+
+    [Test]
     public async Task Send_TextToGroupExceptOne_ReachesOnlyOtherMembers()
     {
         await using var server = await RecordingServer.StartAsync();
