@@ -25,8 +25,8 @@ internal static class JsonPing
         isPing = false;
         id = default;
 
-        // Most messages are ruled out here, without a scan.
-        if (utf8.Length > MaxLength || utf8.IndexOf("\"p"u8) < 0
+        // Most messages are ruled out here, without a scan: too long, or no "ping" or "pong" string in them.
+        if (utf8.Length > MaxLength || (utf8.IndexOf(PingType) < 0 && utf8.IndexOf(PongType) < 0)
             || !JsonEnvelopeScanner.TryScan(utf8, 8, out var layout, out _) || !layout.IsObject || layout.Type.Kind != JsonKind.String)
         {
             return false;

@@ -199,21 +199,12 @@ public class ConsoleHostTests
         }
 
         using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo");
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.OutputLine += line =>
-        {
-            var m = Regex.Match(line, @"listening on http://127\.0\.0\.1:(\d+)/$");
-            if (m.Success)
-            {
-                listening.TrySetResult(int.Parse(m.Groups[1].Value));
-            }
-        };
-        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
+        int port = await ListeningPortAsync(host);
 
         using var cts = new CancellationTokenSource(s_timeout);
         using (var client = new ClientWebSocket())
         {
-            await client.ConnectAsync(new Uri($"ws://127.0.0.1:{listening.Task.Result}/"), cts.Token);
+            await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), cts.Token);
             await client.SendAsync(Encoding.UTF8.GetBytes("secret"), WebSocketMessageType.Text, true, cts.Token);
             await ClientWebSocketTests.ReceiveAsync(client, cts.Token);
             await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
@@ -250,20 +241,11 @@ public class ConsoleHostTests
 
         using var host = StartHost("--host", "127.0.0.1", "--port", "0", "--mode", "echo", "--heartbeat", "idle", "--heartbeat-timeout", "30",
             "--max-message-size=65536", "--max-fragments", "16", "--log-level", "debug");
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.OutputLine += line =>
-        {
-            var m = Regex.Match(line, @"^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:(\d+)/$");
-            if (m.Success)
-            {
-                listening.TrySetResult(int.Parse(m.Groups[1].Value));
-            }
-        };
-        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
+        int port = await ListeningPortAsync(host);
 
         using var cts = new CancellationTokenSource(s_timeout);
         using var client = new ClientWebSocket();
-        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{listening.Task.Result}/any/path"), cts.Token);
+        await client.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/any/path"), cts.Token);
         await client.SendAsync(Encoding.UTF8.GetBytes("ping"), WebSocketMessageType.Text, true, cts.Token);
         var (_, data) = await ClientWebSocketTests.ReceiveAsync(client, cts.Token);
         Assert.That(Encoding.UTF8.GetString(data), Is.EqualTo("ping"));
@@ -279,6 +261,22 @@ public class ConsoleHostTests
         Assert.That(host.StandardOutput, Does.Contain("Heartbeat: idle timeout 30 s").And.Contain("#1 text: ping").And.Contain("Stopped."));
         Assert.That(host.StandardOutput, Does.Contain("#1 connected from 127.0.0.1").And.Contain("Server started on 127.0.0.1:"), "the host and the library log to the console");
         Assert.That(host.StandardOutput, Does.Contain("Limits: messages up to 65536 bytes in up to 16 frames"));
+    }
+
+    /// <summary>Waits for the echo host's "listening on" line; returns the port it names.</summary>
+    private static async Task<int> ListeningPortAsync(ChildProcess host)
+    {
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.OutputLine += line =>
+        {
+            var m = Regex.Match(line, @"^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:(\d+)/$");
+            if (m.Success)
+            {
+                listening.TrySetResult(int.Parse(m.Groups[1].Value));
+            }
+        };
+        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
+        return listening.Task.Result;
     }
 
     /// <summary>Runs the built sample, copied next to the tests by the ProjectReference.</summary>

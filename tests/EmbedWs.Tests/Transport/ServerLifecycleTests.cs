@@ -107,10 +107,9 @@ public class ServerLifecycleTests
     [Test]
     public async Task FlushAsync_LargeQueue_CompletesTrueOnceTheClientHasReadIt()
     {
-        await using var server = await RecordingServer.StartAsync(o => o.MaxSendQueueBytes = 64 * 1024 * 1024);
-        await using var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
-        var connection = await server.NextConnectionAsync();
-        connection.Transport().Socket!.SendBufferSize = 4096;
+        var (server, client, connection) = await SlowReaderAsync();
+        await using var _ = server;
+        await using var __ = client;
         var payload = new byte[2 * 1024 * 1024];
         Assert.That(connection.Send(payload), Is.True);
 
@@ -126,10 +125,9 @@ public class ServerLifecycleTests
     [Test]
     public async Task FlushAsync_ConnectionDropsWithBytesQueued_CompletesFalse()
     {
-        await using var server = await RecordingServer.StartAsync(o => o.MaxSendQueueBytes = 64 * 1024 * 1024);
-        await using var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
-        var connection = await server.NextConnectionAsync();
-        connection.Transport().Socket!.SendBufferSize = 4096;
+        var (server, client, connection) = await SlowReaderAsync();
+        await using var _ = server;
+        await using var __ = client;
         connection.Send(new byte[2 * 1024 * 1024]);
         var flushed = connection.FlushAsync().AsTask();
 
@@ -141,10 +139,9 @@ public class ServerLifecycleTests
     [Test]
     public async Task FlushAsync_Cancelled_ThrowsButTheBytesStillLeave()
     {
-        await using var server = await RecordingServer.StartAsync(o => o.MaxSendQueueBytes = 64 * 1024 * 1024);
-        await using var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
-        var connection = await server.NextConnectionAsync();
-        connection.Transport().Socket!.SendBufferSize = 4096;
+        var (server, client, connection) = await SlowReaderAsync();
+        await using var _ = server;
+        await using var __ = client;
         connection.Send(new byte[1024 * 1024]);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
@@ -152,5 +149,16 @@ public class ServerLifecycleTests
 
         var (_, received) = await client.ReadMessageAsync();
         Assert.That(received, Has.Length.EqualTo(1024 * 1024));
+    }
+
+    // A server whose queue takes megabytes, and a client that does not read yet: small socket
+    // buffers on both sides, so a large send waits in the queue.
+    private static async Task<(RecordingServer Server, RawClient Client, IWsConnection Connection)> SlowReaderAsync()
+    {
+        var server = await RecordingServer.StartAsync(o => o.MaxSendQueueBytes = 64 * 1024 * 1024);
+        var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
+        var connection = await server.NextConnectionAsync();
+        connection.Transport().Socket!.SendBufferSize = 4096;
+        return (server, client, connection);
     }
 }
