@@ -4,9 +4,10 @@
 #   fuzz/run.sh <target|all> <seconds>
 #
 # Targets: handshake (HTTP head parser + validator), frames (FrameDecoder), router (JSON
-# envelopes through WsRouter). Installs what is missing (afl++ with apt-get, the sharpfuzz
-# instrumenter into fuzz/tools), publishes the driver to a fresh fuzz/pub, instruments EmbedWs.dll
-# (and Newtonsoft.Json.dll, which the router target parses with), then runs afl-fuzz for
+# envelopes through WsRouter), session (WsSession: closing, ping/pong and time limits).
+# Installs what is missing (afl++ with apt-get, the sharpfuzz instrumenter into fuzz/tools),
+# publishes the driver to a fresh fuzz/pub, instruments EmbedWs.dll (and Newtonsoft.Json.dll,
+# which the router target parses with), then runs afl-fuzz for
 # <seconds> per target, one target after the other (one afl-fuzz uses one core).
 #
 # Exits 1 when a target has a crash (its bytes are printed in hex and replayed once) or a hang
@@ -17,7 +18,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-targets=(handshake frames router)
+targets=(handshake frames router session)
 
 usage() {
     echo "usage: fuzz/run.sh <${targets[*]// /|}|all> <seconds>" >&2
@@ -27,7 +28,7 @@ usage() {
 [ "$#" -eq 2 ] || usage
 case "$1" in
     all) selected=("${targets[@]}") ;;
-    handshake | frames | router) selected=("$1") ;;
+    handshake | frames | router | session) selected=("$1") ;;
     *) usage ;;
 esac
 [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage

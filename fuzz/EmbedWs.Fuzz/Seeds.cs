@@ -35,6 +35,9 @@ internal static class Seeds
     {
         WriteAll(Path.Combine(folder, "handshake"), Handshakes().ToDictionary(s => s.Name, s => Encoding.Latin1.GetBytes(s.Text)));
         WriteAll(Path.Combine(folder, "frames"), Frames().ToDictionary(s => s.Name, s => s.Bytes));
+
+        // The session target reads the same layout as frames: the same seeds.
+        WriteAll(Path.Combine(folder, "session"), Frames().ToDictionary(s => s.Name, s => s.Bytes));
         WriteAll(Path.Combine(folder, "router"), Envelopes().ToDictionary(s => s.Name, s => Encoding.UTF8.GetBytes(s.Text)));
     }
 
