@@ -1,4 +1,6 @@
-namespace EmbedWs.Readme;
+using EmbedWs;
+
+namespace Snippets;
 
 internal static class AcceptHook
 {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
+using EmbedWs;
 
-namespace EmbedWs.Readme;
+namespace Snippets;
 
 internal static class Authentication
 {

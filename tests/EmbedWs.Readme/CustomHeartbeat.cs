@@ -1,4 +1,6 @@
-namespace EmbedWs.Readme;
+using EmbedWs;
+
+namespace Snippets;
 
 #region snippet
 sealed class KickSilentPlayers : IHeartbeatPolicy

@@ -1,8 +1,8 @@
 #region snippet
 using EmbedWs;
-#endregion
 
-namespace EmbedWs.Readme;
+#endregion
+namespace Snippets;
 
 internal static class EchoServer
 {
@@ -11,7 +11,10 @@ internal static class EchoServer
         #region snippet
         await using var server = new WsServer("ws://localhost:8080");
         server.OnConnect += conn => Console.WriteLine($"#{conn.Id} from {conn.Info.RemoteEndPoint} on {conn.Info.Path}");
-        server.OnMessage += (conn, msg) => _ = msg.IsText ? conn.Send(msg.Text) : conn.Send(msg.Data);
+        server.OnMessage += (conn, msg) =>
+        {
+            if (msg.IsText) conn.Send(msg.Text); else conn.Send(msg.Data);   // Send only queues: it never blocks
+        };
         server.OnClose += (conn, close) => Console.WriteLine($"#{conn.Id} closed {close.Code} {close.Reason} ({close.Cause})");
         await server.StartAsync();
         Console.WriteLine($"Listening on port {server.Port}; press Enter to stop");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 #endregion
-namespace EmbedWs.Readme.HostingExample;
+namespace Snippets.HostingExample;
 
 internal static class Program
 {

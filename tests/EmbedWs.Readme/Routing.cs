@@ -1,11 +1,7 @@
-namespace EmbedWs.Readme;
+using EmbedWs;
 
-#region snippet
-record ChatSend(string Text);
-record AddRequest(int A, int B);
-record AddReply(int Sum);
+namespace Snippets;
 
-#endregion
 internal static class Routing
 {
     public static void Configure(WsServer server, IWsConnection conn, object payload)
@@ -19,3 +15,10 @@ internal static class Routing
         #endregion
     }
 }
+
+#region snippet
+
+record ChatSend(string Text);
+record AddRequest(int A, int B);
+record AddReply(int Sum);
+#endregion

@@ -2,7 +2,9 @@
 using System.Security.Cryptography.X509Certificates;
 
 #endregion
-namespace EmbedWs.Readme;
+using EmbedWs;
+
+namespace Snippets;
 
 internal static class Tls
 {
