@@ -16,8 +16,8 @@
 # one json per case, host.log; judged.txt holds "N passed, M failed" for .ci/run). Prints one
 # summary line per run and exits 1 when a judgement fails, 2 when the suite or host could not run.
 #
-# The suite (the Python 3 port, with its run.sh) is looked for at $repo/../shared/autobahn, then
-# /work/shared/autobahn. Without it: exit 0 with a "skipped" line, or exit 1 under CI=true.
+# The suite (the Python 3 port, with its run.sh) is looked for in $AUTOBAHN_DIR when set, then at
+# $repo/../shared/autobahn, then /work/shared/autobahn. Without it: exit 0 with a "skipped" line, or exit 1 under CI=true.
 # --no-build uses the host built before (Release) instead of building it.
 set -euo pipefail
 
@@ -34,7 +34,7 @@ esac
 # 1. The suite. Not vendored in the repo (it is a Python 2 to 3 port of a third-party tool);
 # without it a local run skips, but CI must not pass quietly without having run it.
 suite=""
-for dir in "$(dirname "$repo")/shared/autobahn" /work/shared/autobahn; do
+for dir in ${AUTOBAHN_DIR:+"$AUTOBAHN_DIR"} "$(dirname "$repo")/shared/autobahn" /work/shared/autobahn; do
     if [ -x "$dir/run.sh" ]; then
         suite="$(cd "$dir" && pwd)"
         break

@@ -74,7 +74,7 @@ catch (OperationCanceledException) when (timeout.IsCancellationRequested)
 static async Task<int> EchoAsync(CancellationToken token)
 {
     await using var server = new WsServer(new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) });
-    server.OnMessage += (conn, msg) => _ = msg.IsText ? conn.SendAsync(msg.Text) : conn.SendAsync(msg.Data);
+    server.OnMessage += (conn, msg) => _ = msg.IsText ? conn.Send(msg.Text) : conn.Send(msg.Data);
     await server.StartAsync(token);
 
     using var client = new ClientWebSocket();

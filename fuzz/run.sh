@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of EmbedWs's parsers with SharpFuzz + AFL++ (see README-fuzz.md).
+# Coverage-guided fuzzing of EmbedWs's parsers with SharpFuzz + AFL++ (see CONTRIBUTING.md, "Fuzzing").
 #
 #   fuzz/run.sh <target|all> <seconds>
 #
@@ -35,7 +35,7 @@ esac
 seconds="$2"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-# FUZZING.md: dotnet itself is not instrumented (SKIP_BIN_CHECK); no UI on a pipe; no cpufreq
+# dotnet itself is not instrumented (SKIP_BIN_CHECK); no UI on a pipe; no cpufreq
 # folder here; a host whose core_pattern pipes to a handler must not stop the run.
 # AFL_NO_AFFINITY stays unset: it more than halves the speed.
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1

@@ -6,7 +6,7 @@ namespace EmbedWs.Samples.ConsoleHost;
 
 /// <summary>
 /// <c>GET /status</c>: the server's <see cref="WsServer.GetSnapshot"/> as JSON, the kind of page
-/// a host shows its operators (README "Metrics and status").
+/// a host shows its operators (docs/metrics-and-logging.md).
 /// </summary>
 internal static class StatusPage
 {

@@ -38,7 +38,7 @@ public static class EmbedWsServiceCollectionExtensions
     /// Registers the server with its options read from a configuration section, for example
     /// <c>configuration.GetSection("EmbedWs")</c>: Url, MaxMessageSize, the timeouts as
     /// <c>hh:mm:ss</c>, AllowedOrigins, SupportedSubProtocols, Heartbeat, Dispatch and the other
-    /// limits (README "Hosting"). A bad value or an unknown key makes the host's start throw an
+    /// limits (docs/hosting.md). A bad value or an unknown key makes the host's start throw an
     /// <see cref="InvalidOperationException"/> that names the key.
     /// </summary>
     /// <param name="services">The service collection.</param>

@@ -10,7 +10,7 @@ namespace EmbedWs.Hosting;
 /// Reads <see cref="WsServerOptions"/> from a configuration section, key by key. Not the
 /// configuration binder: each value is parsed here (invariant culture) and set through the
 /// options' validating setters, so a bad value or an unknown key (a typo) fails with a message
-/// that names the full key. The keys are listed in <see cref="s_keys"/> and in README "Hosting".
+/// that names the full key. The keys are listed in <see cref="s_keys"/> and in docs/hosting.md.
 /// </summary>
 internal static class WsServerConfiguration
 {

@@ -184,8 +184,9 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
 
     ValueTask IConnectionHandler.OnMessageAsync(WsMessage message)
     {
-        // JSON pings are answered here, on the I/O path, whatever the heartbeat policy and even
-        // while the handlers are busy; JSON pongs go to the policy. Neither reaches a handler.
+        // JSON pings are answered here, on the read loop, whatever the heartbeat policy (with
+        // ThreadPool and Queued dispatch even while the handlers are busy); JSON pongs go to the
+        // policy. Neither reaches a handler.
         if (message.IsText && JsonPing.TryRead(message.Data.Span, out bool isPing, out var id))
         {
             if (isPing)

@@ -80,7 +80,9 @@ internal sealed class ServerTick : IDisposable
                     ServerLog.HandlerTimedOut(_server.Logger, connection.Id, _server.Settings.HandlerTimeout);
                 }
 
-                if (heartbeat && connection.State == WsConnectionState.Open)
+                // While its read loop waits for a handler nothing is read, pongs included: the
+                // heartbeat waits too (HandlerTimeout bounds the handler instead).
+                if (heartbeat && connection.State == WsConnectionState.Open && !connection.Transport.IsReadPaused)
                 {
                     _server.Heartbeat.OnTick(connection);
                 }

@@ -161,7 +161,10 @@ public sealed partial class WsServerOptions
         set => Set(ref _maxSendQueueBytes, InRange(value, 1024, int.MaxValue / 2, nameof(MaxSendQueueBytes)));
     }
 
-    /// <summary>How long a client has for TLS and its request head before the socket is closed. The default is 5 seconds.</summary>
+    /// <summary>
+    /// How long a client has for TLS and its request head before the socket is closed. The accept
+    /// hook's own time does not count (give a slow lookup a timeout of its own). The default is 5 seconds.
+    /// </summary>
     public TimeSpan HandshakeTimeout
     {
         get => _handshakeTimeout;
@@ -187,7 +190,8 @@ public sealed partial class WsServerOptions
     }
 
     /// <summary>
-    /// How long one handler (OnConnect, OnMessage, OnClose or a route) may run. A handler still
+    /// How long one handler (OnConnect, OnMessage or a route; not OnClose, which the stop bounds)
+    /// may run. A handler still
     /// running after it keeps the connection's order: the next event still waits for it; the
     /// connection is closed with 1011 "handler timeout" (cause HandlerTimeout), which cancels
     /// <see cref="IWsConnection.Closed"/> so a handler that passes that token along ends. Only

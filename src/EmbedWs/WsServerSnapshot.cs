@@ -6,7 +6,7 @@ namespace EmbedWs;
 /// <summary>
 /// A server's counts and open connections at one moment, from <see cref="WsServer.GetSnapshot"/>:
 /// for a host's status page or a log line. Immutable. The totals are the same figures the
-/// <c>EmbedWs</c> Meter reports (README "Metrics and status").
+/// <c>EmbedWs</c> Meter reports (docs/metrics-and-logging.md).
 /// </summary>
 public sealed class WsServerSnapshot
 {

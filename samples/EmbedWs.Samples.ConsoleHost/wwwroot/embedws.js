@@ -1,5 +1,5 @@
 /*
- * embedws.js: a small, dependency-free client for EmbedWs JSON routing (README "JSON routing").
+ * embedws.js: a small, dependency-free client for EmbedWs JSON routing (docs/routing.md, docs/js-client.md).
  * A plain script (defines the global EmbedWs) or a CommonJS module (module.exports = EmbedWs).
  *
  *   const ws = new EmbedWs('ws://localhost:8080/ws', { reconnect: true });
@@ -43,7 +43,7 @@
  * A reply that comes after its request timed out is dropped.
  *
  * Heartbeat: the server's {"type":"ping","id":N} is answered with {"type":"pong","id":N}
- * (Heartbeat.JsonPingPong); protocol pings are answered by the browser itself.
+ * (HeartbeatPolicy.JsonPingPong); protocol pings are answered by the browser itself.
  *
  * Server timeout: when nothing at all has arrived from the server for pingInterval ms, the client
  * sends {"type":"ping","id":N} (N from the requests' ids). Any message counts as an answer: the

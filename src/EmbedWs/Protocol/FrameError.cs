@@ -52,7 +52,7 @@ internal static class FrameErrors
         _ => WsCloseCodes.ProtocolError,
     };
 
-    /// <summary>The stable, documented error code (README "Close codes").</summary>
+    /// <summary>The stable, documented error code (docs/close-codes.md).</summary>
     public static string Code(this FrameError error) => error switch
     {
         FrameError.UnmaskedFrame => "unmasked_frame",

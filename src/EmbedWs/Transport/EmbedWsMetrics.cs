@@ -7,8 +7,8 @@ using System.Threading;
 namespace EmbedWs.Transport;
 
 /// <summary>
-/// One server's instruments, on a Meter of its own named <c>EmbedWs</c> (README "Metrics and
-/// status"), and the totals that <c>WsServer.GetSnapshot</c> reads. Safe from any thread.
+/// One server's instruments, on a Meter of its own named <c>EmbedWs</c>
+/// (docs/metrics-and-logging.md), and the counts that <c>WsServer.GetSnapshot</c> reads. Safe from any thread.
 /// </summary>
 /// <remarks>
 /// Nothing is recorded per message: each connection counts its own messages and bytes

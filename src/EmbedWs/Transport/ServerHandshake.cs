@@ -180,7 +180,14 @@ internal static class ServerHandshake
             }
 
             info.SubProtocol = sub;
-            await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), cancellationToken).ConfigureAwait(false);
+
+            // The handshake's token bounds the client's part (TLS and the request head), not the
+            // accept hook's: a hook that took long (it may wait on a database) still answers 101,
+            // with a limit of its own for a client that does not read it.
+            using (var write = new CancellationTokenSource(settings.HandshakeTimeout))
+            {
+                await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), write.Token).ConfigureAwait(false);
+            }
 
             // The connection lives on: its info keeps the raw head rather than the parsed headers.
             info.KeepHeadOnly(buffer.AsSpan(0, headLength));

@@ -46,7 +46,12 @@ internal sealed partial class WsConnection
         try
         {
             _session.Open();
-            await _handler.OnOpenedAsync().ConfigureAwait(false);
+            var opened = _handler.OnOpenedAsync();
+            if (!opened.IsCompletedSuccessfully)
+            {
+                await WhileReadPausedAsync(opened).ConfigureAwait(false);
+            }
+
             if (buffer.Length < ReceiveBufferSize)
             {
                 buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
@@ -177,7 +182,7 @@ internal sealed partial class WsConnection
                     {
                         // Send what is batched before waiting on the handler.
                         _outbox.EndBatch();
-                        await handled.ConfigureAwait(false);
+                        await WhileReadPausedAsync(handled).ConfigureAwait(false);
                         _outbox.BeginBatch();
                     }
                 }
@@ -210,6 +215,31 @@ internal sealed partial class WsConnection
     }
 
     private bool _coalescingLogged;
+    private bool _readPaused;
+
+    /// <summary>
+    /// True while the read loop waits for a handler (Inline dispatch) or for room in the inbound
+    /// queue: nothing is read, so the peer's silence says nothing and the heartbeat waits.
+    /// </summary>
+    internal bool IsReadPaused => Volatile.Read(ref _readPaused);
+
+    /// <summary>
+    /// Awaits <paramref name="pending"/> with reading paused; the peer's silence then counts again
+    /// from when reading resumes (its pongs and pings could not be seen meanwhile).
+    /// </summary>
+    private async ValueTask WhileReadPausedAsync(ValueTask pending)
+    {
+        Volatile.Write(ref _readPaused, true);
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        finally
+        {
+            LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
+            Volatile.Write(ref _readPaused, false);
+        }
+    }
 
     private void LogCoalescedPingsOnce()
     {

@@ -6,7 +6,7 @@ using System.Reflection.Emit;
 namespace EmbedWs.Tests.Architecture;
 
 /// <summary>
-/// DESIGN.md §2: layers depend downward only. Every type of the library is checked: its base
+/// docs/architecture.md: layers depend downward only. Every type of the library is checked: its base
 /// types, interfaces, fields, signatures, and every type its method bodies touch.
 /// </summary>
 public class LayeringTests
@@ -24,7 +24,7 @@ public class LayeringTests
         ["EmbedWs"] = 4,
     };
 
-    // Every public type is in namespace EmbedWs, the one namespace an app needs (DESIGN §2), so
+    // Every public type is in namespace EmbedWs, the one namespace an app needs (docs/architecture.md), so
     // its namespace does not say its layer. These types of namespace EmbedWs live below the
     // facade: the contract every layer speaks (data and interfaces users see, and the frozen
     // settings) at the bottom, beside the pure protocol and JSON code; the built-in heartbeat
@@ -95,7 +95,7 @@ public class LayeringTests
             .Where(ns => ns is not null && ns.StartsWith("EmbedWs") && !s_rank.ContainsKey(ns))
             .Distinct()
             .ToList();
-        Assert.That(unknown, Is.Empty, "add new layers to the rank table and to DESIGN.md §2");
+        Assert.That(unknown, Is.Empty, "add new layers to the rank table and to docs/architecture.md");
     }
 
     [Test]

@@ -104,6 +104,21 @@ public class AcceptConformanceTests
     }
 
     [Test]
+    public async Task AcceptHandler_SlowerThanHandshakeTimeout_StillAccepts()
+    {
+        await using var server = await RecordingServer.StartAsync(o =>
+        {
+            o.HandshakeTimeout = TimeSpan.FromMilliseconds(200);
+            o.AcceptHandler = async ctx => await Task.Delay(600);
+        });
+
+        using var client = await JsonClient.ConnectAsync(server.Port);
+
+        Assert.That(client.Socket.State, Is.EqualTo(System.Net.WebSockets.WebSocketState.Open));
+        await server.NextConnectionAsync();
+    }
+
+    [Test]
     public async Task AcceptHandler_Throws_ClientGets500_AndOnErrorRaised()
     {
         var boom = new InvalidOperationException("accept hook failed");

@@ -117,4 +117,44 @@ public class PingPongHeartbeatTests
 
         Assert.That(connection.RoundTripTime, Is.Null);
     }
+
+    [Test]
+    public async Task PingPong_InlineHandlerAwaitsLongerThanIntervalPlusTimeout_ConnectionStays_SilenceCountsFromItsEnd()
+    {
+        // While an Inline handler awaits, the read loop reads nothing, pongs included: the
+        // heartbeat must not take that for a dead peer (HandlerTimeout bounds the handler).
+        var time = new FakeTimeProvider();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await RecordingServer.StartAsync(
+            o =>
+            {
+                o.TimeProvider = time;
+                o.Heartbeat = HB.PingPong(Interval, Timeout);
+                o.HandlerTimeout = System.Threading.Timeout.InfiniteTimeSpan;
+            },
+            s => s.OnMessage += async (c, m) =>
+            {
+                await release.Task;
+                c.Send("done");
+            });
+        await using var client = await RawClient.OpenAsync(server.Port);
+        var connection = await server.NextConnectionAsync();
+        await client.SendAsync(ClientFrame.Text("slow"));
+        await Poll.UntilAsync(() => connection.Transport().IsReadPaused, "the handler should be running");
+
+        time.AdvanceInSteps(Interval + Timeout + Interval, Tick);
+        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open), "no ping and no heartbeat timeout while the handler runs");
+
+        release.SetResult();
+        Assert.That(await client.ReadTextAsync(), Is.EqualTo("done"));
+        await Poll.UntilAsync(() => !connection.Transport().IsReadPaused, "the read loop should go on after the handler");
+
+        // Silence counts from the handler's end: a ping one interval later, answered, still open.
+        time.AdvanceInSteps(Interval, Tick);
+        var ping = await client.ReadFrameAsync();
+        Assert.That(ping.Opcode, Is.EqualTo(ClientFrame.OpPing));
+        await client.SendAsync(ClientFrame.Pong(ping.Payload));
+        await Poll.UntilAsync(() => connection.RoundTripTime is not null, "the pong should be seen");
+        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
+    }
 }

@@ -5,7 +5,7 @@
 //   silent    a server that never answers: a client with pingInterval 200 ms and pingTimeout
 //             200 ms pings, gives up (':close' 1006 'server timeout', its request rejects with
 //             'closed') and reconnects; a second client with pingInterval 0 sends nothing.
-//   answered  a server that answers the ping with anything (the console host in chat mode):
+//   answered  a server that answers the ping (every EmbedWs server: the console host in chat mode):
 //             three pings 200 ms apart, each answered, and still the first connection.
 //   busy      a server whose JSON heartbeat pings every ~0.1 s: the client answers each one and,
 //             with pingInterval 1000 ms, never pings itself.
