@@ -113,7 +113,8 @@ run_one() {
     error_line "$test" "$server" "$run" "$lmode" "load generator ended without a result"
   fi
 
-  tail -n 1 "$results" | cut -c1-220 >&2
+  # The load average after the run (1 min): a noisy neighbour shows here.
+  echo "   load $(cut -d' ' -f1 /proc/loadavg): $(tail -n 1 "$results" | cut -c1-200)" >&2
   stop_server
   keep_output "$log"
 }
