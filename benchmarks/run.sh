@@ -8,7 +8,10 @@
 # run it: --mode echo, every other option its default), kestrel, rawtcp (echo: bytes back as they
 # came; fanout: EmbedWs's broadcast and batching at the byte level).
 # Environment: DURATION (s, default 5), WARMUP (s, default 10), RUNS (default 3),
-# TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir).
+# TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir),
+# SERVERS_0_1 (a Release build of 0.1's EmbedWs.Benchmarks.Servers.dll: every row with embedws
+# then also runs it as embedws-0.1, so 0.2 is compared with 0.1 on the same machine in the same
+# run; README "Comparing with 0.1").
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -86,6 +89,9 @@ run_one() {
       ready='listening on'
       taskset -c 0 dotnet "$host_dll" --mode echo --host 127.0.0.1 --port "$port" >"$log.out" 2>"$log" &
       ;;
+    embedws-0.1)
+      taskset -c 0 dotnet "$SERVERS_0_1" --server embedws --port "$port" --mode "$smode" >"$log.out" 2>"$log" &
+      ;;
     embedws-async)
       [ "$smode" = echo ] || { error_line "$test" "$server" "$run" "$lmode" "embedws-async serves echo only"; return; }
       taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode echo-async >"$log.out" 2>"$log" &
@@ -137,12 +143,16 @@ keep_output() {
   echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
   echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "== DURATION=$DURATION WARMUP=$WARMUP RUNS=$RUNS; results in $results"
+  if [ -n "${SERVERS_0_1:-}" ]; then echo "== embedws-0.1: $SERVERS_0_1"; fi
 } >&2
 start=$(date +%s)
 for row in "${TABLE[@]}"; do
   IFS='|' read -r test lmode smode servers args <<<"$row"
   case " $TESTS " in *" $test "*) ;; *) continue ;; esac
   echo "== $test" >&2
+  if [ -n "${SERVERS_0_1:-}" ]; then
+    servers=${servers/embedws /embedws embedws-0.1 }
+  fi
   for run in $(seq "$RUNS"); do
     for server in $servers; do
       # shellcheck disable=SC2086 # the arguments are meant to split

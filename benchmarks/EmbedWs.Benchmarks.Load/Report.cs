@@ -21,6 +21,7 @@ internal static class Report
     private static readonly (string Name, string Title)[] s_servers =
     {
         ("embedws", "EmbedWs"),
+        ("embedws-0.1", "EmbedWs 0.1"),
         ("embedws-async", "EmbedWs async handler"),
         ("consolehost", "console host"),
         ("kestrel", "Kestrel"),
@@ -35,6 +36,7 @@ internal static class Report
         ("consolehost", "kestrel"),
         ("consolehost", "rawtcp"),
         ("embedws-async", "embedws"),
+        ("embedws", "embedws-0.1"),
     };
 
     // (JSON field, label, decimals) per mode.
@@ -169,16 +171,25 @@ internal static class Report
 
     /// <summary>
     /// Each case of the 0.1 table against its figure then: new / old for EmbedWs, and, since the
-    /// machine is not the same from day to day, EmbedWs / Kestrel and EmbedWs / raw TCP then and now.
+    /// machine is not the same from day to day, EmbedWs / Kestrel and EmbedWs / raw TCP then and
+    /// now. When the run also measured a build of 0.1 (server embedws-0.1, run.sh's SERVERS_0_1),
+    /// the verdict is on that same-run figure, which the machine's mood cannot bias.
     /// </summary>
     private static void PrintBaseline(string file)
     {
         using var doc = JsonDocument.Parse(File.ReadAllText(file));
         var root = doc.RootElement;
+        bool sameRun = s_rows.Any(r => Server(r) == "embedws-0.1");
         Console.WriteLine($"Against 0.1 ({root.GetProperty("source").GetString()}): no case more than 5 % worse.");
+        if (sameRun)
+        {
+            Console.WriteLine("This run also measured the 0.1 build (embedws-0.1): the verdict is on now / 0.1 of this run (in brackets, round by round).");
+        }
+
         Console.WriteLine();
-        Console.WriteLine("| case | 0.1 EmbedWs | now EmbedWs | now / 0.1 | EmbedWs / Kestrel, 0.1 → now | EmbedWs / raw TCP, 0.1 → now | |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| case | 0.1 EmbedWs | now EmbedWs | now / 0.1 | EmbedWs / Kestrel, 0.1 → now | EmbedWs / raw TCP, 0.1 → now |"
+            + (sameRun ? " 0.1 build, this run | now / 0.1 build |" : "") + " |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|" + (sameRun ? "---:|---:|" : "") + "---|");
         foreach (var c in root.GetProperty("cases").EnumerateArray())
         {
             string test = c.GetProperty("test").GetString()!, field = c.GetProperty("field").GetString()!;
@@ -189,14 +200,28 @@ internal static class Report
             int decimals = old >= 100 ? 0 : 1;
             if (now.Count == 0)
             {
-                Console.WriteLine($"| {test} {label} | {Format(old, decimals)} | not measured | | | | |");
+                Console.WriteLine($"| {test} {label} | {Format(old, decimals)} | not measured | | | |" + (sameRun ? " | |" : "") + " |");
                 continue;
             }
 
             double m = Median(now), r = m / old;
+            string extra = "";
+            var build = Values(test, "embedws-0.1", field);
+            if (sameRun && build.Count > 0 && Median(build) != 0)
+            {
+                r = m / Median(build);
+                var rounds = RoundRatios(test, field, "embedws", test, field, "embedws-0.1");
+                string range = rounds.Count > 1 ? $" ({rounds.Min():0.00}–{rounds.Max():0.00}×)" : "";
+                extra = $" {Format(Median(build), decimals)} | {r:0.00}×{range} |";
+            }
+            else if (sameRun)
+            {
+                extra = " – | – |";
+            }
+
             bool met = higher ? r >= 0.95 : r <= 1.05;
-            Console.WriteLine($"| {test} {label} | {Format(old, decimals)} | {Format(m, decimals)} | {r:0.00}× | "
-                + $"{Versus(c, test, field, m, "kestrel")} | {Versus(c, test, field, m, "rawtcp")} | "
+            Console.WriteLine($"| {test} {label} | {Format(old, decimals)} | {Format(m, decimals)} | {m / old:0.00}× | "
+                + $"{Versus(c, test, field, m, "kestrel")} | {Versus(c, test, field, m, "rawtcp")} |{extra} "
                 + $"{(met ? "met" : $"MISSED ({(higher ? "need ≥ 0.95×" : "need ≤ 1.05×")})")} |");
         }
     }
