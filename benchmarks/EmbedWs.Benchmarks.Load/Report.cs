@@ -12,7 +12,9 @@ namespace EmbedWs.Benchmarks.Load;
 /// median and min–max of the runs for each server, the ratios between servers, then the targets
 /// of the benchmark issue, met or missed, and (with <c>--baseline FILE</c>) each case against
 /// the 0.1 figures. Every ratio is between servers of the same suite run; targets also show the
-/// range of the ratio taken round by round (run i of one server against run i of the other).
+/// range of the ratio taken round by round (run i of one server against run i of the other, in
+/// the same file). Several files may be given (a full run and reruns of some rows); a target whose
+/// two sides never ran in the same file is shown but not judged.
 /// </summary>
 internal static class Report
 {
@@ -50,6 +52,9 @@ internal static class Report
 
     private static List<JsonElement> s_rows = new();
 
+    // The file (one invocation of run.sh) each row came from, index for index.
+    private static List<int> s_fileOf = new();
+
     public static int Print(string[] args)
     {
         var files = new List<string>();
@@ -72,8 +77,10 @@ internal static class Report
             return 2;
         }
 
-        s_rows = files.SelectMany(File.ReadLines).Where(l => l.StartsWith('{'))
-            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var rows = files.SelectMany((f, i) => File.ReadLines(f).Where(l => l.StartsWith('{'))
+            .Select(l => (Row: JsonDocument.Parse(l).RootElement, File: i))).ToList();
+        s_rows = rows.Select(r => r.Row).ToList();
+        s_fileOf = rows.Select(r => r.File).ToList();
         var servers = s_servers.Where(s => s_rows.Any(r => Server(r) == s.Name)).ToList();
         var ratios = s_ratios.Where(p => servers.Any(s => s.Name == p.A) && servers.Any(s => s.Name == p.B)).ToList();
         string Title(string name) => s_servers.First(s => s.Name == name).Title;
@@ -162,6 +169,14 @@ internal static class Report
         }
 
         double r = Median(a) / Median(b);
+        if (!Files(testA, serverA).Overlaps(Files(testB, serverB)))
+        {
+            // Several results files, and the two sides never ran in the same one: the machine's
+            // speed differs between invocations, so the ratio is shown but not judged.
+            Console.WriteLine($"| {target} | {Short(Median(a))} / {Short(Median(b))} = {r:0.00}×, from different invocations of run.sh | not judged |");
+            return;
+        }
+
         bool met = atLeast ? r >= bound : r <= bound;
         string verdict = met ? "met" : $"MISSED (need {(atLeast ? "≥" : "≤")} {bound:0.0#}×)";
         var rounds = RoundRatios(testA, field, serverA, testB, fieldB, serverB);
@@ -238,7 +253,12 @@ internal static class Report
         return $"{c.GetProperty("embedws").GetDouble() / refOld.GetDouble():0.00}× → {now / Median(refNow):0.00}×";
     }
 
-    /// <summary>The ratio A / B per round (run number) where both have a result.</summary>
+    /// <summary>The results files in which <paramref name="server"/> ran <paramref name="test"/>.</summary>
+    private static HashSet<int> Files(string test, string server) =>
+        Enumerable.Range(0, s_rows.Count).Where(i => Test(s_rows[i]) == test && Server(s_rows[i]) == server)
+            .Select(i => s_fileOf[i]).ToHashSet();
+
+    /// <summary>The ratio A / B per round (results file and run number) where both have a result.</summary>
     private static List<double> RoundRatios(string testA, string field, string serverA, string testB, string fieldB, string serverB)
     {
         var b = Runs(testB, serverB, fieldB);
@@ -247,10 +267,10 @@ internal static class Report
             .Select(p => p.Value / b[p.Key]).ToList();
     }
 
-    private static Dictionary<int, double> Runs(string test, string server, string field) => s_rows
-        .Where(r => Test(r) == test && Server(r) == server && r.TryGetProperty(field, out _) && !r.TryGetProperty("error", out _))
-        .GroupBy(r => r.GetProperty("run").GetInt32())
-        .ToDictionary(g => g.Key, g => g.Last().GetProperty(field).GetDouble());
+    private static Dictionary<(int File, int Run), double> Runs(string test, string server, string field) => Enumerable.Range(0, s_rows.Count)
+        .Where(i => Test(s_rows[i]) == test && Server(s_rows[i]) == server && s_rows[i].TryGetProperty(field, out _) && !s_rows[i].TryGetProperty("error", out _))
+        .GroupBy(i => (s_fileOf[i], s_rows[i].GetProperty("run").GetInt32()))
+        .ToDictionary(g => g.Key, g => s_rows[g.Last()].GetProperty(field).GetDouble());
 
     private static string Cell(string test, string server, string field, int decimals)
     {
