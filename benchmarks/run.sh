@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# The benchmark suite: EmbedWs against Kestrel's WebSockets and a raw TCP echo, same machine,
+# The benchmark suite: EmbedWs against Kestrel's WebSockets and a raw TCP server, same machine,
 # same run. Each server is pinned to CPU 0 and the load generator to CPU 1 (taskset); every
 # case runs RUNS times (servers interleaved, a fresh server process each time) and the report
-# prints medians with min–max and the ratios. Usage: benchmarks/run.sh
+# prints medians with min–max, the ratios and the targets. Usage: benchmarks/run.sh
+# Servers: embedws (the bench server, default options but no heartbeat), embedws-async (the same,
+# echoing through an async handler), consolehost (samples/EmbedWs.Samples.ConsoleHost as users
+# run it: --mode echo, every other option its default), kestrel, rawtcp (echo: bytes back as they
+# came; fanout: EmbedWs's broadcast and batching at the byte level).
 # Environment: DURATION (s, default 5), WARMUP (s, default 10), RUNS (default 3),
-# TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir).
+# TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir),
+# SERVERS_0_1 (a Release build of 0.1's EmbedWs.Benchmarks.Servers.dll: every row with embedws
+# then also runs it as embedws-0.1, so 0.2 is compared with 0.1 on the same machine in the same
+# run; README "Comparing with 0.1").
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,10 +33,10 @@ mkdir -p "$logs"
 
 # name | load mode | server mode | servers | load arguments
 TABLE=(
-  "echo-50x8-32B|echo|echo|embedws kestrel rawtcp|--connections 50 --inflight 8 --size 32"
-  "echo-1x1-32B|echo|echo|embedws kestrel rawtcp|--connections 1 --inflight 1 --size 32"
-  "echo-10x4-64KiB|echo|echo|embedws kestrel rawtcp|--connections 10 --inflight 4 --size 65536"
-  "fanout-1000-64B|fanout|fanout|embedws kestrel|--connections 1000 --inflight 8 --size 64"
+  "echo-50x8-32B|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 50 --inflight 8 --size 32"
+  "echo-1x1-32B|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 1 --inflight 1 --size 32"
+  "echo-10x4-64KiB|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 10 --inflight 4 --size 65536"
+  "fanout-1000-64B|fanout|fanout|embedws kestrel rawtcp|--connections 1000 --inflight 8 --size 64"
   "conns-10000|conns|conns|embedws kestrel rawtcp|--connections 10000 --hold 2 --concurrency 100"
   "route-50x8|route|route|embedws kestrel|--connections 50 --inflight 8"
 )
@@ -42,12 +49,14 @@ fi
 echo "== open files limit: $(ulimit -n)" >&2
 
 echo "== build (Release)" >&2
-for p in EmbedWs.Benchmarks.Servers EmbedWs.Benchmarks.Load; do
-  dotnet build "$here/$p/$p.csproj" -c Release -v q -nologo >"$logs/build-$p.log" 2>&1 \
-    || { cat "$logs/build-$p.log" >&2; exit 1; }
+for p in benchmarks/EmbedWs.Benchmarks.Servers benchmarks/EmbedWs.Benchmarks.Load samples/EmbedWs.Samples.ConsoleHost; do
+  name=$(basename "$p")
+  dotnet build "$repo/$p/$name.csproj" -c Release -v q -nologo >"$logs/build-$name.log" 2>&1 \
+    || { cat "$logs/build-$name.log" >&2; exit 1; }
 done
 server_dll="$here/EmbedWs.Benchmarks.Servers/bin/Release/net10.0/EmbedWs.Benchmarks.Servers.dll"
 load_dll="$here/EmbedWs.Benchmarks.Load/bin/Release/net10.0/EmbedWs.Benchmarks.Load.dll"
+host_dll="$repo/samples/EmbedWs.Samples.ConsoleHost/bin/Release/net10.0/EmbedWs.Samples.ConsoleHost.dll"
 
 port=$PORT_BASE
 server_pid=""
@@ -71,13 +80,32 @@ error_line() {
 run_one() {
   local test=$1 lmode=$2 smode=$3 server=$4 run=$5; shift 5
   port=$((port + 1))
-  local log="$logs/$test-$server-$run.log"
-  taskset -c 0 dotnet "$server_dll" --server "$server" --port "$port" --mode "$smode" >"$log" 2>&1 &
+  local log="$logs/$test-$server-$run.log" ready='^ready'
+  case $server in
+    consolehost)
+      # The sample as users start it; it says "... listening on http://127.0.0.1:PORT/" when ready.
+      # It writes one console line per connect, message and close: into $log.out here.
+      [ "$smode" = echo ] || { error_line "$test" "$server" "$run" "$lmode" "consolehost serves echo only"; return; }
+      ready='listening on'
+      taskset -c 0 dotnet "$host_dll" --mode echo --host 127.0.0.1 --port "$port" >"$log.out" 2>"$log" &
+      ;;
+    embedws-0.1)
+      taskset -c 0 dotnet "$SERVERS_0_1" --server embedws --port "$port" --mode "$smode" >"$log.out" 2>"$log" &
+      ;;
+    embedws-async)
+      [ "$smode" = echo ] || { error_line "$test" "$server" "$run" "$lmode" "embedws-async serves echo only"; return; }
+      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode echo-async >"$log.out" 2>"$log" &
+      ;;
+    *)
+      taskset -c 0 dotnet "$server_dll" --server "$server" --port "$port" --mode "$smode" >"$log.out" 2>"$log" &
+      ;;
+  esac
   server_pid=$!
-  for _ in $(seq 300); do grep -q '^ready' "$log" && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  if ! grep -q '^ready' "$log"; then
+  for _ in $(seq 300); do grep -q "$ready" "$log.out" && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  if ! grep -q "$ready" "$log.out"; then
     error_line "$test" "$server" "$run" "$lmode" "server did not start"
     stop_server
+    keep_output "$log"
     return
   fi
 
@@ -91,20 +119,40 @@ run_one() {
     error_line "$test" "$server" "$run" "$lmode" "load generator ended without a result"
   fi
 
-  tail -n 1 "$results" | cut -c1-220 >&2
+  # The load average after the run (1 min): a noisy neighbour shows here.
+  echo "   load $(cut -d' ' -f1 /proc/loadavg): $(tail -n 1 "$results" | cut -c1-200)" >&2
   stop_server
+  keep_output "$log"
+}
+
+# keep_output LOG: the server's standard output goes into LOG, cut short (the console host's
+# per-message lines would take hundreds of MB per run).
+keep_output() {
+  local out="$1.out" lines
+  [ -f "$out" ] || return 0
+  lines=$(wc -l <"$out")
+  {
+    echo "== standard output: $lines lines"
+    head -n 20 "$out"
+    if [ "$lines" -gt 30 ]; then echo "..."; tail -n 10 "$out"; fi
+  } >>"$1"
+  rm -f "$out"
 }
 
 {
   echo "== machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
   echo "== load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "== DURATION=$DURATION WARMUP=$WARMUP RUNS=$RUNS; results in $results"
+  if [ -n "${SERVERS_0_1:-}" ]; then echo "== embedws-0.1: $SERVERS_0_1"; fi
 } >&2
 start=$(date +%s)
 for row in "${TABLE[@]}"; do
   IFS='|' read -r test lmode smode servers args <<<"$row"
   case " $TESTS " in *" $test "*) ;; *) continue ;; esac
   echo "== $test" >&2
+  if [ -n "${SERVERS_0_1:-}" ]; then
+    servers=${servers/embedws /embedws embedws-0.1 }
+  fi
   for run in $(seq "$RUNS"); do
     for server in $servers; do
       # shellcheck disable=SC2086 # the arguments are meant to split
@@ -115,6 +163,6 @@ done
 
 echo "== done in $(( $(date +%s) - start )) s; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 report="$OUT/$stamp.md"
-dotnet "$load_dll" report "$results" | tee "$report"
+dotnet "$load_dll" report "$results" --baseline "$here/baseline-0.1.json" | tee "$report"
 echo >&2
 echo "== table: $report" >&2

@@ -3,7 +3,7 @@
 # pinned to CPU 1 for SECONDS, every message checked, the server process sampled throughout.
 # Usage: benchmarks/soak.sh [SECONDS (default 600)] [CONNECTIONS (default 5000)]
 # Environment: PORT (default 18900), SAMPLE (seconds between samples, default 10), OUT (results
-# dir), SERVER_ARGS and CLIENT_ARGS (extra options for each side, e.g. "--dispatch inline").
+# dir), SERVER_ARGS and CLIENT_ARGS (extra options for each side, e.g. "--dispatch threadpool").
 # Writes benchmarks/results/soak-<timestamp>.md; exits with the client's code (0 = every check passed).
 set -uo pipefail
 

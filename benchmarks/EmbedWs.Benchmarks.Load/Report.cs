@@ -9,12 +9,37 @@ namespace EmbedWs.Benchmarks.Load;
 
 /// <summary>
 /// Reads the JSON lines of a suite run and prints the Markdown table: per test and metric, the
-/// median and min–max of the runs for each server, the ratios EmbedWs / Kestrel and EmbedWs /
-/// raw TCP, then the targets of the benchmark issue, met or missed.
+/// median and min–max of the runs for each server, the ratios between servers, then the targets
+/// of the benchmark issue, met or missed, and (with <c>--baseline FILE</c>) each case against
+/// the 0.1 figures. Every ratio is between servers of the same suite run; targets also show the
+/// range of the ratio taken round by round (run i of one server against run i of the other, in
+/// the same file). Several files may be given (a full run and reruns of some rows); a target whose
+/// two sides never ran in the same file is shown but not judged.
 /// </summary>
 internal static class Report
 {
-    private static readonly string[] s_servers = { "embedws", "kestrel", "rawtcp" };
+    // The servers run.sh knows, in column order, with their column titles; a server with no line
+    // in the results has no column.
+    private static readonly (string Name, string Title)[] s_servers =
+    {
+        ("embedws", "EmbedWs"),
+        ("embedws-0.1", "EmbedWs 0.1"),
+        ("embedws-async", "EmbedWs async handler"),
+        ("consolehost", "console host"),
+        ("kestrel", "Kestrel"),
+        ("rawtcp", "raw TCP"),
+    };
+
+    // Ratio columns: (server, reference).
+    private static readonly (string A, string B)[] s_ratios =
+    {
+        ("embedws", "kestrel"),
+        ("embedws", "rawtcp"),
+        ("consolehost", "kestrel"),
+        ("consolehost", "rawtcp"),
+        ("embedws-async", "embedws"),
+        ("embedws", "embedws-0.1"),
+    };
 
     // (JSON field, label, decimals) per mode.
     private static readonly Dictionary<string, (string Field, string Label, int Decimals)[]> s_metrics = new()
@@ -27,26 +52,51 @@ internal static class Report
 
     private static List<JsonElement> s_rows = new();
 
-    public static int Print(string[] files)
+    // The file (one invocation of run.sh) each row came from, index for index.
+    private static List<int> s_fileOf = new();
+
+    public static int Print(string[] args)
     {
-        if (files.Length == 0)
+        var files = new List<string>();
+        string? baseline = null;
+        for (int i = 0; i < args.Length; i++)
         {
-            Console.Error.WriteLine("usage: report RESULTS.jsonl");
+            if (args[i] == "--baseline" && i + 1 < args.Length)
+            {
+                baseline = args[++i];
+            }
+            else
+            {
+                files.Add(args[i]);
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            Console.Error.WriteLine("usage: report RESULTS.jsonl... [--baseline baseline-0.1.json]");
             return 2;
         }
 
-        s_rows = files.SelectMany(File.ReadLines).Where(l => l.StartsWith('{'))
-            .Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var tests = s_rows.Select(r => r.GetProperty("test").GetString()!).Distinct().ToList();
-        Console.WriteLine("| test | metric | EmbedWs | Kestrel | raw TCP | EmbedWs / Kestrel | EmbedWs / raw TCP |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        var rows = files.SelectMany((f, i) => File.ReadLines(f).Where(l => l.StartsWith('{'))
+            .Select(l => (Row: JsonDocument.Parse(l).RootElement, File: i))).ToList();
+        s_rows = rows.Select(r => r.Row).ToList();
+        s_fileOf = rows.Select(r => r.File).ToList();
+        var servers = s_servers.Where(s => s_rows.Any(r => Server(r) == s.Name)).ToList();
+        var ratios = s_ratios.Where(p => servers.Any(s => s.Name == p.A) && servers.Any(s => s.Name == p.B)).ToList();
+        string Title(string name) => s_servers.First(s => s.Name == name).Title;
+
+        var tests = s_rows.Select(Test).Distinct().ToList();
+        Console.WriteLine("| test | metric | " + string.Join(" | ", servers.Select(s => s.Title)) + " | "
+            + string.Join(" | ", ratios.Select(p => $"{Title(p.A)} / {Title(p.B)}")) + " |");
+        Console.WriteLine("|---|---|" + string.Concat(Enumerable.Repeat("---:|", servers.Count + ratios.Count)));
         foreach (var test in tests)
         {
             string mode = s_rows.First(r => Test(r) == test).GetProperty("mode").GetString()!;
             foreach (var (field, label, decimals) in s_metrics[mode])
             {
-                var cells = s_servers.Select(s => Cell(test, s, field, decimals)).ToList();
-                Console.WriteLine($"| {test} | {label} | {cells[0]} | {cells[1]} | {cells[2]} | {Ratio(test, field, "kestrel")} | {Ratio(test, field, "rawtcp")} |");
+                var cells = servers.Select(s => Cell(test, s.Name, field, decimals));
+                var ratioCells = ratios.Select(p => RatioCell(test, field, p.A, p.B));
+                Console.WriteLine($"| {test} | {label} | {string.Join(" | ", cells)} | {string.Join(" | ", ratioCells)} |");
             }
         }
 
@@ -55,25 +105,42 @@ internal static class Report
         Console.WriteLine($"Cells: median of the runs (min–max). {s_rows.Count} runs, {errors.Count} failed.");
         foreach (var e in errors)
         {
-            Console.WriteLine($"- failed: {Test(e)} {e.GetProperty("server").GetString()} run {e.GetProperty("run")}: {e.GetProperty("error").GetString()}");
+            Console.WriteLine($"- failed: {Test(e)} {Server(e)} run {e.GetProperty("run")}: {e.GetProperty("error").GetString()}");
         }
 
         Console.WriteLine();
         PrintTargets();
+        if (baseline is not null)
+        {
+            Console.WriteLine();
+            PrintBaseline(baseline);
+        }
+
         return 0;
     }
 
     private static void PrintTargets()
     {
+        Console.WriteLine("Targets. Ratios of medians from this run; in brackets, the range of the ratio round by round.");
+        Console.WriteLine();
         Console.WriteLine("| target | measured (medians) | |");
         Console.WriteLine("|---|---|---|");
-        Ratio("echo, 50 connections × 8 in flight, 32 B: ≥ 1.3 × Kestrel messages/s", "echo-50x8-32B", "msgPerSec", "embedws", "echo-50x8-32B", "msgPerSec", "kestrel", 1.3, atLeast: true);
-        Ratio("echo, 50 connections × 8 in flight, 32 B: ≥ 0.7 × raw TCP messages/s", "echo-50x8-32B", "msgPerSec", "embedws", "echo-50x8-32B", "msgPerSec", "rawtcp", 0.7, atLeast: true);
-        Ratio("echo, 1 connection × 1 in flight, 32 B: p50 ≤ Kestrel's", "echo-1x1-32B", "p50Us", "embedws", "echo-1x1-32B", "p50Us", "kestrel", 1.0, atLeast: false);
-        Ratio("echo, 1 connection × 1 in flight, 32 B: p99 ≤ Kestrel's", "echo-1x1-32B", "p99Us", "embedws", "echo-1x1-32B", "p99Us", "kestrel", 1.0, atLeast: false);
-        Ratio("echo, 10 connections × 4 in flight, 64 KiB: ≥ 3 × Kestrel MB/s", "echo-10x4-64KiB", "mbPerSec", "embedws", "echo-10x4-64KiB", "mbPerSec", "kestrel", 3.0, atLeast: true);
-        Ratio("fanout, 1,000 subscribers, 64 B: ≥ 3 × Kestrel deliveries/s", "fanout-1000-64B", "deliveriesPerSec", "embedws", "fanout-1000-64B", "deliveriesPerSec", "kestrel", 3.0, atLeast: true);
-        var lost = Values("fanout-1000-64B", "embedws", "lost");
+        const string E50 = "echo-50x8-32B", E1 = "echo-1x1-32B", E64 = "echo-10x4-64KiB", Fan = "fanout-1000-64B";
+        foreach (var (server, what) in new[] { ("embedws", "default path (bench server)"), ("consolehost", "console host as users run it") })
+        {
+            Target($"echo 50 × 8, 32 B, {what}: ≥ 1.3 × Kestrel messages/s", E50, "msgPerSec", server, E50, "msgPerSec", "kestrel", 1.3, atLeast: true);
+            Target($"echo 50 × 8, 32 B, {what}: ≥ 0.85 × raw TCP messages/s", E50, "msgPerSec", server, E50, "msgPerSec", "rawtcp", 0.85, atLeast: true);
+            Target($"echo 1 × 1, 32 B, {what}: p50 ≤ Kestrel's", E1, "p50Us", server, E1, "p50Us", "kestrel", 1.0, atLeast: false);
+            Target($"echo 1 × 1, 32 B, {what}: p99 ≤ Kestrel's", E1, "p99Us", server, E1, "p99Us", "kestrel", 1.0, atLeast: false);
+        }
+
+        Target("fanout, 1,000 subscribers, 64 B: ≥ 0.9 × the raw TCP fan-out deliveries/s", Fan, "deliveriesPerSec", "embedws", Fan, "deliveriesPerSec", "rawtcp", 0.9, atLeast: true);
+        Target("async handler, echo 50 × 8: costs ≤ 10 % (messages/s ≥ 0.9 × the synchronous handler's)", E50, "msgPerSec", "embedws-async", E50, "msgPerSec", "embedws", 0.9, atLeast: true);
+        Target("async handler, echo 1 × 1: p50 ≤ 1.1 × the synchronous handler's", E1, "p50Us", "embedws-async", E1, "p50Us", "embedws", 1.1, atLeast: false);
+        Target("async handler, echo 10 × 4, 64 KiB: MB/s ≥ 0.9 × the synchronous handler's", E64, "mbPerSec", "embedws-async", E64, "mbPerSec", "embedws", 0.9, atLeast: true);
+        Target("echo 10 × 4, 64 KiB: ≥ 3 × Kestrel MB/s", E64, "mbPerSec", "embedws", E64, "mbPerSec", "kestrel", 3.0, atLeast: true);
+        Target("fanout, 1,000 subscribers, 64 B: ≥ 3 × Kestrel deliveries/s", Fan, "deliveriesPerSec", "embedws", Fan, "deliveriesPerSec", "kestrel", 3.0, atLeast: true);
+        var lost = Values(Fan, "embedws", "lost");
         if (lost.Count > 0)
         {
             Console.WriteLine($"| fanout: none lost | EmbedWs lost {lost.Sum()} in {lost.Count} runs | {(lost.Sum() == 0 ? "met" : "MISSED")} |");
@@ -87,11 +154,11 @@ internal static class Report
             Console.WriteLine($"| conns, 10,000 idle: ≤ 4 KB server memory per connection | EmbedWs {Format(m, 1)} KiB{kestrel} | {(m * 1.024 <= 4 ? "met" : $"MISSED by {Format(m - (4 / 1.024), 1)} KiB")} |");
         }
 
-        Ratio("route, 50 × 8: ≥ 0.6 × our own echo messages/s", "route-50x8", "msgPerSec", "embedws", "echo-50x8-32B", "msgPerSec", "embedws", 0.6, atLeast: true);
+        Target("route, 50 × 8: ≥ 0.6 × our own echo messages/s", "route-50x8", "msgPerSec", "embedws", E50, "msgPerSec", "embedws", 0.6, atLeast: true);
         Console.WriteLine("| steady state: 0 allocations per echoed message in the engine | see the micro benchmark EchoLoopback (Allocated per op) | |");
     }
 
-    private static void Ratio(string target, string testA, string field, string serverA, string testB, string fieldB, string serverB, double bound, bool atLeast)
+    private static void Target(string target, string testA, string field, string serverA, string testB, string fieldB, string serverB, double bound, bool atLeast)
     {
         var a = Values(testA, serverA, field);
         var b = Values(testB, serverB, fieldB);
@@ -102,10 +169,108 @@ internal static class Report
         }
 
         double r = Median(a) / Median(b);
+        if (!Files(testA, serverA).Overlaps(Files(testB, serverB)))
+        {
+            // Several results files, and the two sides never ran in the same one: the machine's
+            // speed differs between invocations, so the ratio is shown but not judged.
+            Console.WriteLine($"| {target} | {Short(Median(a))} / {Short(Median(b))} = {r:0.00}×, from different invocations of run.sh | not judged |");
+            return;
+        }
+
         bool met = atLeast ? r >= bound : r <= bound;
         string verdict = met ? "met" : $"MISSED (need {(atLeast ? "≥" : "≤")} {bound:0.0#}×)";
-        Console.WriteLine($"| {target} | {Short(Median(a))} / {Short(Median(b))} = {r:0.00}× | {verdict} |");
+        var rounds = RoundRatios(testA, field, serverA, testB, fieldB, serverB);
+        string range = rounds.Count > 1 ? $" (rounds {rounds.Min():0.00}–{rounds.Max():0.00}×)" : "";
+        Console.WriteLine($"| {target} | {Short(Median(a))} / {Short(Median(b))} = {r:0.00}×{range} | {verdict} |");
     }
+
+    /// <summary>
+    /// Each case of the 0.1 table against its figure then: new / old for EmbedWs, and, since the
+    /// machine is not the same from day to day, EmbedWs / Kestrel and EmbedWs / raw TCP then and
+    /// now. When the run also measured a build of 0.1 (server embedws-0.1, run.sh's SERVERS_0_1),
+    /// the verdict is on that same-run figure, which the machine's mood cannot bias.
+    /// </summary>
+    private static void PrintBaseline(string file)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(file));
+        var root = doc.RootElement;
+        bool sameRun = s_rows.Any(r => Server(r) == "embedws-0.1");
+        Console.WriteLine($"Against 0.1 ({root.GetProperty("source").GetString()}): no case more than 5 % worse.");
+        if (sameRun)
+        {
+            Console.WriteLine("This run also measured the 0.1 build (embedws-0.1): the verdict is on now / 0.1 of this run (in brackets, round by round).");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("| case | 0.1 EmbedWs | now EmbedWs | now / 0.1 | EmbedWs / Kestrel, 0.1 → now | EmbedWs / raw TCP, 0.1 → now |"
+            + (sameRun ? " 0.1 build, this run | now / 0.1 build |" : "") + " |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|" + (sameRun ? "---:|---:|" : "") + "---|");
+        foreach (var c in root.GetProperty("cases").EnumerateArray())
+        {
+            string test = c.GetProperty("test").GetString()!, field = c.GetProperty("field").GetString()!;
+            string label = c.GetProperty("label").GetString()!;
+            bool higher = c.GetProperty("higherIsBetter").GetBoolean();
+            double old = c.GetProperty("embedws").GetDouble();
+            var now = Values(test, "embedws", field);
+            int decimals = old >= 100 ? 0 : 1;
+            if (now.Count == 0)
+            {
+                Console.WriteLine($"| {test} {label} | {Format(old, decimals)} | not measured | | | |" + (sameRun ? " | |" : "") + " |");
+                continue;
+            }
+
+            double m = Median(now), r = m / old;
+            string extra = "";
+            var build = Values(test, "embedws-0.1", field);
+            if (sameRun && build.Count > 0 && Median(build) != 0)
+            {
+                r = m / Median(build);
+                var rounds = RoundRatios(test, field, "embedws", test, field, "embedws-0.1");
+                string range = rounds.Count > 1 ? $" ({rounds.Min():0.00}–{rounds.Max():0.00}×)" : "";
+                extra = $" {Format(Median(build), decimals)} | {r:0.00}×{range} |";
+            }
+            else if (sameRun)
+            {
+                extra = " – | – |";
+            }
+
+            bool met = higher ? r >= 0.95 : r <= 1.05;
+            Console.WriteLine($"| {test} {label} | {Format(old, decimals)} | {Format(m, decimals)} | {m / old:0.00}× | "
+                + $"{Versus(c, test, field, m, "kestrel")} | {Versus(c, test, field, m, "rawtcp")} |{extra} "
+                + $"{(met ? "met" : $"MISSED ({(higher ? "need ≥ 0.95×" : "need ≤ 1.05×")})")} |");
+        }
+    }
+
+    /// <summary>"0.1 ratio → this run's ratio" against <paramref name="reference"/>, or "–".</summary>
+    private static string Versus(JsonElement c, string test, string field, double now, string reference)
+    {
+        var refNow = Values(test, reference, field);
+        if (!c.TryGetProperty(reference, out var refOld) || refOld.GetDouble() == 0 || refNow.Count == 0 || Median(refNow) == 0)
+        {
+            return "–";
+        }
+
+        return $"{c.GetProperty("embedws").GetDouble() / refOld.GetDouble():0.00}× → {now / Median(refNow):0.00}×";
+    }
+
+    /// <summary>The results files in which <paramref name="server"/> ran <paramref name="test"/>.</summary>
+    private static HashSet<int> Files(string test, string server) =>
+        Enumerable.Range(0, s_rows.Count).Where(i => Test(s_rows[i]) == test && Server(s_rows[i]) == server)
+            .Select(i => s_fileOf[i]).ToHashSet();
+
+    /// <summary>The ratio A / B per round (results file and run number) where both have a result.</summary>
+    private static List<double> RoundRatios(string testA, string field, string serverA, string testB, string fieldB, string serverB)
+    {
+        var b = Runs(testB, serverB, fieldB);
+        return Runs(testA, serverA, field)
+            .Where(p => b.ContainsKey(p.Key) && b[p.Key] != 0)
+            .Select(p => p.Value / b[p.Key]).ToList();
+    }
+
+    private static Dictionary<(int File, int Run), double> Runs(string test, string server, string field) => Enumerable.Range(0, s_rows.Count)
+        .Where(i => Test(s_rows[i]) == test && Server(s_rows[i]) == server && s_rows[i].TryGetProperty(field, out _) && !s_rows[i].TryGetProperty("error", out _))
+        .GroupBy(i => (s_fileOf[i], s_rows[i].GetProperty("run").GetInt32()))
+        .ToDictionary(g => g.Key, g => s_rows[g.Last()].GetProperty(field).GetDouble());
 
     private static string Cell(string test, string server, string field, int decimals)
     {
@@ -118,9 +283,9 @@ internal static class Report
         return v.Count == 1 ? Format(v[0], decimals) : $"{Format(Median(v), decimals)} ({Format(v.Min(), decimals)}–{Format(v.Max(), decimals)})";
     }
 
-    private static string Ratio(string test, string field, string reference)
+    private static string RatioCell(string test, string field, string server, string reference)
     {
-        var a = Values(test, "embedws", field);
+        var a = Values(test, server, field);
         var b = Values(test, reference, field);
         return a.Count == 0 || b.Count == 0 || Median(b) == 0 ? "–" : $"{Median(a) / Median(b):0.00}×";
     }

@@ -6,8 +6,9 @@ using System.Threading.Tasks;
 namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
-/// <c>--server embedws|kestrel|rawtcp --port P --mode echo|fanout|route|conns</c>: listens on
-/// 127.0.0.1:P, prints "ready" once listening, and runs until SIGTERM or Ctrl+C.
+/// <c>--server embedws|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns</c>:
+/// listens on 127.0.0.1:P, prints "ready" once listening, and runs until SIGTERM or Ctrl+C.
+/// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout.
 /// </summary>
 public static class Program
 {
@@ -32,9 +33,15 @@ public static class Program
         }
 
         // conns: idle connections; every server echoes, the raw TCP one holding no buffer while idle.
-        if (mode is not ("echo" or "fanout" or "route" or "conns"))
+        if (mode is not ("echo" or "echo-async" or "fanout" or "route" or "conns"))
         {
             return Usage($"unknown mode {mode}");
+        }
+
+        if (mode == "echo-async" && server != "embedws")
+        {
+            // What an awaited async handler costs is a question about EmbedWs's dispatch only.
+            return Usage("--mode echo-async is for --server embedws only");
         }
 
         using var stop = new CancellationTokenSource();
@@ -48,11 +55,15 @@ public static class Program
             case "kestrel":
                 await KestrelBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
                 return 0;
+            case "rawtcp" when mode == "fanout":
+                // The fan-out ceiling: EmbedWs's broadcast and send batching at the byte level.
+                await RawTcpFanoutServer.RunAsync(port, stop.Token);
+                return 0;
             case "rawtcp":
                 if (mode is not ("echo" or "conns"))
                 {
-                    // A fixed 101 and bytes echoed back unchanged: broadcast and JSON routing mean nothing here.
-                    return Usage("rawtcp serves --mode echo and conns only");
+                    // A fixed 101 and bytes echoed back unchanged: JSON routing means nothing here.
+                    return Usage("rawtcp serves --mode echo, conns and fanout only");
                 }
 
                 await RawTcpBenchServer.RunAsync(port, lowMemory: mode == "conns", stop.Token);
@@ -72,7 +83,7 @@ public static class Program
     private static int Usage(string error)
     {
         Console.Error.WriteLine(error);
-        Console.Error.WriteLine("usage: --server embedws|kestrel|rawtcp --port P --mode echo|fanout|route|conns");
+        Console.Error.WriteLine("usage: --server embedws|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns");
         return 2;
     }
 }

@@ -22,7 +22,7 @@ internal static class RawTcpBenchServer
 
     // The accept key belongs to the RFC 6455 §1.3 sample key; the load generator sends that key
     // and does not check the answer, so one fixed response serves every client.
-    private static readonly byte[] s_response = Encoding.ASCII.GetBytes(
+    internal static readonly byte[] UpgradeResponse = Encoding.ASCII.GetBytes(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
 
@@ -72,7 +72,7 @@ internal static class RawTcpBenchServer
                 filled += n;
             }
 
-            await SendAllAsync(socket, s_response);
+            await SendAllAsync(socket, UpgradeResponse);
             if (filled > head + 4)
             {
                 await SendAllAsync(socket, buffer.AsMemory(head + 4, filled - head - 4));
@@ -111,7 +111,7 @@ internal static class RawTcpBenchServer
         }
     }
 
-    private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
+    internal static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data)
     {
         while (!data.IsEmpty)
         {
