@@ -30,7 +30,7 @@ internal static class SessionTarget
         int serverClosesAfter = input[0] % 7 == 0 ? input[0] % 5 : -1;
         var stream = input.AsSpan(2);
         var sink = new CheckingSink();
-        using var session = new WsSession(sink, limit, maxFragments: 4, readTimeout: 100, closeTimeout: 50);
+        using var session = new WsSession(sink, new SessionLimits(limit, maxFragments: 4, readTimeout: 100, closeTimeout: 50));
         Check(session.Open(), "a new session opens");
 
         var buffer = new byte[ReceiveBufferSize];

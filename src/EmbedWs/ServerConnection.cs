@@ -179,7 +179,7 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
     ValueTask IConnectionHandler.OnOpenedAsync()
     {
         _server.Opened(this);
-        return _dispatch.ConnectAsync();
+        return _dispatch.ConnectAsync(this);
     }
 
     ValueTask IConnectionHandler.OnMessageAsync(WsMessage message)
@@ -202,7 +202,7 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
             return default;
         }
 
-        return _dispatch.MessageAsync(message);
+        return _dispatch.MessageAsync(this, message);
     }
 
     void IConnectionHandler.OnPong(ReadOnlySpan<byte> payload) => _server.Heartbeat.OnPong(this, payload);
@@ -212,7 +212,7 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         // Out of the table and every group at once, in every dispatch mode: the close handlers
         // may wait for PumpEvents, but nothing is sent to a closed connection meanwhile.
         _server.Ended(this, close);
-        return _dispatch.CloseAsync(close);
+        return _dispatch.CloseAsync(this, close);
     }
 
     // ---- the handlers, as dispatch runs them ----

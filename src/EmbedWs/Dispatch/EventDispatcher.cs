@@ -50,43 +50,43 @@ internal abstract class EventDispatcher
 
 /// <summary>
 /// One connection's events on their way to its handlers. Called by the connection's read loop
-/// only, in order; what it returns incomplete, the read loop awaits before it reads on.
+/// only, in order, with the connection's own handlers; what it returns incomplete, the read loop
+/// awaits before it reads on.
 /// </summary>
 internal abstract class ConnectionDispatch
 {
     /// <summary>The message bytes (plus a fixed cost per event) waiting for the handlers; 0 for Inline.</summary>
     public virtual int QueuedBytes => 0;
 
-    public abstract ValueTask ConnectAsync();
+    public abstract ValueTask ConnectAsync(IHandlerTarget target);
 
     /// <summary>
     /// Hands a message on. The payload is valid until the returned task completes; a task that
     /// is not complete means "stop reading for now" (the handler runs, or the inbound queue is full).
     /// </summary>
-    public abstract ValueTask MessageAsync(WsMessage message);
+    public abstract ValueTask MessageAsync(IHandlerTarget target, WsMessage message);
 
     /// <summary>The last event. Inline: runs the close handlers; queued modes: queues them (never blocks).</summary>
-    public abstract ValueTask CloseAsync(WsCloseInfo close);
+    public abstract ValueTask CloseAsync(IHandlerTarget target, WsCloseInfo close);
 }
 
 /// <summary>Runs every handler on the connection's read loop, awaited there: no copy, no queue.</summary>
 internal sealed class InlineDispatcher : EventDispatcher
 {
-    public override ConnectionDispatch Open(IHandlerTarget target) => new Inline(target);
+    // Nothing per connection: one instance calls every connection's handlers.
+    private static readonly Inline s_inline = new();
+
+    public override ConnectionDispatch Open(IHandlerTarget target) => s_inline;
 
     // The read loop awaits the close handlers before the connection completes.
     public override Task WhenIdleAsync() => Task.CompletedTask;
 
     private sealed class Inline : ConnectionDispatch
     {
-        private readonly IHandlerTarget _target;
+        public override ValueTask ConnectAsync(IHandlerTarget target) => target.RunConnectAsync();
 
-        public Inline(IHandlerTarget target) => _target = target;
+        public override ValueTask MessageAsync(IHandlerTarget target, WsMessage message) => target.RunMessageAsync(message);
 
-        public override ValueTask ConnectAsync() => _target.RunConnectAsync();
-
-        public override ValueTask MessageAsync(WsMessage message) => _target.RunMessageAsync(message);
-
-        public override ValueTask CloseAsync(WsCloseInfo close) => _target.RunCloseAsync(close);
+        public override ValueTask CloseAsync(IHandlerTarget target, WsCloseInfo close) => target.RunCloseAsync(close);
     }
 }

@@ -42,15 +42,16 @@ internal sealed class Mailbox : ConnectionDispatch, IWorkItem
         }
     }
 
-    public override ValueTask ConnectAsync()
+    // The target is the mailbox's own (Target); the parameter is for Inline dispatch, which keeps none.
+    public override ValueTask ConnectAsync(IHandlerTarget target)
     {
         Owner.Post(this, DispatchItem.Connect());
         return default;
     }
 
-    public override ValueTask MessageAsync(WsMessage message) => Owner.PostMessage(this, message);
+    public override ValueTask MessageAsync(IHandlerTarget target, WsMessage message) => Owner.PostMessage(this, message);
 
-    public override ValueTask CloseAsync(WsCloseInfo close)
+    public override ValueTask CloseAsync(IHandlerTarget target, WsCloseInfo close)
     {
         Owner.Post(this, DispatchItem.Closed(close));
         return default;

@@ -5,47 +5,6 @@ using System.Threading;
 
 namespace EmbedWs.Protocol;
 
-/// <summary>Where a session sends the control frames its rules call for: the connection's outbox.</summary>
-internal interface IControlFrameSink
-{
-    /// <summary>
-    /// Queues a ping, pong or close frame. A close frame is always taken (it may pass a full
-    /// queue) and is the last frame of the connection: nothing is queued after it.
-    /// </summary>
-    void SendControl(WsOpcode opcode, ReadOnlySpan<byte> payload);
-}
-
-/// <summary>What <see cref="WsSession.Receive"/> found in the bytes it was given.</summary>
-internal enum SessionEvent : byte
-{
-    /// <summary>Every whole frame was used; what is left from <c>consumed</c> on is a partial header.</summary>
-    NeedMore,
-
-    /// <summary>A text or binary message to hand up; its payload is valid until the next call.</summary>
-    Message,
-
-    /// <summary>A pong (for the heartbeat).</summary>
-    Pong,
-
-    /// <summary>The client's close frame, answered (or the answer to ours): read nothing more, end TCP once the outbox is drained.</summary>
-    CloseReceived,
-
-    /// <summary>The client broke the protocol; a close frame with the error's code is queued. End TCP once the outbox is drained.</summary>
-    ProtocolError,
-}
-
-/// <summary>A deadline the server's tick found passed (<see cref="WsSession.CheckDeadlines"/>).</summary>
-internal enum SessionDeadline : byte
-{
-    None,
-
-    /// <summary>A message stayed incomplete too long: the session started a close with 1008; end TCP once drained.</summary>
-    ReadTimeout,
-
-    /// <summary>The closing handshake took too long: drop the socket.</summary>
-    CloseTimeout,
-}
-
 /// <summary>
 /// The connection protocol of RFC 6455 without I/O: one lifecycle value and the rules of closing,
 /// ping/pong and time limits, fed bytes and timestamps, answering with events and with the control
@@ -68,10 +27,7 @@ internal sealed class WsSession : IDisposable
     public const int MaxPongsPerRead = 16;
 
     private readonly IControlFrameSink _sink;
-    private readonly int _maxMessageSize;
-    private readonly int _maxFragments;
-    private readonly long _readTimeout;
-    private readonly long _closeTimeout;
+    private readonly SessionLimits _limits;
 
     private int _state = (int)WsConnectionState.Connecting;
     private WsCloseInfo? _closeInfo;
@@ -86,10 +42,10 @@ internal sealed class WsSession : IDisposable
     private long _closeStartedAt;
 
     // When the message (or control frame) that is incomplete now began to arrive; 0 while
-    // nothing is incomplete, and while a read is being processed (handlers included), so that
-    // only time spent waiting for the client counts.
+    // nothing is incomplete. Not checked while a read is being processed (_reading: handlers may
+    // run meanwhile), so that only time spent waiting for the client counts.
     private long _incompleteSince;
-    private long _pausedSince;
+    private bool _reading;
     private long _now;
 
     // Set when a message, or a control frame outside a message, completed in the read being
@@ -101,17 +57,11 @@ internal sealed class WsSession : IDisposable
     private int _heldPongLength = -1;
 
     /// <param name="sink">Where pongs and close frames go.</param>
-    /// <param name="maxMessageSize">The largest message, in bytes (1009 beyond).</param>
-    /// <param name="maxFragments">The most frames one message may take (1008 beyond).</param>
-    /// <param name="readTimeout">How long a message may stay incomplete, in timestamp units; 0 for no limit.</param>
-    /// <param name="closeTimeout">How long the closing handshake may take, in timestamp units; 0 for no limit.</param>
-    public WsSession(IControlFrameSink sink, int maxMessageSize, int maxFragments, long readTimeout, long closeTimeout)
+    /// <param name="limits">The server's limits, shared by all its sessions.</param>
+    public WsSession(IControlFrameSink sink, SessionLimits limits)
     {
         _sink = sink;
-        _maxMessageSize = maxMessageSize;
-        _maxFragments = maxFragments;
-        _readTimeout = readTimeout;
-        _closeTimeout = closeTimeout;
+        _limits = limits;
     }
 
     public WsConnectionState State => (WsConnectionState)Volatile.Read(ref _state);
@@ -120,7 +70,7 @@ internal sealed class WsSession : IDisposable
     public WsCloseInfo? CloseInfo => Volatile.Read(ref _closeInfo);
 
     /// <summary>Pings of the session's life whose pong was merged into a later one's.</summary>
-    public long PingsCoalesced { get; private set; }
+    public int PingsCoalesced { get; private set; }
 
     /// <summary>False once the client's close frame or a protocol error ended the reading of frames.</summary>
     public bool IsReceiving => !_discarding;
@@ -181,11 +131,11 @@ internal sealed class WsSession : IDisposable
         long closeStarted = Volatile.Read(ref _closeStartedAt);
         if (closeStarted != 0)
         {
-            return _closeTimeout != 0 && now - closeStarted > _closeTimeout ? SessionDeadline.CloseTimeout : SessionDeadline.None;
+            return _limits.CloseTimeout != 0 && now - closeStarted > _limits.CloseTimeout ? SessionDeadline.CloseTimeout : SessionDeadline.None;
         }
 
         long since = Volatile.Read(ref _incompleteSince);
-        if (since != 0 && _readTimeout != 0 && now - since > _readTimeout
+        if (since != 0 && !Volatile.Read(ref _reading) && _limits.ReadTimeout != 0 && now - since > _limits.ReadTimeout
             && StartClose(WsCloseCodes.PolicyViolation, "read timeout", WsCloseCause.PolicyViolation, now))
         {
             return SessionDeadline.ReadTimeout;
@@ -198,12 +148,7 @@ internal sealed class WsSession : IDisposable
     public void BeginRead(long now)
     {
         _now = now;
-        _pausedSince = Volatile.Read(ref _incompleteSince);
-        if (_pausedSince != 0)
-        {
-            Volatile.Write(ref _incompleteSince, 0);
-        }
-
+        Volatile.Write(ref _reading, true);
         _completedMessage = false;
         _pongsThisRead = 0;
     }
@@ -228,7 +173,7 @@ internal sealed class WsSession : IDisposable
             return SessionEvent.NeedMore;
         }
 
-        var decoder = _decoder ??= new FrameDecoder(_maxMessageSize) { MaxFragmentsPerMessage = _maxFragments };
+        var decoder = _decoder ??= new FrameDecoder(_limits.MaxMessageSize) { MaxFragmentsPerMessage = _limits.MaxFragments };
         int offset = 0;
         while (true)
         {
@@ -291,13 +236,17 @@ internal sealed class WsSession : IDisposable
     public void EndRead(int leftover, long now)
     {
         QueueHeldPong();
-        if ((leftover > 0 || _decoder is { IsMidMessage: true }) && !_discarding && _readTimeout != 0)
+        long since = 0;
+        if ((leftover > 0 || _decoder is { IsMidMessage: true }) && !_discarding && _limits.ReadTimeout != 0)
         {
             // One timestamp when a message begins (not per read or frame): the clock keeps
             // running across reads until the message completes.
-            long since = _pausedSince != 0 && !_completedMessage ? _pausedSince : now;
-            Volatile.Write(ref _incompleteSince, since == 0 ? 1 : since);
+            long before = Volatile.Read(ref _incompleteSince);
+            since = before != 0 && !_completedMessage ? before : now == 0 ? 1 : now;
         }
+
+        Volatile.Write(ref _incompleteSince, since);
+        Volatile.Write(ref _reading, false);
     }
 
     /// <summary>Where the rest of a large data frame may be read straight into its message; empty when none (see <see cref="FrameDecoder.DirectTarget"/>).</summary>

@@ -31,7 +31,7 @@ internal sealed partial class Outbox
     {
         byte[] chunk;
         int length;
-        lock (_lock)
+        lock (this)
         {
             if (_closed || _flushing || _terminated)
             {
@@ -66,7 +66,7 @@ internal sealed partial class Outbox
         Interlocked.Add(ref _bytesSent, sent);
         int total = length + payload.Count;
         bool startFlush = false;
-        lock (_lock)
+        lock (this)
         {
             _writingLength = 0;
             if (sent < total && !_terminated)

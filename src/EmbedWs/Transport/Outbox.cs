@@ -24,7 +24,7 @@ internal sealed partial class Outbox : IControlFrameSink
 {
     private static readonly WaitCallback s_flushOnPool = state => _ = ((Outbox)state!).FlushLoopAsync();
 
-    private readonly object _lock = new();
+    // The outbox locks itself (an internal type nobody else can lock): no lock object per connection.
     private readonly Stream _stream;
     private readonly IOutboxOwner _owner;
     private readonly int _maxQueueBytes;
@@ -58,7 +58,7 @@ internal sealed partial class Outbox : IControlFrameSink
     {
         get
         {
-            lock (_lock)
+            lock (this)
             {
                 return _pendingLength + _writingLength;
             }
@@ -91,7 +91,7 @@ internal sealed partial class Outbox : IControlFrameSink
 
         int length = frame.Length;
         Admission admission;
-        lock (_lock)
+        lock (this)
         {
             admission = Admit(length, mayPassLimit: frame.Opcode == WsOpcode.Close);
             if (admission >= Admission.Queued)
@@ -137,7 +137,7 @@ internal sealed partial class Outbox : IControlFrameSink
     /// <summary>Ends the batch and starts the write of what it queued.</summary>
     public void EndBatch()
     {
-        lock (_lock)
+        lock (this)
         {
             _batching = false;
             if (!_flushDeferred)
@@ -163,7 +163,7 @@ internal sealed partial class Outbox : IControlFrameSink
     /// </summary>
     public Task<bool> WhenDrainedAsync()
     {
-        lock (_lock)
+        lock (this)
         {
             if (!_flushing && _pendingLength == 0)
             {
@@ -178,7 +178,7 @@ internal sealed partial class Outbox : IControlFrameSink
     /// <summary>The connection ended: nothing more is sent, and the queue's buffer goes back to the pool.</summary>
     public void Terminate()
     {
-        lock (_lock)
+        lock (this)
         {
             _closed = true;
             _terminated = true;
@@ -260,7 +260,7 @@ internal sealed partial class Outbox : IControlFrameSink
         {
             byte[] chunk;
             int length;
-            lock (_lock)
+            lock (this)
             {
                 if (_pendingLength == 0 || _terminated)
                 {
@@ -303,7 +303,7 @@ internal sealed partial class Outbox : IControlFrameSink
 
             ArrayPool<byte>.Shared.Return(chunk);
             Interlocked.Add(ref _bytesSent, length);
-            lock (_lock)
+            lock (this)
             {
                 _writingLength = 0;
             }
@@ -314,7 +314,7 @@ internal sealed partial class Outbox : IControlFrameSink
     private void WriteFailed(byte[] chunk, string reason)
     {
         ArrayPool<byte>.Shared.Return(chunk);
-        lock (_lock)
+        lock (this)
         {
             _writingLength = 0;
             _closed = true;

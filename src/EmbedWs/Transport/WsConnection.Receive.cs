@@ -28,8 +28,8 @@ internal sealed partial class WsConnection
     public Task RunAsync(IConnectionHandler handler, byte[] initial, int initialLength)
     {
         _handler = handler;
-        LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
-        ConnectedAt = _settings.TimeProvider.GetUtcNow();
+        LastReceivedTimestamp = Settings.TimeProvider.GetTimestamp();
+        _connectedAtUtcTicks = Settings.TimeProvider.GetUtcNow().UtcTicks;
 
         // One state machine for the connection's whole life: an idle connection holds one box, not two.
         return ReceiveLoopAsync(initial, initialLength);
@@ -45,13 +45,6 @@ internal sealed partial class WsConnection
         byte[]? buffer = initial;
         try
         {
-            _session.Open();
-            var opened = _handler.OnOpenedAsync();
-            if (!opened.IsCompletedSuccessfully)
-            {
-                await WhileReadPausedAsync(opened).ConfigureAwait(false);
-            }
-
             if (buffer.Length < ReceiveBufferSize)
             {
                 buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
@@ -60,7 +53,7 @@ internal sealed partial class WsConnection
             }
 
             Interlocked.Add(ref _bytesReceived, filled);
-            filled = await ProcessAsync(buffer, filled).ConfigureAwait(false);
+            filled = await OpenAsync(buffer, filled).ConfigureAwait(false);
             int inARow = 0;
             while (true)
             {
@@ -106,7 +99,7 @@ internal sealed partial class WsConnection
                     n = await read.ConfigureAwait(false);
                 }
 
-                LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
+                LastReceivedTimestamp = Settings.TimeProvider.GetTimestamp();
                 if (n == 0)
                 {
                     // The client ended TCP. Without a closing handshake that is an abnormal end (1006).
@@ -127,7 +120,7 @@ internal sealed partial class WsConnection
         catch (Exception ex)
         {
             // Reset, dropped by Abort or the close deadline, TLS failure: the connection is over.
-            TransportLog.IoEnded(_logger, Id, ex.Message);
+            TransportLog.IoEnded(Logger, Id, ex.Message);
             ConnectionEnded();
         }
         finally
@@ -138,8 +131,27 @@ internal sealed partial class WsConnection
                 ArrayPool<byte>.Shared.Return(buffer);
             }
 
-            await EndAsync().ConfigureAwait(false);
+            // Not awaited here (nothing awaits this loop's task): Completion reports the end,
+            // and the loop's state machine stays smaller by the await it does not need.
+            _ = EndAsync();
         }
+    }
+
+    /// <summary>
+    /// Opens the connection (OnOpened, awaited with reading paused), then decodes the bytes that
+    /// came with the handshake. Its own method: the loop's state machine, which every idle
+    /// connection keeps, holds no field for awaiting OnOpened.
+    /// </summary>
+    private async ValueTask<int> OpenAsync(byte[] buffer, int filled)
+    {
+        _session.Open();
+        var opened = _handler.OnOpenedAsync();
+        if (!opened.IsCompletedSuccessfully)
+        {
+            await WhileReadPausedAsync(opened).ConfigureAwait(false);
+        }
+
+        return await ProcessAsync(buffer, filled).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -195,7 +207,7 @@ internal sealed partial class WsConnection
                     if (status == SessionEvent.ProtocolError)
                     {
                         var error = frame.Error;
-                        TransportLog.ProtocolError(_logger, Id, Info.RemoteEndPoint, error.Code(), error.CloseCode());
+                        TransportLog.ProtocolError(Logger, Id, Info.RemoteEndPoint, error.Code(), error.CloseCode());
                     }
 
                     // The client's close arrived, or it broke the protocol (then its close reply
@@ -208,7 +220,7 @@ internal sealed partial class WsConnection
         }
         finally
         {
-            _session.EndRead(left, left > 0 || _session.IsMidMessage ? _settings.TimeProvider.GetTimestamp() : 0);
+            _session.EndRead(left, left > 0 || _session.IsMidMessage ? Settings.TimeProvider.GetTimestamp() : 0);
             LogCoalescedPingsOnce();
             _outbox.EndBatch();
         }
@@ -236,7 +248,7 @@ internal sealed partial class WsConnection
         }
         finally
         {
-            LastReceivedTimestamp = _settings.TimeProvider.GetTimestamp();
+            LastReceivedTimestamp = Settings.TimeProvider.GetTimestamp();
             Volatile.Write(ref _readPaused, false);
         }
     }
@@ -246,7 +258,7 @@ internal sealed partial class WsConnection
         if (!_coalescingLogged && _session.PingsCoalesced > 0)
         {
             _coalescingLogged = true;
-            TransportLog.PingsCoalesced(_logger, Id, Info.RemoteEndPoint);
+            TransportLog.PingsCoalesced(Logger, Id, Info.RemoteEndPoint);
         }
     }
 
@@ -276,7 +288,7 @@ internal sealed partial class WsConnection
         catch (Exception ex)
         {
             // OnClosedAsync contains the handlers' failures; this is a last guard for the task nobody awaits.
-            TransportLog.ConnectionFailed(_logger, Id, ex);
+            TransportLog.ConnectionFailed(Logger, Id, ex);
         }
 
         SetCompleted();

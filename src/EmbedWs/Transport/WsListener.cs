@@ -26,6 +26,7 @@ internal sealed class WsListener
     private readonly List<Task> _acceptLoops = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConnectionLimiter _limiter;
+    private readonly ConnectionShared _shared;
     private long _nextId;
 
     public WsListener(WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor)
@@ -35,6 +36,7 @@ internal sealed class WsListener
         _acceptor = acceptor;
         _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Transport");
         _limiter = new ConnectionLimiter(settings.MaxConnections, settings.MaxConnectionsPerAddress);
+        _shared = new ConnectionShared(settings, metrics, _logger);
     }
 
     /// <summary>Counts connections against MaxConnections and MaxConnectionsPerAddress.</summary>
@@ -207,7 +209,7 @@ internal sealed class WsListener
             return;
         }
 
-        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _settings, _metrics, _logger)
+        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _shared)
         {
             Lease = outcome.Lease,
         };
