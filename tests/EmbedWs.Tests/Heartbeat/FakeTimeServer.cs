@@ -1,3 +1,4 @@
+using System.Net.WebSockets;
 using EmbedWs.Heartbeat;
 using EmbedWs.Tests.TestSupport;
 using Microsoft.Extensions.Time.Testing;
@@ -28,5 +29,17 @@ internal static class FakeTimeServer
             time.Advance(by);
             total -= by;
         }
+    }
+
+    // The heartbeat's close as both sides see it: 1001 "heartbeat timeout" on the wire, and
+    // OnClose with the HeartbeatTimeout cause and the same code.
+    public static async Task AssertHeartbeatTimeoutAsync(this RecordingServer server, JsonClient client, IWsConnection connection)
+    {
+        var (status, reason) = await client.ReceiveCloseAsync();
+        Assert.That(status, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
+        Assert.That(reason, Is.EqualTo("heartbeat timeout"));
+        var info = await server.CloseOfAsync(connection);
+        Assert.That(info.Cause, Is.EqualTo(WsCloseCause.HeartbeatTimeout));
+        Assert.That(info.Code, Is.EqualTo(1001));
     }
 }

@@ -139,12 +139,7 @@ public class HeartbeatTickTests
 
         time.Advance(Second);
 
-        var (status, reason) = await client.ReceiveCloseAsync();
-        Assert.That(status, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
-        Assert.That(reason, Is.EqualTo("heartbeat timeout"));
-        var info = await server.CloseOfAsync(connection);
-        Assert.That(info.Cause, Is.EqualTo(WsCloseCause.HeartbeatTimeout));
-        Assert.That(info.Code, Is.EqualTo(1001));
+        await server.AssertHeartbeatTimeoutAsync(client, connection);
     }
 
     [Test]

@@ -99,10 +99,7 @@ public class JsonPingPongHeartbeatTests
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
         time.AdvanceInSteps(TimeSpan.FromSeconds(0.5), Tick);
 
-        var (status, reason) = await client.ReceiveCloseAsync();
-        Assert.That(status, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
-        Assert.That(reason, Is.EqualTo("heartbeat timeout"));
-        Assert.That((await server.CloseOfAsync(connection)).Cause, Is.EqualTo(WsCloseCause.HeartbeatTimeout));
+        await server.AssertHeartbeatTimeoutAsync(client, connection);
     }
 
     [Test]
