@@ -107,7 +107,7 @@ public class CompressionTests
 
         foreach (int length in new[] { 100, 512, 513, 5000 })
         {
-            string text = s_json.Substring(0, length);
+            string text = (s_json + s_json).Substring(0, length);
             await client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, cts.Token);
             Assert.That(Encoding.UTF8.GetString((await ClientWebSocketTests.ReceiveAsync(client, cts.Token)).Data), Is.EqualTo(text));
         }
