@@ -112,4 +112,39 @@ public class CompressionTests
             Assert.That(Encoding.UTF8.GetString((await ClientWebSocketTests.ReceiveAsync(client, cts.Token)).Data), Is.EqualTo(text));
         }
     }
+
+    [Test]
+    public async Task Broadcast_ToPlainTakeoverAndNoTakeoverClients_EachGetsItsMessages()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Compression = true;
+            o.CompressionServerContextTakeover = true;
+        });
+        using var takeover = await TestServer.ConnectClientAsync(server.Uri(), o => o.DangerousDeflateOptions = new WebSocketDeflateOptions());
+        using var noTakeover = await TestServer.ConnectClientAsync(server.Uri(), o => o.DangerousDeflateOptions = new WebSocketDeflateOptions { ServerContextTakeover = false });
+        using var plain = await TestServer.ConnectClientAsync(server.Uri());
+        using var cts = new CancellationTokenSource(TestServer.Timeout);
+        for (int i = 0; i < 3; i++)
+        {
+            await server.WaitConnectedAsync();
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.That(server.Server.Broadcast(s_json + i), Is.EqualTo(3));
+            Assert.That(server.Server.Broadcast(Encoding.ASCII.GetBytes(s_json)), Is.EqualTo(3));
+            foreach (var client in new[] { takeover, noTakeover, plain })
+            {
+                Assert.That(Encoding.UTF8.GetString((await ClientWebSocketTests.ReceiveAsync(client, cts.Token)).Data), Is.EqualTo(s_json + i));
+                Assert.That((await ClientWebSocketTests.ReceiveAsync(client, cts.Token)).Data, Is.EqualTo(Encoding.ASCII.GetBytes(s_json)));
+            }
+        }
+
+        var sent = server.Connected.ToDictionary(c => c.Info.Extensions ?? "none", c => server.Server.GetSnapshot().Connections.Single(s => s.Id == c.Id).BytesSent);
+        Assert.That(sent.Keys, Is.EquivalentTo(new[] { "permessage-deflate", "permessage-deflate; server_no_context_takeover", "none" }));
+        Assert.That(sent["none"], Is.GreaterThan(6L * s_json.Length));
+        Assert.That(sent["permessage-deflate"], Is.LessThan(6L * s_json.Length / 3));
+        Assert.That(sent["permessage-deflate; server_no_context_takeover"], Is.LessThan(6L * s_json.Length / 3));
+    }
 }
