@@ -86,6 +86,10 @@ internal static class Seeds
         seeds.Add(("rsv1-continuation", Seed(Whole, 1, 0,
             ClientFrame.Build(ClientFrame.OpText, Convert.FromHexString("f248"), fin: false, rsv: 0b100),
             ClientFrame.Build(ClientFrame.OpContinuation, Convert.FromHexString("cdc9c90700"), rsv: 0b100))));
+
+        // Past findings: text whose invalid byte only the tail's inflation yields (fixed in FrameDecoder).
+        seeds.Add(("finding-utf8-in-tail", Convert.FromHexString("012807c18137fa6400acbaaa41cb463c78")));
+        seeds.Add(("finding-empty-then-stored", Convert.FromHexString("462800c180f2ff7f00c180f2ff7f5a5aff")));
         d?.Dispose();
         return seeds;
     }

@@ -222,13 +222,15 @@ internal sealed partial class FrameDecoder : IDisposable
 
             if (_frame.Fin)
             {
-                var opcode = _messageOpcode;
-                _messageOpcode = WsOpcode.Continuation;
+                // Before the message is closed: what the last inflation yields is still its text.
                 var finishError = _messageCompressed ? FinishInflate() : FrameError.None;
                 if (finishError != FrameError.None)
                 {
                     return Fail(finishError, out frame);
                 }
+
+                var opcode = _messageOpcode;
+                _messageOpcode = WsOpcode.Continuation;
 
                 if (opcode == WsOpcode.Text && !_utf8.IsComplete)
                 {

@@ -180,6 +180,19 @@ internal partial class FrameDecoderTests
         Assert.That(results.Single().CloseCode, Is.EqualTo(1007));
     }
 
+    // Found by the deflate fuzz target: 9b inflates to a lone 0x90 only once the 00 00 FF FF tail
+    // is put back at the message's end; that last output is text too.
+    [Test]
+    public void Decode_InvalidUtf8OnlyInWhatTheTailYields_Fails1007()
+    {
+        using var deflate = Deflate(clientNoContextTakeover: true);
+        using var decoder = new FrameDecoder(DefaultMax) { Deflate = deflate };
+
+        var results = DecodeAll(decoder, ClientFrame.Build(ClientFrame.OpText, new byte[] { 0x9b }, rsv: Rsv1));
+
+        Assert.That(results.Single().Error, Is.EqualTo(FrameError.InvalidUtf8));
+    }
+
     [Test]
     public void Decode_TextSplitInsideACharacterAcrossCompressedFragments_IsValid()
     {
