@@ -24,6 +24,16 @@ internal sealed class MessageDeflater : IDisposable
     private readonly FrameOutput _output = new();
     private DeflateStream? _stream;
 
+    private static readonly Lazy<bool> s_syncFlushWorks = new(ProbeSyncFlush);
+
+    /// <summary>
+    /// True when this runtime's <see cref="DeflateStream.Flush"/> ends what it wrote with a sync
+    /// flush (00 00 FF FF) and the stream goes on after it, as RFC 7692 §7.2.1 needs. The stream is
+    /// the runtime's, not this library's (the netstandard2.1 build runs on whatever runtime hosts
+    /// it), so it is checked once, where it runs; without it the server never agrees to compression.
+    /// </summary>
+    public static bool SyncFlushWorks => s_syncFlushWorks.Value;
+
     /// <param name="level">The zlib level.</param>
     /// <param name="contextTakeover">Keep the compressor's window from one message to the next (§7.1.1.1); otherwise each message starts fresh.</param>
     public MessageDeflater(CompressionLevel level, bool contextTakeover)
@@ -74,6 +84,28 @@ internal sealed class MessageDeflater : IDisposable
 
     /// <summary>Drops the zlib state.</summary>
     public void Dispose() => Release();
+
+    private static bool ProbeSyncFlush()
+    {
+        try
+        {
+            var output = new MemoryStream();
+            using var deflate = new DeflateStream(output, CompressionLevel.Fastest, leaveOpen: true);
+            deflate.Write(s_tail, 0, s_tail.Length);
+            deflate.Flush();
+            long first = output.Length;
+            deflate.Write(s_tail, 0, s_tail.Length);
+            deflate.Flush();
+            var bytes = output.ToArray();
+            return first >= 4 && bytes.Length > first
+                && bytes.AsSpan((int)first - 4, 4).SequenceEqual(s_tail)
+                && bytes.AsSpan(bytes.Length - 4).SequenceEqual(s_tail);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or PlatformNotSupportedException or DllNotFoundException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private void Release()
     {

@@ -144,7 +144,8 @@ internal static class ServerHandshake
                 return null;
             }
 
-            var compression = settings.Compression
+            // Only where the runtime's DeflateStream can do it (MessageDeflater.SyncFlushWorks).
+            var compression = settings.Compression && MessageDeflater.SyncFlushWorks
                 ? DeflateNegotiation.Negotiate(request!.Header("Sec-WebSocket-Extensions"), new DeflatePolicy(settings.CompressionServerContextTakeover, settings.CompressionClientContextTakeover))
                 : null;
             var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);

@@ -32,6 +32,12 @@ internal class MessageDeflaterTests
         Assert.That(Encoding.UTF8.GetString(TestDeflate.Inflate(both.AsSpan(0, both.Length - 4))), Is.EqualTo("HelloHello"));
     }
 
+    [Test]
+    public void SyncFlushWorks_OnThisRuntime()
+    {
+        Assert.That(MessageDeflater.SyncFlushWorks, Is.True, RuntimeInformation());
+    }
+
     [TestCase(true)]
     [TestCase(false)]
     public void TryCompress_Frames_HaveRsv1AndInflateInOrder(bool contextTakeover)
