@@ -53,7 +53,7 @@ public sealed partial class WsServerOptions
 
     /// <summary>
     /// With <see cref="Compression"/> on, whether the server's compressor keeps its window from one
-    /// message to the next (better ratios for similar messages, but its zlib state, about 220 KiB,
+    /// message to the next (better ratios for similar messages, but its zlib state, about 222 KiB,
     /// then stays with each connection for its life). False (the default) answers
     /// <c>server_no_context_takeover</c>: each message is compressed alone and the state is
     /// released after it, so an idle connection holds none. A client that asks for no takeover
@@ -68,7 +68,7 @@ public sealed partial class WsServerOptions
     /// <summary>
     /// With <see cref="Compression"/> on, whether clients may keep their compressor's window from
     /// one message to the next. True (the default) lets them (their messages compress better), and
-    /// the server's inflater (about 30 KiB) then stays with the connection. False answers
+    /// the server's inflater (about 26 KiB) then stays with the connection. False answers
     /// <c>client_no_context_takeover</c>: the inflater lives only while a message is inflated.
     /// </summary>
     public bool CompressionClientContextTakeover
