@@ -4,7 +4,8 @@
 #   fuzz/run.sh <target|all> <seconds>
 #
 # Targets: handshake (HTTP head parser + validator), frames (FrameDecoder), router (JSON
-# envelopes through WsRouter), session (WsSession: closing, ping/pong and time limits).
+# envelopes through WsRouter), session (WsSession: closing, ping/pong and time limits), deflate
+# (FrameDecoder with permessage-deflate: compressed frames, bounded inflation).
 # Installs what is missing (afl++ with apt-get, the sharpfuzz instrumenter into fuzz/tools),
 # publishes the driver to a fresh fuzz/pub, instruments EmbedWs.dll (and Newtonsoft.Json.dll,
 # which the router target parses with), then runs afl-fuzz for
@@ -18,7 +19,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-targets=(handshake frames router session)
+targets=(handshake frames router session deflate)
 
 usage() {
     echo "usage: fuzz/run.sh <${targets[*]// /|}|all> <seconds>" >&2
@@ -28,7 +29,7 @@ usage() {
 [ "$#" -eq 2 ] || usage
 case "$1" in
     all) selected=("${targets[@]}") ;;
-    handshake | frames | router | session) selected=("$1") ;;
+    handshake | frames | router | session | deflate) selected=("$1") ;;
     *) usage ;;
 esac
 [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage

@@ -5,8 +5,18 @@ namespace EmbedWs.Benchmarks.Micro;
 /// <summary>
 /// <c>dotnet run -c Release --project benchmarks/EmbedWs.Benchmarks.Micro -- --filter '*'</c>;
 /// add <c>--job short</c> for a quick run. Every class has [MemoryDiagnoser]: "Allocated" is per operation.
+/// <c>-- zlib-memory</c> measures the memory of one permessage-deflate compressor and inflater (<see cref="ZlibMemory"/>).
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args is ["zlib-memory"])
+        {
+            ZlibMemory.Run();
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

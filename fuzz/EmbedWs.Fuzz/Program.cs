@@ -7,7 +7,7 @@ namespace EmbedWs.Fuzz;
 //   EmbedWs.Fuzz <target>          under afl-fuzz: the fuzzing loop; without it: runs stdin once
 //                                  (how a crash file is replayed: EmbedWs.Fuzz frames < crash)
 //   EmbedWs.Fuzz seeds <folder>    writes the seed corpus, one folder per target
-// <target> is handshake, frames, router or session; EMBEDWS_FUZZ_TARGET is read when no argument is given.
+// <target> is handshake, frames, router, session or deflate; EMBEDWS_FUZZ_TARGET is read when no argument is given.
 // Any exception that escapes a target is a finding: the targets catch nothing the code under
 // test documents as impossible, and throw InvariantException when a result breaks a rule.
 internal static class Program
@@ -27,11 +27,12 @@ internal static class Program
             "frames" => FramesTarget.Run,
             "router" => RouterTarget.Run,
             "session" => SessionTarget.Run,
+            "deflate" => DeflateTarget.Run,
             _ => null,
         };
         if (target is null)
         {
-            Console.Error.WriteLine("usage: EmbedWs.Fuzz handshake|frames|router|session  (input on stdin)");
+            Console.Error.WriteLine("usage: EmbedWs.Fuzz handshake|frames|router|session|deflate  (input on stdin)");
             Console.Error.WriteLine("       EmbedWs.Fuzz seeds <folder>");
             return 2;
         }

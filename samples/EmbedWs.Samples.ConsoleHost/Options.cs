@@ -7,7 +7,8 @@ namespace EmbedWs.Samples.ConsoleHost;
 /// <summary>
 /// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
 /// <c>--heartbeat pingpong|json|idle|none</c>, <c>--heartbeat-interval S</c>,
-/// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--log-level LEVEL</c>, <c>--help</c>.
+/// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--compression on|off</c>,
+/// <c>--log-level LEVEL</c>, <c>--help</c>.
 /// Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start the host with
 /// these flags (.ci/autobahn.sh among them), so keep them stable.
 /// </summary>
@@ -19,7 +20,8 @@ internal sealed class Options
 
         Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
                    [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
-                   [--max-message-size BYTES] [--max-fragments N] [--log-level LEVEL]
+                   [--max-message-size BYTES] [--max-fragments N] [--compression on|off]
+                   [--log-level LEVEL]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
@@ -45,6 +47,8 @@ internal sealed class Options
                                    closed with 1009. Default: 1048576 (1 MiB).
           --max-fragments N        The most frames one message may arrive in, 1-2147483647; one
                                    more is closed with 1008. Default: 1024.
+          --compression on|off     permessage-deflate with clients that offer it (browsers
+                                   do): messages of 1 KiB and more go compressed. Default: off.
           --log-level LEVEL        What is logged to the console: trace, debug, information,
                                    warning, error or none. Default: information (connects,
                                    closes, refused handshakes, errors); debug adds a line per
@@ -73,6 +77,9 @@ internal sealed class Options
     /// <summary><c>--max-fragments</c>; null keeps the library's default (1,024).</summary>
     public int? MaxFragmentsPerMessage { get; private set; }
 
+    /// <summary><c>--compression on|off</c>; off (the library's default) unless given.</summary>
+    public bool Compression { get; private set; }
+
     /// <summary>The <c>--heartbeat*</c> flags; <see cref="HeartbeatChoice.Create"/> makes the policy.</summary>
     public HeartbeatChoice Heartbeat { get; } = new();
 
@@ -89,7 +96,7 @@ internal sealed class Options
         return $"http://{host}:{boundPort}/";
     }
 
-    /// <summary>Sets the limits given on the command line; the others keep the library's defaults.</summary>
+    /// <summary>Sets the limits and compression given on the command line; the others keep the library's defaults.</summary>
     public void ApplyLimits(WsServerOptions serverOptions)
     {
         if (MaxMessageSize is int size)
@@ -101,6 +108,8 @@ internal sealed class Options
         {
             serverOptions.MaxFragmentsPerMessage = fragments;
         }
+
+        serverOptions.Compression = Compression;
     }
 
     /// <summary>Parses the arguments; on failure returns null and a message naming the bad flag.</summary>
@@ -125,7 +134,7 @@ internal sealed class Options
                     options.ShowHelp = true;
                     continue;
                 case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout"
-                    or "--max-message-size" or "--max-fragments" or "--log-level":
+                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -213,6 +222,14 @@ internal sealed class Options
                 }
 
                 MaxFragmentsPerMessage = fragments;
+                return null;
+            case "--compression":
+                if (value is not ("on" or "off"))
+                {
+                    return $"--compression must be on or off, not '{value}'.";
+                }
+
+                Compression = value == "on";
                 return null;
             case "--log-level":
                 if (!TryParseLogLevel(value, out var level))

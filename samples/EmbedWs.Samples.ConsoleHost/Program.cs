@@ -64,6 +64,7 @@ internal static class Program
         Console.WriteLine($"EmbedWs console host ({options.Mode.ToString().ToLowerInvariant()}) listening on {options.PageUrl(server.Port)}");
         Console.WriteLine($"Heartbeat: {options.Heartbeat.Describe()}");
         Console.WriteLine($"Limits: messages up to {serverOptions.MaxMessageSize} bytes in up to {serverOptions.MaxFragmentsPerMessage} frames");
+        Console.WriteLine($"Compression: {(serverOptions.Compression ? "permessage-deflate when the client offers it" : "off")}");
         Console.WriteLine("Press Ctrl+C to stop.");
         await stop.Task;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO.Compression;
 using System.Linq;
 using System.Security.Authentication;
 using Microsoft.Extensions.Configuration;
@@ -34,6 +35,11 @@ internal static class WsServerConfiguration
             [nameof(WsServerOptions.MaxFragmentsPerMessage)] = (s, o) => ConfigValue.Int(s, v => o.MaxFragmentsPerMessage = v),
             [nameof(WsServerOptions.ShowExceptionDetails)] = (s, o) => ConfigValue.Bool(s, v => o.ShowExceptionDetails = v),
             [nameof(WsServerOptions.UnroutedTextToOnMessage)] = (s, o) => ConfigValue.Bool(s, v => o.UnroutedTextToOnMessage = v),
+            [nameof(WsServerOptions.Compression)] = (s, o) => ConfigValue.Bool(s, v => o.Compression = v),
+            [nameof(WsServerOptions.CompressionThreshold)] = (s, o) => ConfigValue.Int(s, v => o.CompressionThreshold = v),
+            [nameof(WsServerOptions.CompressionLevel)] = (s, o) => ConfigValue.Enum<CompressionLevel>(s, v => o.CompressionLevel = v),
+            [nameof(WsServerOptions.CompressionServerContextTakeover)] = (s, o) => ConfigValue.Bool(s, v => o.CompressionServerContextTakeover = v),
+            [nameof(WsServerOptions.CompressionClientContextTakeover)] = (s, o) => ConfigValue.Bool(s, v => o.CompressionClientContextTakeover = v),
             [nameof(WsServerOptions.Dispatch)] = (s, o) => ConfigValue.Enum<EventDispatch>(s, v => o.Dispatch = v),
             [nameof(WsServerOptions.SslProtocols)] = (s, o) => ConfigValue.Enum<SslProtocols>(s, v => o.SslProtocols = v),
             [nameof(WsServerOptions.AllowedOrigins)] = (s, o) => ConfigValue.List(s, v => o.AllowedOrigins = v),

@@ -86,14 +86,23 @@ public sealed partial class WsServer
     internal static int SendFrame(ConcurrentDictionary<long, ServerConnection> targets, ReadOnlySpan<byte> frame, IWsConnection? except)
     {
         // The dictionary's own enumerator: no lock and no copy of the table (Values would take both).
+        // Connections that compress without context takeover share one compressed frame, made once.
         int sent = 0;
-        foreach (var pair in targets)
+        var compressed = default(SharedCompressedFrame);
+        try
         {
-            var c = pair.Value;
-            if (!ReferenceEquals(c, except) && c.Transport.Send(OutgoingFrame.Encoded(frame), fanOut: true))
+            foreach (var pair in targets)
             {
-                sent++;
+                var c = pair.Value;
+                if (!ReferenceEquals(c, except) && c.Transport.SendShared(frame, ref compressed))
+                {
+                    sent++;
+                }
             }
+        }
+        finally
+        {
+            compressed.Dispose();
         }
 
         return sent;

@@ -48,6 +48,11 @@ public sealed partial class WsServerOptions
             JsonSerializer = _jsonSerializer,
             ShowExceptionDetails = _showExceptionDetails,
             UnroutedTextToOnMessage = _unroutedTextToOnMessage,
+            Compression = _compression,
+            CompressionThreshold = _compressionThreshold,
+            CompressionLevel = _compressionLevel,
+            CompressionServerContextTakeover = _compressionServerContextTakeover,
+            CompressionClientContextTakeover = _compressionClientContextTakeover,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
         };

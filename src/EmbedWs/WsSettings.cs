@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO.Compression;
 using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -75,6 +76,16 @@ internal sealed class WsSettings
     public bool ShowExceptionDetails { get; init; }
 
     public bool UnroutedTextToOnMessage { get; init; }
+
+    public bool Compression { get; init; }
+
+    public int CompressionThreshold { get; init; }
+
+    public CompressionLevel CompressionLevel { get; init; }
+
+    public bool CompressionServerContextTakeover { get; init; }
+
+    public bool CompressionClientContextTakeover { get; init; }
 
     public TimeProvider TimeProvider { get; init; } = null!;
 

@@ -57,7 +57,8 @@ internal sealed partial class FrameDecoder
     /// </summary>
     public Memory<byte> DirectTarget(int minimum)
     {
-        if (_failed || _directError != FrameError.None || !_inPayload || _frame.Opcode.IsControl() || _frameRemaining < minimum)
+        // A compressed message is inflated from the read buffer, chunk by chunk, into the message.
+        if (_failed || _directError != FrameError.None || !_inPayload || _frame.Opcode.IsControl() || _messageCompressed || _frameRemaining < minimum)
         {
             return Memory<byte>.Empty;
         }

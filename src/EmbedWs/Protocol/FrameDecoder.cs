@@ -51,6 +51,9 @@ internal readonly struct DecodedFrame
 /// </summary>
 internal sealed partial class FrameDecoder : IDisposable
 {
+    // RSV1 as FrameHeader.Rsv holds it (the three bits low: RSV1 = 0b100).
+    private const byte Rsv1 = 0b100;
+
     private readonly long _maxMessageSize;
     private readonly ArrayPool<byte> _pool;
 
@@ -75,6 +78,9 @@ internal sealed partial class FrameDecoder : IDisposable
     // An error found in bytes read straight into the message (AcceptDirect), reported by the next Decode.
     private FrameError _directError;
 
+    // The message being assembled arrived compressed (RSV1 on its first frame, RFC 7692 §6).
+    private bool _messageCompressed;
+
     public FrameDecoder(long maxMessageSize, ArrayPool<byte>? pool = null)
     {
         if (maxMessageSize <= 0 || maxMessageSize > int.MaxValue)
@@ -91,6 +97,12 @@ internal sealed partial class FrameDecoder : IDisposable
     /// <see cref="FrameError.TooManyFragments"/>, found from its header. Unlimited by default.
     /// </summary>
     public int MaxFragmentsPerMessage { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// permessage-deflate as negotiated for this connection, or null when it was not (then RSV1
+    /// is a protocol error like the other reserved bits).
+    /// </summary>
+    public PerMessageDeflate? Deflate { get; init; }
 
     /// <summary>True while a fragmented message or a frame's payload is half-read.</summary>
     public bool IsMidMessage => _inPayload || _messageOpcode != WsOpcode.Continuation;
@@ -146,10 +158,11 @@ internal sealed partial class FrameDecoder : IDisposable
                     _messageLength = 0;
                     _messageFrames = 1;
                     _utf8.Reset();
+                    _messageCompressed = header.Rsv != 0;
 
                     // Fast path: a whole unfragmented message already in the buffer is unmasked
                     // and handed out where it lies, without a copy.
-                    if (header.Fin && span.Length - consumed >= header.PayloadLength)
+                    if (header.Fin && !_messageCompressed && span.Length - consumed >= header.PayloadLength)
                     {
                         var payload = input.Slice(consumed, (int)header.PayloadLength);
                         Masking.Apply(payload.Span, header.MaskKey, 0);
@@ -174,6 +187,14 @@ internal sealed partial class FrameDecoder : IDisposable
             {
                 _controlBuffer ??= new byte[WsConstants.MaxControlPayload];
                 chunk.CopyTo(_controlBuffer.AsSpan((int)_maskOffset));
+            }
+            else if (_messageCompressed)
+            {
+                var inflateError = Inflate(input.Slice(consumed, n));
+                if (inflateError != FrameError.None)
+                {
+                    return Fail(inflateError, out frame);
+                }
             }
             else
             {
@@ -201,8 +222,16 @@ internal sealed partial class FrameDecoder : IDisposable
 
             if (_frame.Fin)
             {
+                // Before the message is closed: what the last inflation yields is still its text.
+                var finishError = _messageCompressed ? FinishInflate() : FrameError.None;
+                if (finishError != FrameError.None)
+                {
+                    return Fail(finishError, out frame);
+                }
+
                 var opcode = _messageOpcode;
                 _messageOpcode = WsOpcode.Continuation;
+
                 if (opcode == WsOpcode.Text && !_utf8.IsComplete)
                 {
                     return Fail(FrameError.InvalidUtf8, out frame);
@@ -225,7 +254,9 @@ internal sealed partial class FrameDecoder : IDisposable
             return FrameError.UnmaskedFrame;
         }
 
-        if (header.Rsv != 0)
+        // RFC 7692 §6: once permessage-deflate is agreed, RSV1 marks a compressed message, on its
+        // first frame only: never on a continuation or a control frame (§6.1). RSV2 and RSV3 stay reserved.
+        if (header.Rsv != 0 && !(header.Rsv == Rsv1 && Deflate is not null && header.Opcode is WsOpcode.Text or WsOpcode.Binary))
         {
             return FrameError.ReservedBits;
         }

@@ -38,6 +38,8 @@ internal enum FrameError
     /// 1008): endless empty continuation frames would otherwise keep a message open forever.
     /// </summary>
     TooManyFragments,
+    /// <summary>RFC 7692 §7.2.2: a compressed message that is not valid deflate data (1007, like text that is not UTF-8).</summary>
+    InvalidCompressedData,
 }
 
 internal static class FrameErrors
@@ -46,7 +48,7 @@ internal static class FrameErrors
     public static ushort CloseCode(this FrameError error) => error switch
     {
         FrameError.MessageTooBig => WsCloseCodes.MessageTooBig,
-        FrameError.InvalidUtf8 or FrameError.InvalidCloseReason => WsCloseCodes.InvalidPayload,
+        FrameError.InvalidUtf8 or FrameError.InvalidCloseReason or FrameError.InvalidCompressedData => WsCloseCodes.InvalidPayload,
         FrameError.TooManyFragments => WsCloseCodes.PolicyViolation,
         FrameError.None => WsCloseCodes.NormalClosure,
         _ => WsCloseCodes.ProtocolError,
@@ -69,6 +71,7 @@ internal static class FrameErrors
         FrameError.InvalidCloseCode => "invalid_close_code",
         FrameError.InvalidCloseReason => "invalid_close_reason",
         FrameError.TooManyFragments => "too_many_fragments",
+        FrameError.InvalidCompressedData => "invalid_compressed_data",
         _ => "none",
     };
 }

@@ -22,7 +22,7 @@ internal static class HandshakeResponse
     }
 
     /// <summary>The 101 answer that opens the connection.</summary>
-    public static byte[] SwitchingProtocols(string key, string? subProtocol)
+    public static byte[] SwitchingProtocols(string key, string? subProtocol, string? extensions = null)
     {
         var sb = new StringBuilder(160);
         sb.Append("HTTP/1.1 101 Switching Protocols\r\n")
@@ -32,6 +32,12 @@ internal static class HandshakeResponse
         if (subProtocol is not null)
         {
             sb.Append("Sec-WebSocket-Protocol: ").Append(subProtocol).Append("\r\n");
+        }
+
+        // §9.1 (RFC 7692 §5): the extensions accepted, only when one was.
+        if (extensions is not null)
+        {
+            sb.Append("Sec-WebSocket-Extensions: ").Append(extensions).Append("\r\n");
         }
 
         sb.Append("\r\n");

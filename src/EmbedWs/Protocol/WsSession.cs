@@ -28,6 +28,7 @@ internal sealed class WsSession : IDisposable
 
     private readonly IControlFrameSink _sink;
     private readonly SessionLimits _limits;
+    private readonly PerMessageDeflate? _deflate;
 
     private int _state = (int)WsConnectionState.Connecting;
     private WsCloseInfo? _closeInfo;
@@ -58,10 +59,12 @@ internal sealed class WsSession : IDisposable
 
     /// <param name="sink">Where pongs and close frames go.</param>
     /// <param name="limits">The server's limits, shared by all its sessions.</param>
-    public WsSession(IControlFrameSink sink, SessionLimits limits)
+    /// <param name="deflate">permessage-deflate when the handshake agreed it (RFC 7692); its owner disposes it.</param>
+    public WsSession(IControlFrameSink sink, SessionLimits limits, PerMessageDeflate? deflate = null)
     {
         _sink = sink;
         _limits = limits;
+        _deflate = deflate;
     }
 
     public WsConnectionState State => (WsConnectionState)Volatile.Read(ref _state);
@@ -173,7 +176,7 @@ internal sealed class WsSession : IDisposable
             return SessionEvent.NeedMore;
         }
 
-        var decoder = _decoder ??= new FrameDecoder(_limits.MaxMessageSize) { MaxFragmentsPerMessage = _limits.MaxFragments };
+        var decoder = _decoder ??= new FrameDecoder(_limits.MaxMessageSize) { MaxFragmentsPerMessage = _limits.MaxFragments, Deflate = _deflate };
         int offset = 0;
         while (true)
         {

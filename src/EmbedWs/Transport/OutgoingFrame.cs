@@ -41,6 +41,26 @@ internal readonly ref struct OutgoingFrame
     /// <summary>The binary payload's array, when the caller's memory may be written to the socket directly.</summary>
     public ArraySegment<byte> Array { get; }
 
+    /// <summary>A whole frame encoded beforehand (<see cref="Encoded"/>): sent as it is.</summary>
+    public bool IsEncoded => _encoded;
+
+    /// <summary>
+    /// The payload as bytes (not for an encoded frame): a byte payload as it is, text encoded into
+    /// a buffer rented from the shared pool, handed out in <paramref name="rented"/> to be returned.
+    /// </summary>
+    public ReadOnlySpan<byte> GetPayload(out byte[]? rented)
+    {
+        rented = null;
+        if (!_isText)
+        {
+            return _bytes;
+        }
+
+        rented = System.Buffers.ArrayPool<byte>.Shared.Rent(PayloadLength);
+        int n = System.Text.Encoding.UTF8.GetBytes(_text, rented);
+        return rented.AsSpan(0, n);
+    }
+
     /// <summary>A binary payload large enough to be worth a direct send from the caller's memory.</summary>
     public bool IsDirectCandidate => Array.Array is not null && Array.Count >= Outbox.DirectSendMinimum;
 

@@ -15,8 +15,10 @@ namespace EmbedWs.Transport;
 /// <summary>The result of <see cref="ServerHandshake.RunAsync"/>: an accepted request, or nothing.</summary>
 internal sealed class HandshakeOutcome
 {
-    public HandshakeOutcome(WsConnectionInfo info, Dictionary<string, object?>? items, byte[] leftover, int leftoverLength, ConnectionLease? lease)
+    public HandshakeOutcome(WsConnectionInfo info, Dictionary<string, object?>? items, byte[] leftover, int leftoverLength, ConnectionLease? lease,
+        DeflateParameters? compression = null)
     {
+        Compression = compression;
         Info = info;
         Items = items;
         Leftover = leftover;
@@ -35,6 +37,9 @@ internal sealed class HandshakeOutcome
 
     /// <summary>The connection's slot under MaxConnections; the connection releases it when it ends.</summary>
     public ConnectionLease? Lease { get; }
+
+    /// <summary>permessage-deflate as agreed (RFC 7692), or null.</summary>
+    public DeflateParameters? Compression { get; }
 }
 
 /// <summary>
@@ -139,7 +144,11 @@ internal static class ServerHandshake
                 return null;
             }
 
-            var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols));
+            // Only where the runtime's DeflateStream can do it (MessageDeflater.SyncFlushWorks).
+            var compression = settings.Compression && MessageDeflater.SyncFlushWorks
+                ? DeflateNegotiation.Negotiate(request!.Header("Sec-WebSocket-Extensions"), new DeflatePolicy(settings.CompressionServerContextTakeover, settings.CompressionClientContextTakeover))
+                : null;
+            var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);
             if (settings.AcceptHandler is { } hook)
             {
                 try
@@ -180,13 +189,15 @@ internal static class ServerHandshake
             }
 
             info.SubProtocol = sub;
+            compression = context.Compression;
+            info.Extensions = compression?.Answer;
 
             // The handshake's token bounds the client's part (TLS and the request head), not the
             // accept hook's: a hook that took long (it may wait on a database) still answers 101,
             // with a limit of its own for a client that does not read it.
             using (var write = new CancellationTokenSource(settings.HandshakeTimeout))
             {
-                await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub), write.Token).ConfigureAwait(false);
+                await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub, info.Extensions), write.Token).ConfigureAwait(false);
             }
 
             // The connection lives on: its info keeps the raw head rather than the parsed headers.
@@ -196,7 +207,7 @@ internal static class ServerHandshake
             int leftover = filled - headLength;
             Buffer.BlockCopy(buffer, headLength, buffer, 0, leftover);
             handedOver = true;
-            return new HandshakeOutcome(info, context._items, buffer, leftover, lease);
+            return new HandshakeOutcome(info, context._items, buffer, leftover, lease, compression);
         }
         finally
         {

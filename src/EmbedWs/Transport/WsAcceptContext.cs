@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using EmbedWs.Protocol;
 
 namespace EmbedWs;
 
@@ -8,10 +9,11 @@ namespace EmbedWs;
 /// </summary>
 public sealed class WsAcceptContext
 {
-    internal WsAcceptContext(WsConnectionInfo info, string? subProtocol)
+    internal WsAcceptContext(WsConnectionInfo info, string? subProtocol, DeflateParameters? compression = null)
     {
         Info = info;
         SubProtocol = subProtocol;
+        Compression = compression;
     }
 
     /// <summary>The request: path, query, headers, cookies, origin, endpoints and offered subprotocols.</summary>
@@ -22,6 +24,20 @@ public sealed class WsAcceptContext
     /// server supports; set it to another of <see cref="WsConnectionInfo.RequestedSubProtocols"/> or null.
     /// </summary>
     public string? SubProtocol { get; set; }
+
+    /// <summary>
+    /// The Sec-WebSocket-Extensions answer the server will send, such as
+    /// <c>permessage-deflate; server_no_context_takeover</c>: set when
+    /// <see cref="WsServerOptions.Compression"/> is on and the client offered permessage-deflate in
+    /// a form the server accepts (the offers are in <c>Info.Headers["Sec-WebSocket-Extensions"]</c>).
+    /// Null when the connection will not be compressed; <see cref="DeclineCompression"/> makes it null.
+    /// </summary>
+    public string? Extensions => Compression?.Answer;
+
+    /// <summary>Turns compression off for this connection: its messages go uncompressed both ways.</summary>
+    public void DeclineCompression() => Compression = null;
+
+    internal DeflateParameters? Compression { get; private set; }
 
     /// <summary>State copied into the connection's Items when it is accepted.</summary>
     public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>();

@@ -277,6 +277,7 @@ internal sealed partial class WsConnection
         var close = _session.End();
         SignalClosed();
         _outbox.Terminate();
+        _deflate?.Dispose();
         DisposeSocket();
 
         // Before OnClosed: a client that saw its connection end may connect again at once.

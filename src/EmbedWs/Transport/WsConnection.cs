@@ -26,6 +26,7 @@ internal sealed partial class WsConnection : IOutboxOwner
     private readonly ConnectionShared _shared;
     private readonly WsSession _session;
     private readonly Outbox _outbox;
+    private readonly PerMessageDeflate? _deflate;
     private IConnectionHandler _handler = null!;
 
     // Created when someone asks for Completion (the server, when it stops); s_completed once the
@@ -39,7 +40,13 @@ internal sealed partial class WsConnection : IOutboxOwner
     private long _messagesReceived;
     private long _bytesReceived;
 
-    public WsConnection(long id, Stream stream, Socket? socket, WsConnectionInfo info, ConnectionShared shared)
+    /// <param name="id">The connection's id.</param>
+    /// <param name="stream">The connection's stream, after the handshake.</param>
+    /// <param name="socket">The TCP socket, when there is one.</param>
+    /// <param name="info">The handshake's request.</param>
+    /// <param name="shared">The server's settings, metrics, logger and limits.</param>
+    /// <param name="deflate">permessage-deflate, when the handshake agreed it; the connection disposes it when it ends.</param>
+    public WsConnection(long id, Stream stream, Socket? socket, WsConnectionInfo info, ConnectionShared shared, PerMessageDeflate? deflate = null)
     {
         Id = id;
         Info = info;
@@ -47,7 +54,8 @@ internal sealed partial class WsConnection : IOutboxOwner
         _socket = socket;
         _shared = shared;
         _outbox = new Outbox(stream, stream is NetworkStream ? socket : null, shared.Settings.MaxSendQueueBytes, this);
-        _session = new WsSession(_outbox, shared.Limits);
+        _deflate = deflate;
+        _session = new WsSession(_outbox, shared.Limits, deflate);
     }
 
     public long Id { get; }
@@ -121,7 +129,10 @@ internal sealed partial class WsConnection : IOutboxOwner
     }
 
     /// <summary>Queues a frame (see <see cref="Outbox.Write"/>); false when it was not queued.</summary>
-    public bool Send(in OutgoingFrame frame, bool fanOut = false) => _outbox.Write(frame, fanOut);
+    public bool Send(in OutgoingFrame frame, bool fanOut = false) =>
+        _deflate is { } deflate && frame.IsData && !frame.IsEncoded && deflate.ShouldCompress(frame.PayloadLength)
+            ? SendCompressed(frame, deflate, fanOut)
+            : _outbox.Write(frame, fanOut);
 
     /// <summary>Completes when everything queued so far was written (true) or the connection ended first (false).</summary>
     public Task<bool> WhenDrainedAsync() => _outbox.WhenDrainedAsync();

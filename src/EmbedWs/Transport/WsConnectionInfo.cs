@@ -73,6 +73,13 @@ public sealed class WsConnectionInfo
     /// <summary>The subprotocol the server chose, or null when none.</summary>
     public string? SubProtocol { get; internal set; }
 
+    /// <summary>
+    /// The extensions agreed in the handshake, as the server answered them in
+    /// Sec-WebSocket-Extensions (for example <c>permessage-deflate; server_no_context_takeover</c>),
+    /// or null when none (see <see cref="WsServerOptions.Compression"/>).
+    /// </summary>
+    public string? Extensions { get; internal set; }
+
     /// <summary>A header's value, or null when absent.</summary>
     /// <param name="name">The header name, any case.</param>
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;

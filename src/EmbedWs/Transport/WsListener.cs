@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbedWs.Protocol;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Transport;
@@ -209,7 +210,10 @@ internal sealed class WsListener
             return;
         }
 
-        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _shared)
+        var deflate = outcome.Compression is { } agreed
+            ? new PerMessageDeflate(agreed, _settings.CompressionThreshold, _settings.CompressionLevel)
+            : null;
+        var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _shared, deflate)
         {
             Lease = outcome.Lease,
         };

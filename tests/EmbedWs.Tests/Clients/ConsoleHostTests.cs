@@ -149,6 +149,28 @@ public class ConsoleHostTests
         Assert.That(error, Does.StartWith(message));
     }
 
+    [TestCase(new string[0], false)]
+    [TestCase(new[] { "--compression", "on" }, true)]
+    [TestCase(new[] { "--compression=off" }, false)]
+    public void Parse_Compression_SetsTheServerOption(string[] args, bool on)
+    {
+        var options = Options.Parse(args, out string? error);
+        var serverOptions = new WsServerOptions();
+
+        Assert.That(error, Is.Null);
+        options!.ApplyLimits(serverOptions);
+        Assert.That(serverOptions.Compression, Is.EqualTo(on));
+    }
+
+    [TestCase(new[] { "--compression", "yes" }, "--compression must be on or off, not 'yes'.")]
+    [TestCase(new[] { "--compression" }, "--compression needs a value.")]
+    public void Parse_BadCompressionFlag_NamesIt(string[] args, string message)
+    {
+        Assert.That(Options.Parse(args, out string? error), Is.Null);
+        Assert.That(error, Is.EqualTo(message));
+        Assert.That(Options.Usage, Does.Contain("--compression on|off"));
+    }
+
     [Test]
     public void Usage_DocumentsTheLimitFlags()
     {

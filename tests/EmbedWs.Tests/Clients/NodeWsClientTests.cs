@@ -46,6 +46,31 @@ public class NodeWsClientTests
         Assert.That(server.Errors, Is.Empty);
     }
 
+    [TestCase(false, true, "permessage-deflate; server_no_context_takeover")]
+    [TestCase(true, true, "permessage-deflate")]
+    [TestCase(true, false, "permessage-deflate; client_no_context_takeover")]
+    public async Task Echo_NodeWsClientWithPerMessageDeflate_NegotiatesAndGetsEveryMessageBack(bool serverTakeover, bool clientTakeover, string answer)
+    {
+        string node = FindNode();
+        await using var server = await TestServer.StartEchoAsync(o =>
+        {
+            o.Compression = true;
+            o.CompressionThreshold = 0;
+            o.CompressionServerContextTakeover = serverTakeover;
+            o.CompressionClientContextTakeover = clientTakeover;
+        });
+        using var client = ChildProcess.Start(node, NodeDir, "ws-client.js", server.Uri().ToString(), "deflate");
+
+        int exitCode = await client.WaitForExitAsync(s_processTimeout);
+
+        Assert.That(exitCode, Is.EqualTo(0), client.Output);
+        Assert.That(client.StandardOutput, Does.Contain("\"ok\":true").And.Contain($"\"extensions\":\"{answer}\""), client.Output);
+        var (connection, close) = await server.NextCloseAsync();
+        Assert.That(connection.Info.Extensions, Is.EqualTo(answer));
+        Assert.That(close.Code, Is.EqualTo(4001));
+        Assert.That(server.Errors, Is.Empty);
+    }
+
     [Test]
     public async Task EmbedWsJs_AsNodeModuleOnWs_RequestsGetsErrorsAndPushes()
     {

@@ -26,7 +26,12 @@ public class WsServerConfigurationTests
             ("AllowedOrigins:0", "https://a.example"),
             ("AllowedOrigins:1", "https://b.example"),
             ("SupportedSubProtocols:0", "game.v2"),
-            ("SupportedSubProtocols:1", "game.v1"));
+            ("SupportedSubProtocols:1", "game.v1"),
+            ("Compression", "true"),
+            ("CompressionThreshold", "256"),
+            ("CompressionLevel", "Optimal"),
+            ("CompressionServerContextTakeover", "true"),
+            ("CompressionClientContextTakeover", "false"));
 
         Assert.Multiple(() =>
         {
@@ -44,6 +49,11 @@ public class WsServerConfigurationTests
             Assert.That(o.SslProtocols, Is.EqualTo(SslProtocols.Tls13));
             Assert.That(o.AllowedOrigins, Is.EqualTo(new[] { "https://a.example", "https://b.example" }));
             Assert.That(o.SupportedSubProtocols, Is.EqualTo(new[] { "game.v2", "game.v1" }));
+            Assert.That(o.Compression, Is.True);
+            Assert.That(o.CompressionThreshold, Is.EqualTo(256));
+            Assert.That(o.CompressionLevel, Is.EqualTo(System.IO.Compression.CompressionLevel.Optimal));
+            Assert.That(o.CompressionServerContextTakeover, Is.True);
+            Assert.That(o.CompressionClientContextTakeover, Is.False);
         });
     }
 
@@ -101,7 +111,7 @@ public class WsServerConfigurationTests
     [TestCase("Dispatch", "2", "'2' is not one of")]
     [TestCase("SslProtocols", "Tls99", "'Tls99' is not one of")]
     [TestCase("Url", "http://localhost:8080", "is not a ws:// or wss:// URL")]
-    [TestCase("MaxMesageSize", "1024", "is not a known key. Known keys: AllowedOrigins, CloseTimeout, Dispatch,")]
+    [TestCase("MaxMesageSize", "1024", "is not a known key. Known keys: AllowedOrigins, CloseTimeout, Compression, CompressionClientContextTakeover, CompressionLevel,")]
     [TestCase("Endpoint", "127.0.0.1:8080", "is not read from configuration: use Url instead")]
     [TestCase("Certificate", "server.pfx", "is not read from configuration: set it in code")]
     [TestCase("LoggerFactory", "x", "the host's ILoggerFactory is used")]

@@ -10,7 +10,7 @@ namespace EmbedWs.Tests.Protocol;
 /// The connection protocol without I/O (DESIGN §2): bytes and timestamps in, events and control
 /// frames out. Lifecycle, closing handshake, ping/pong and the time limits, on fake timestamps.
 /// </summary>
-public class WsSessionTests
+public partial class WsSessionTests
 {
     private const long ReadTimeout = 1_000;
     private const long CloseTimeout = 500;

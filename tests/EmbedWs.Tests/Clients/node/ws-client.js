@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Drives an EmbedWs echo server with Node's `ws` client (a client no one here wrote).
-// Usage: node ws-client.js ws://127.0.0.1:PORT/
+// Usage: node ws-client.js ws://127.0.0.1:PORT/ [deflate]
+// With "deflate" the client compresses every message (perMessageDeflate, threshold 0) and the
+// results name the extensions the server agreed to.
 // Sends text, empty text, non-ASCII text, binary, a 100 KB text and a ping; checks each echo
 // (and the pong), then closes with 4001 "done" and checks the server echoes that code.
 // Prints one JSON object with the results and exits 0 when every check passed, 1 otherwise.
@@ -47,7 +49,12 @@ const timer = setTimeout(() => {
   finish();
 }, TIMEOUT_MS);
 
-const ws = new WebSocket(url);
+const deflate = process.argv[3] === 'deflate';
+const ws = new WebSocket(url, deflate ? { perMessageDeflate: { threshold: 0 } } : {});
+
+ws.on('upgrade', response => {
+  results.extensions = response.headers['sec-websocket-extensions'] || null;
+});
 
 ws.on('open', () => {
   // Send one at a time: each echo is checked against the case it answers.
