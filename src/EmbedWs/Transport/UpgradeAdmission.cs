@@ -97,9 +97,11 @@ internal static class UpgradeAdmission
             }
 
             info.SubProtocol = sub;
-            var headers = new List<KeyValuePair<string, string>>(2);
+            var headers = new List<KeyValuePair<string, string>>(4);
             if (!request.IsExtendedConnect)
             {
+                headers.Add(new("Upgrade", "websocket"));
+                headers.Add(new("Connection", "Upgrade"));
                 headers.Add(new("Sec-WebSocket-Accept", HandshakeResponse.ComputeAccept(info.Header("Sec-WebSocket-Key")!)));
             }
 
