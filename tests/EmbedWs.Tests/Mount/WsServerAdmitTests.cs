@@ -180,11 +180,11 @@ public class WsServerAdmitTests
     }
 
     [Test]
-    public void Admit_ServerNotStarted_Throws()
+    public async Task Admit_ServerNotStarted_Throws()
     {
         var server = new WsServer(new WsServerOptions { Listen = false });
 
-        Assert.ThrowsAsync<InvalidOperationException>(() => server.AdmitAsync(Request()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.AdmitAsync(Request()));
     }
 
     private static Task<RecordingServer> StartAsync(Action<WsServerOptions>? configure = null) =>
