@@ -168,6 +168,9 @@ public class WsTestClientTests
         Advance(time, TimeSpan.FromSeconds(11));
 
         Assert.That((await server.CloseOfAsync(silentConnection)).Cause, Is.EqualTo(WsCloseCause.HeartbeatTimeout));
+        var seenByClient = await silent.Closed.WaitAsync(s_timeout);
+        Assert.That(seenByClient.Code, Is.EqualTo(WsCloseCodes.GoingAway));
+        Assert.That(seenByClient.Reason, Is.EqualTo("heartbeat timeout"));
         Assert.That(answeringConnection.State, Is.EqualTo(WsConnectionState.Open));
         Assert.That(server.Server.LocalEndPoints, Is.Empty);
     }
