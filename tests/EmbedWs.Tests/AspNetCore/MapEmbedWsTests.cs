@@ -9,6 +9,7 @@ using EmbedWs.AspNetCore;
 using EmbedWs.Hosting;
 using EmbedWs.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -170,6 +171,53 @@ public class MapEmbedWsTests
         var connection = await connects.Reader.ReadAsync(cts.Token);
         Assert.That(connection.Info.Query["room"], Is.EqualTo("1"));
         Assert.That(connection.Info.RemoteEndPoint!.Address, Is.EqualTo(IPAddress.Loopback));
+    }
+
+    [Test]
+    public async Task Map_RequireRateLimiting_SecondHandshakeGets429FromAspNetCore()
+    {
+        await using var server = await RecordingServer.StartEchoAsync(o => o.Listen = false);
+        await using var app = await KestrelApp.StartAsync(
+            a =>
+            {
+                a.UseRateLimiter();
+                a.MapEmbedWs("/ws", server.Server).RequireRateLimiting("one");
+            },
+            b => b.Services.AddRateLimiter(o =>
+            {
+                o.RejectionStatusCode = 429;
+                o.AddFixedWindowLimiter("one", l =>
+                {
+                    l.PermitLimit = 1;
+                    l.Window = TimeSpan.FromMinutes(5);
+                    l.QueueLimit = 0;
+                });
+            }));
+        await using var first = await RawClient.OpenAsync(app.Port, path: "/ws");
+        await using var second = await RawClient.ConnectAsync(app.Port);
+
+        await second.SendAsync(new RawRequest(app.Port, "/ws").ToBytes());
+
+        Assert.That((await second.ReadHeadAsync()).Status, Is.EqualTo(429));
+        Assert.That(server.ConnectCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Map_ContainerServer_AppStops_ClientsGet1001BeforeKestrelGoes()
+    {
+        var sample = await SampleApps.StartAsync("--no-auth");
+        using var ws = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(RawClient.Timeout);
+        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{sample.Port}/echo"), cts.Token);
+        Assert.That(await EchoAsync(ws, "before", cts.Token), Is.EqualTo("before"));
+
+        var stopping = sample.DisposeAsync().AsTask();
+        var received = await ws.ReceiveAsync(new byte[64], cts.Token);
+        await stopping.WaitAsync(RawClient.Timeout);
+
+        Assert.That(received.MessageType, Is.EqualTo(WebSocketMessageType.Close));
+        Assert.That(ws.CloseStatus, Is.EqualTo(WebSocketCloseStatus.EndpointUnavailable));
+        Assert.That(ws.CloseStatusDescription, Is.EqualTo("server stopping"));
     }
 
     [Test]
