@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RFC 6455 conformance: the Autobahn|Testsuite fuzzingclient against the console host in echo
-# mode, three times.
+# mode, three times, and against the ASP.NET Core sample's /echo (EmbedWs mounted in Kestrel) once.
 #
 #   .ci/autobahn.sh [--no-build]
 #
@@ -17,15 +17,19 @@
 #    left out: what runs is every data set (12.1-12.5) and every negotiation (13.1-13.7) with
 #    messages of 16 B to 32 KiB (x.y.1-8) and 8 and 16 KiB ones in 256-byte fragments (x.y.11-12),
 #    120 cases in about 3 minutes there. AUTOBAHN_COMPRESSION=full runs all of them.
+# 4. aspnetcore: the ASP.NET Core sample (samples/EmbedWs.Samples.AspNetCore) with the limits
+#    raised as in 1, cases 1-10 against ws://127.0.0.1:PORT/echo: Kestrel does the handshake,
+#    EmbedWs's own engine the frames. Judged as 1: every case must pass.
 #
-# Both runs use --heartbeat none: the server's pings would be unexpected frames to the suite.
-# Results: TestResults/ci/autobahn/{limits-raised,defaults,compression}/ (summary.txt, reports/index.json and
+# Every run uses --heartbeat none: the server's pings would be unexpected frames to the suite.
+# Results: TestResults/ci/autobahn/{limits-raised,defaults,compression,aspnetcore}/ (summary.txt, reports/index.json and
 # one json per case, host.log; judged.txt holds "N passed, M failed" for .ci/run). Prints one
 # summary line per run and exits 1 when a judgement fails, 2 when the suite or host could not run.
 #
 # The suite (the Python 3 port, with its run.sh) is looked for in $AUTOBAHN_DIR when set, then at
 # $repo/../shared/autobahn, then /work/shared/autobahn. Without it: exit 0 with a "skipped" line, or exit 1 under CI=true.
-# --no-build uses the host built before (Release) instead of building it.
+# --no-build uses the hosts built before (Release) instead of building them.
+# AUTOBAHN_ONLY=RUN (limits-raised, defaults, compression or aspnetcore) runs that one alone.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,11 +72,16 @@ fi
 # 2. The host. Release: the 9.* durations should be those of the code users ship.
 host_dir="$repo/samples/EmbedWs.Samples.ConsoleHost"
 host_dll="$host_dir/bin/Release/net10.0/EmbedWs.Samples.ConsoleHost.dll"
+aspnet_dir="$repo/samples/EmbedWs.Samples.AspNetCore"
+aspnet_dll="$aspnet_dir/bin/Release/net10.0/EmbedWs.Samples.AspNetCore.dll"
 if [ "$build" -eq 1 ]; then
-    echo "== autobahn: dotnet build samples/EmbedWs.Samples.ConsoleHost -c Release"
+    echo "== autobahn: dotnet build samples/EmbedWs.Samples.ConsoleHost and samples/EmbedWs.Samples.AspNetCore -c Release"
     timeout --kill-after=10 600 dotnet build "$host_dir/EmbedWs.Samples.ConsoleHost.csproj" -c Release --nologo -v quiet
+    timeout --kill-after=10 600 dotnet build "$aspnet_dir/EmbedWs.Samples.AspNetCore.csproj" -c Release --nologo -v quiet
 fi
-[ -f "$host_dll" ] || { echo "autobahn: $host_dll is missing (build it, or run without --no-build)" >&2; exit 2; }
+for dll in "$host_dll" "$aspnet_dll"; do
+    [ -f "$dll" ] || { echo "autobahn: $dll is missing (build it, or run without --no-build)" >&2; exit 2; }
+done
 
 out="$repo/TestResults/ci/autobahn"
 host_pid=""
@@ -100,17 +109,23 @@ stop_host() {
 trap 'stop_host' EXIT
 trap 'exit 130' INT TERM
 
-# start_host LOG ARGS...: starts the host on 127.0.0.1, port 0, and sets host_pid and port from
-# the "listening on" line of its stdout (polled for, at most 60 s).
+# start_host LOG ARGS...: starts the host ($kind: console or aspnetcore) on 127.0.0.1, port 0,
+# and sets host_pid and port from the "listening on" line of its stdout (polled for, at most 60 s).
 start_host() {
-    local log="$1"
+    local log="$1" listening
     shift
-    dotnet "$host_dll" --host 127.0.0.1 --port 0 --mode echo --heartbeat none "$@" >"$log" 2>&1 &
+    if [ "$kind" = aspnetcore ]; then
+        dotnet "$aspnet_dll" --host 127.0.0.1 --port 0 --heartbeat none "$@" >"$log" 2>&1 &
+        listening='^EmbedWs ASP\.NET Core sample listening on http://127\.0\.0\.1:[0-9]+/$'
+    else
+        dotnet "$host_dll" --host 127.0.0.1 --port 0 --mode echo --heartbeat none "$@" >"$log" 2>&1 &
+        listening='^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:[0-9]+/$'
+    fi
     host_pid=$!
     port=""
     local deadline=$((SECONDS + 60)) line
     while [ -z "$port" ]; do
-        line="$(grep -m 1 -E '^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:[0-9]+/$' "$log" || true)"
+        line="$(grep -m 1 -E "$listening" "$log" || true)"
         if [ -n "$line" ]; then
             port="${line##*:}"
             port="${port%/}"
@@ -190,15 +205,18 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-# run_suite RUN [HOST ARGS...]: one host, one suite run, one judgement. Returns 0 (passed),
-# 1 (judged bad) or 2 (could not run). The cases: those suite_cases selects and suite_exclude
-# does not (run.sh's default: all but 12.* and 13.*).
+# run_suite RUN [HOST ARGS...]: one host ($kind, at $path), one suite run, one judgement.
+# Returns 0 (passed), 1 (judged bad) or 2 (could not run). The cases: those suite_cases selects
+# and suite_exclude does not (run.sh's default: all but 12.* and 13.*).
 suite_cases='["*"]'
 suite_exclude='["12.*", "13.*"]'
 suite_timeout=900
 run_suite() {
     local run="$1" dir="$out/$1"
     shift
+    if [ -n "${AUTOBAHN_ONLY:-}" ] && [ "$AUTOBAHN_ONLY" != "$run" ]; then
+        return 0
+    fi
     rm -rf "$dir"
     mkdir -p "$dir"
     # run.sh wipes its OUTDIR, so the host's log lives next to it.
@@ -207,11 +225,11 @@ run_suite() {
         echo "autobahn $run: the host did not start; the suite did not run"
         return 2
     fi
-    echo "== autobahn $run: suite against ws://127.0.0.1:$port (host pid $host_pid${*:+, $*})"
+    echo "== autobahn $run: suite against ws://127.0.0.1:$port$path ($kind host pid $host_pid${*:+, $*})"
     local started=$SECONDS suite_exit=0
     # run.sh exits 1 when a case failed: that is for the judgement below, not the end of the script.
     # A suite stuck for 15 min is cut off (a full run takes a few minutes); 60 min for all of 12 and 13.
-    timeout --kill-after=10 "$suite_timeout" "$suite/run.sh" "ws://127.0.0.1:$port" "$dir" "$suite_cases" "$suite_exclude" || suite_exit=$?
+    timeout --kill-after=10 "$suite_timeout" "$suite/run.sh" "ws://127.0.0.1:$port$path" "$dir" "$suite_cases" "$suite_exclude" || suite_exit=$?
     local seconds=$((SECONDS - started))
     stop_host
     mv "$log" "$dir/host.log"
@@ -232,6 +250,8 @@ rm -rf "$out"
 mkdir -p "$out"
 raised_exit=0
 defaults_exit=0
+aspnet_exit=0
+kind=console path=""
 run_suite limits-raised --max-message-size 67108864 --max-fragments 100000 || raised_exit=$?
 run_suite defaults || defaults_exit=$?
 # Run 3: 1-10 and the permessage-deflate cases; by default without the largest messages (above).
@@ -249,8 +269,15 @@ fi
 compression_exit=0
 run_suite compression --compression on --max-message-size 67108864 --max-fragments 100000 || compression_exit=$?
 
-# The worst of the three: 2 (could not run) over 1 (judged bad).
+# Run 4: cases 1-10 through the ASP.NET Core mount.
+suite_exclude='["12.*", "13.*"]'
+suite_timeout=900
+kind=aspnetcore path="/echo"
+run_suite aspnetcore --max-message-size 67108864 --max-fragments 100000 || aspnet_exit=$?
+
+# The worst of the four: 2 (could not run) over 1 (judged bad).
 worst=$raised_exit
-[ "$defaults_exit" -le "$worst" ] || worst=$defaults_exit
-[ "$compression_exit" -le "$worst" ] || worst=$compression_exit
+for e in "$defaults_exit" "$compression_exit" "$aspnet_exit"; do
+    if [ "$e" -gt "$worst" ]; then worst=$e; fi
+done
 exit "$worst"

@@ -5,7 +5,8 @@
 # prints medians with min–max, the ratios and the targets. Usage: benchmarks/run.sh
 # Servers: embedws (the bench server, default options but no heartbeat), embedws-async (the same,
 # echoing through an async handler), consolehost (samples/EmbedWs.Samples.ConsoleHost as users
-# run it: --mode echo, every other option its default), kestrel, rawtcp (echo: bytes back as they
+# run it: --mode echo, every other option its default), embedws-mount (the bench server's handlers
+# mounted in Kestrel with MapEmbedWs: Kestrel's handshake, EmbedWs's frames), kestrel, rawtcp (echo: bytes back as they
 # came; fanout: EmbedWs's broadcast and batching at the byte level).
 # Environment: DURATION (s, default 5), WARMUP (s, default 10), RUNS (default 3),
 # TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir),
@@ -33,8 +34,8 @@ mkdir -p "$logs"
 
 # name | load mode | server mode | servers | load arguments
 TABLE=(
-  "echo-50x8-32B|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 50 --inflight 8 --size 32"
-  "echo-1x1-32B|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 1 --inflight 1 --size 32"
+  "echo-50x8-32B|echo|echo|embedws embedws-async embedws-mount consolehost kestrel rawtcp|--connections 50 --inflight 8 --size 32"
+  "echo-1x1-32B|echo|echo|embedws embedws-async embedws-mount consolehost kestrel rawtcp|--connections 1 --inflight 1 --size 32"
   "echo-10x4-64KiB|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 10 --inflight 4 --size 65536"
   "fanout-1000-64B|fanout|fanout|embedws kestrel rawtcp|--connections 1000 --inflight 8 --size 64"
   "conns-10000|conns|conns|embedws kestrel rawtcp|--connections 10000 --hold 2 --concurrency 100"

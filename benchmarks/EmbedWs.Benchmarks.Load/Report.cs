@@ -25,6 +25,7 @@ internal static class Report
         ("embedws", "EmbedWs"),
         ("embedws-0.1", "EmbedWs 0.1"),
         ("embedws-async", "EmbedWs async handler"),
+        ("embedws-mount", "EmbedWs in Kestrel (MapEmbedWs)"),
         ("consolehost", "console host"),
         ("kestrel", "Kestrel"),
         ("rawtcp", "raw TCP"),
@@ -38,6 +39,8 @@ internal static class Report
         ("consolehost", "kestrel"),
         ("consolehost", "rawtcp"),
         ("embedws-async", "embedws"),
+        ("embedws-mount", "kestrel"),
+        ("embedws-mount", "embedws"),
         ("embedws", "embedws-0.1"),
     };
 
@@ -138,6 +141,8 @@ internal static class Report
         Target("async handler, echo 50 × 8: costs ≤ 10 % (messages/s ≥ 0.9 × the synchronous handler's)", E50, "msgPerSec", "embedws-async", E50, "msgPerSec", "embedws", 0.9, atLeast: true);
         Target("async handler, echo 1 × 1: p50 ≤ 1.1 × the synchronous handler's", E1, "p50Us", "embedws-async", E1, "p50Us", "embedws", 1.1, atLeast: false);
         Target("async handler, echo 10 × 4, 64 KiB: MB/s ≥ 0.9 × the synchronous handler's", E64, "mbPerSec", "embedws-async", E64, "mbPerSec", "embedws", 0.9, atLeast: true);
+        Target("mount (MapEmbedWs), echo 50 × 8, 32 B: ≥ 1.2 × Kestrel's WebSockets middleware messages/s", E50, "msgPerSec", "embedws-mount", E50, "msgPerSec", "kestrel", 1.2, atLeast: true);
+        Target("mount (MapEmbedWs), echo 1 × 1, 32 B: p50 ≤ Kestrel's WebSockets middleware's", E1, "p50Us", "embedws-mount", E1, "p50Us", "kestrel", 1.0, atLeast: false);
         Target("echo 10 × 4, 64 KiB: ≥ 3 × Kestrel MB/s", E64, "mbPerSec", "embedws", E64, "mbPerSec", "kestrel", 3.0, atLeast: true);
         Target("fanout, 1,000 subscribers, 64 B: ≥ 3 × Kestrel deliveries/s", Fan, "deliveriesPerSec", "embedws", Fan, "deliveriesPerSec", "kestrel", 3.0, atLeast: true);
         var lost = Values(Fan, "embedws", "lost");

@@ -19,7 +19,24 @@ internal static class EmbedWsBenchServer
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
             Heartbeat = HeartbeatPolicy.None,
         });
+        Wire(server, mode);
 
+        await server.StartAsync();
+        Program.Ready("embedws", mode, server.Port);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (TaskCanceledException)
+        {
+        }
+
+        await server.StopAsync();
+    }
+
+    /// <summary>The handlers of each mode; the mount bench server uses the same.</summary>
+    internal static void Wire(WsServer server, string mode)
+    {
         switch (mode)
         {
             case "echo":
@@ -42,17 +59,5 @@ internal static class EmbedWsBenchServer
                 server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));
                 break;
         }
-
-        await server.StartAsync();
-        Program.Ready("embedws", mode, server.Port);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop);
-        }
-        catch (TaskCanceledException)
-        {
-        }
-
-        await server.StopAsync();
     }
 }

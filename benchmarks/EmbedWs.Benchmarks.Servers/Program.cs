@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
-/// <c>--server embedws|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns</c>:
+/// <c>--server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns</c>:
 /// listens on 127.0.0.1:P, prints "ready" once listening, and runs until SIGTERM or Ctrl+C.
 /// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout.
 /// </summary>
@@ -51,6 +51,9 @@ public static class Program
         {
             case "embedws":
                 await EmbedWsBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
+                return 0;
+            case "embedws-mount":
+                await EmbedWsMountBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
                 return 0;
             case "kestrel":
                 await KestrelBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);

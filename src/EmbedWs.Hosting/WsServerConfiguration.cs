@@ -19,6 +19,7 @@ internal static class WsServerConfiguration
         new(StringComparer.OrdinalIgnoreCase)
         {
             [nameof(WsServerOptions.Url)] = (s, o) => ConfigValue.WsUrl(s, v => o.Url = v),
+            [nameof(WsServerOptions.Listen)] = (s, o) => ConfigValue.Bool(s, v => o.Listen = v),
             [nameof(WsServerOptions.MaxMessageSize)] = (s, o) => ConfigValue.Int(s, v => o.MaxMessageSize = v),
             [nameof(WsServerOptions.MaxHandshakeSize)] = (s, o) => ConfigValue.Int(s, v => o.MaxHandshakeSize = v),
             [nameof(WsServerOptions.MaxSendQueueBytes)] = (s, o) => ConfigValue.Int(s, v => o.MaxSendQueueBytes = v),

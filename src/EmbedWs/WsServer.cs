@@ -123,7 +123,7 @@ public sealed partial class WsServer : IAsyncDisposable
         {
             var settings = _options.Freeze();
             IReadOnlyList<IPEndPoint> endPoints = new[] { settings.Endpoint };
-            if (settings.Url is { } url)
+            if (settings.Listen && settings.Url is { } url)
             {
                 endPoints = ListenUrl.Resolve(url, out bool secure);
                 if (secure && settings.Certificate is null)
@@ -140,7 +140,11 @@ public sealed partial class WsServer : IAsyncDisposable
                 (connection, exception) => RaiseError(connection, exception));
             _router.Start(settings, _metrics);
             _listener = new WsListener(settings, _metrics, this);
-            _listener.Start(endPoints, settings.ListenBacklog);
+            if (settings.Listen)
+            {
+                _listener.Start(endPoints, settings.ListenBacklog);
+            }
+
             _tick = new ServerTick(this, settings);
             _tick.Start();
         }
@@ -154,7 +158,7 @@ public sealed partial class WsServer : IAsyncDisposable
             throw;
         }
 
-        ServerLog.Started(_logger, string.Join(", ", LocalEndPoints));
+        ServerLog.Started(_logger, LocalEndPoints.Count == 0 ? "no port of its own (Listen is false)" : string.Join(", ", LocalEndPoints));
         return Task.CompletedTask;
     }
 

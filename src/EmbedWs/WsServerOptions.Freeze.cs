@@ -23,6 +23,7 @@ public sealed partial class WsServerOptions
         {
             Url = _url,
             Endpoint = _endpoint,
+            Listen = _listen,
             Certificate = _certificate,
             SslProtocols = _sslProtocols,
             SupportedSubProtocols = SupportedSubProtocols.ToArray(),

@@ -21,6 +21,7 @@ public sealed partial class WsServerOptions
 {
     private IPEndPoint _endpoint = new(IPAddress.Loopback, 8080);
     private string? _url;
+    private bool _listen = true;
     private X509Certificate2? _certificate;
     private SslProtocols _sslProtocols = SslProtocols.Tls12 | Tls13;
     private IList<string>? _allowedOrigins;
@@ -75,6 +76,19 @@ public sealed partial class WsServerOptions
     {
         get => _url;
         set => Set(ref _url, value);
+    }
+
+    /// <summary>
+    /// Whether the server opens a listening socket of its own (at <see cref="Url"/> or
+    /// <see cref="Endpoint"/>). True by default. False for a server that takes connections only
+    /// from another HTTP server, through <see cref="WsServer.AdmitAsync"/> and
+    /// <see cref="WsServer.AcceptAsync"/> (ASP.NET Core's <c>MapEmbedWs</c> does that): it binds
+    /// no port, and <see cref="WsServer.Port"/> stays 0.
+    /// </summary>
+    public bool Listen
+    {
+        get => _listen;
+        set => Set(ref _listen, value);
     }
 
     /// <summary>The certificate for TLS (wss). Null (the default) serves plain ws.</summary>

@@ -23,6 +23,9 @@ internal sealed class WsSettings
 
     public IPEndPoint Endpoint { get; init; } = null!;
 
+    /// <summary>False: no listening socket; connections come only through WsServer.AcceptAsync.</summary>
+    public bool Listen { get; init; }
+
     public X509Certificate2? Certificate { get; init; }
 
     public SslProtocols SslProtocols { get; init; }

@@ -74,17 +74,17 @@ internal static class HandshakeResponse
     }
 
     /// <summary>The refusal for a failed handshake check, with the headers the RFC asks for.</summary>
-    public static byte[] Refusal(HandshakeError error)
+    public static byte[] Refusal(HandshakeError error) =>
+        Http(error.Status(), "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(error.Message()), RefusalHeaders(error));
+
+    /// <summary>The headers a refusal carries besides its body's, or null.</summary>
+    public static List<KeyValuePair<string, string>>? RefusalHeaders(HandshakeError error) => error switch
     {
-        List<KeyValuePair<string, string>>? headers = error switch
-        {
-            HandshakeError.MethodNotAllowed => new() { new("Allow", "GET") },
-            HandshakeError.UnsupportedVersion => new() { new("Sec-WebSocket-Version", WsConstants.Version) },
-            HandshakeError.NotUpgrade => new() { new("Upgrade", "websocket"), new("Sec-WebSocket-Version", WsConstants.Version) },
-            _ => null,
-        };
-        return Http(error.Status(), "text/plain; charset=utf-8", Encoding.UTF8.GetBytes(error.Message()), headers);
-    }
+        HandshakeError.MethodNotAllowed => new() { new("Allow", "GET") },
+        HandshakeError.UnsupportedVersion => new() { new("Sec-WebSocket-Version", WsConstants.Version) },
+        HandshakeError.NotUpgrade => new() { new("Upgrade", "websocket"), new("Sec-WebSocket-Version", WsConstants.Version) },
+        _ => null,
+    };
 
     private static bool IsSafeHeader(string name, string value)
     {

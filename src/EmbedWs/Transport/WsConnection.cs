@@ -203,7 +203,15 @@ internal sealed partial class WsConnection : IOutboxOwner
         await _outbox.WhenDrainedAsync().ConfigureAwait(false);
         try
         {
-            _socket?.Shutdown(SocketShutdown.Send);
+            if (_socket is not null)
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            else
+            {
+                // A mount: the other server ends the connection once the read loop has ended.
+                (_stream as MountedStream)?.End();
+            }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Net;
+using System.Security.Claims;
 using System.Threading;
 using EmbedWs.Protocol;
 
@@ -34,7 +35,7 @@ public sealed class WsConnectionInfo
         RequestedSubProtocols = HandshakeValidator.Tokens(request.Header("Sec-WebSocket-Protocol"));
     }
 
-    /// <summary>The HTTP method; always GET for a WebSocket.</summary>
+    /// <summary>The HTTP method: GET for a WebSocket (CONNECT over HTTP/2, RFC 8441).</summary>
     public string Method { get; }
 
     /// <summary>The request path as sent (still percent-encoded), e.g. <c>/chat</c>.</summary>
@@ -69,6 +70,12 @@ public sealed class WsConnectionInfo
 
     /// <summary>The subprotocols the client offered (Sec-WebSocket-Protocol), in its order of preference.</summary>
     public IReadOnlyList<string> RequestedSubProtocols { get; }
+
+    /// <summary>
+    /// The authenticated user the HTTP server in front knew (ASP.NET Core's <c>HttpContext.User</c>
+    /// under <c>MapEmbedWs</c>); null on the server's own listener.
+    /// </summary>
+    public ClaimsPrincipal? User { get; internal set; }
 
     /// <summary>The subprotocol the server chose, or null when none.</summary>
     public string? SubProtocol { get; internal set; }

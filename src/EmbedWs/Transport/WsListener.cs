@@ -17,7 +17,7 @@ namespace EmbedWs.Transport;
 /// hands the accepted ones to <see cref="WsConnection"/>. A failure on one socket is logged
 /// and closes only that socket.
 /// </summary>
-internal sealed class WsListener
+internal sealed partial class WsListener
 {
     private readonly WsSettings _settings;
     private readonly EmbedWsMetrics? _metrics;

@@ -41,6 +41,8 @@ public class LayeringTests
         ["WsConnectionState"] = Contract,
         ["WsConnectionInfo"] = Contract,
         ["WsAcceptContext"] = Contract,
+        ["WsUpgradeRequest"] = Contract,
+        ["WsUpgradeDecision"] = 1,
         ["WsHttpResponse"] = Contract,
         ["IWsConnection"] = Contract,
         ["IHeartbeatPolicy"] = Contract,

@@ -301,10 +301,16 @@ public class ConsoleHostTests
         return listening.Task.Result;
     }
 
-    /// <summary>Runs the built sample, copied next to the tests by the ProjectReference.</summary>
+    /// <summary>
+    /// Runs the built sample from its own output folder (the ProjectReference builds it, in the
+    /// tests' configuration): its copy next to the tests would run with the tests' dependencies,
+    /// and the tests take some assemblies from the ASP.NET Core shared framework, which the
+    /// console host does not use.
+    /// </summary>
     private static ChildProcess StartHost(params string[] args)
     {
-        string dir = TestContext.CurrentContext.TestDirectory;
+        string tests = TestContext.CurrentContext.TestDirectory;
+        string dir = tests.Replace(Path.Combine("tests", "EmbedWs.Tests"), Path.Combine("samples", "EmbedWs.Samples.ConsoleHost"), StringComparison.Ordinal);
         string dll = Path.Combine(dir, "EmbedWs.Samples.ConsoleHost.dll");
         Assert.That(File.Exists(dll), Is.True, dll + " is missing");
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? ExternalTool.FindOnPath("dotnet") ?? "dotnet";

@@ -24,7 +24,7 @@ public class NodeWsClientTests
 
     private static readonly TimeSpan s_processTimeout = TimeSpan.FromSeconds(30);
 
-    private static string NodeDir => Path.Combine(ExternalTool.RepoRoot, "tests", "EmbedWs.Tests", "Clients", "node");
+    internal static string NodeDir => Path.Combine(ExternalTool.RepoRoot, "tests", "EmbedWs.Tests", "Clients", "node");
 
     [Test]
     public async Task Echo_NodeWsClient_GetsEveryMessageBackAndClosesWith4001()
@@ -147,7 +147,7 @@ public class NodeWsClientTests
     private static string EmbedWsScript =>
         Path.Combine(ExternalTool.RepoRoot, "samples", "EmbedWs.Samples.ConsoleHost", "wwwroot", "embedws.js");
 
-    private static string FindNode()
+    internal static string FindNode()
     {
         string? node = ExternalTool.FindOnPath("node");
         if (node is null)

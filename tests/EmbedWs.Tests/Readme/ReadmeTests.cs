@@ -117,7 +117,8 @@ public class ReadmeTests
     public void SnippetFiles_NeedOnlyUsingEmbedWs()
     {
         // The snippets live outside namespace EmbedWs, so they compile only with the usings a
-        // reader's app has: 'using EmbedWs;' (and 'using EmbedWs.Hosting;' for the generic host).
+        // reader's app has: 'using EmbedWs;' (and 'using EmbedWs.Hosting;' for the generic host,
+        // with 'using EmbedWs.AspNetCore;' inside ASP.NET Core).
         foreach (var file in SnippetFiles())
         {
             string name = Path.GetFileName(file);
@@ -134,7 +135,9 @@ public class ReadmeTests
             foreach (var ns in usings.Where(u => u != "EmbedWs"))
             {
                 bool hosting = ns == "EmbedWs.Hosting" && name.StartsWith("Hosting", StringComparison.Ordinal);
-                Assert.That(hosting, Is.True, $"{name}: 'using {ns};': an app needs only 'using EmbedWs;' (and EmbedWs.Hosting for the generic host, in a Hosting*.cs snippet)");
+                bool aspNetCore = ns is "EmbedWs.Hosting" or "EmbedWs.AspNetCore" && name.StartsWith("AspNetCore", StringComparison.Ordinal);
+                bool testing = ns == "EmbedWs.Testing" && name.StartsWith("Testing", StringComparison.Ordinal);
+                Assert.That(hosting || aspNetCore || testing, Is.True, $"{name}: 'using {ns};': an app needs only 'using EmbedWs;' (and EmbedWs.Hosting for the generic host, in a Hosting*.cs snippet; with EmbedWs.AspNetCore in an AspNetCore*.cs one; EmbedWs.Testing in a Testing*.cs one)");
             }
         }
     }

@@ -32,18 +32,26 @@ internal sealed class RawClient : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
     private int _end;
 
     private RawClient(Socket socket)
     {
-        Socket = socket;
+        _socket = socket;
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    public Socket Socket { get; }
+    private RawClient(Stream stream) => _stream = stream;
+
+    private readonly Socket? _socket;
+
+    public Socket Socket => _socket ?? throw new InvalidOperationException("This client runs over an in-memory stream, not a socket.");
+
+    // A client over a stream whose handshake is already done (an in-memory duplex stream, for
+    // WsServer.AcceptAsync): frames only.
+    public static RawClient Over(Stream stream) => new(stream);
 
     // Opens TCP to 127.0.0.1:port; configure runs before connecting (e.g. ReceiveBufferSize).
     public static async Task<RawClient> ConnectAsync(int port, Action<Socket>? configure = null)

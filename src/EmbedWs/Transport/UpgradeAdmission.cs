@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading.Tasks;
+using EmbedWs.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs.Transport;
+
+/// <summary>
+/// The handshake checklist for a request another HTTP server received (a mount such as ASP.NET
+/// Core's): the same checks, in the same order and with the same answers, as
+/// <see cref="ServerHandshake"/> runs on the listener's own sockets, except what the other
+/// server owns (reading the head, its size, the handshake timeout, TLS). It answers with a
+/// <see cref="WsUpgradeDecision"/> instead of writing to a stream: the other server sends it.
+/// </summary>
+internal static class UpgradeAdmission
+{
+    private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "5") };
+
+    public static async Task<WsUpgradeDecision> DecideAsync(
+        WsUpgradeRequest request, WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor, ConnectionLimiter limiter, ILogger logger)
+    {
+        var head = ToHandshakeRequest(request);
+        var info = new WsConnectionInfo(head, request.RemoteEndPoint, request.LocalEndPoint, request.IsSecure) { User = request.User };
+        var remote = request.RemoteEndPoint;
+        var check = Validate(request, head);
+        if (check != HandshakeError.None)
+        {
+            // A plain GET on a mounted path gets 426 with "Upgrade: websocket" (RFC 9110 §15.5.22):
+            // the path speaks WebSocket only.
+            TransportLog.HandshakeRefused(logger, remote, check.Status(), check.Message());
+            return Refuse(check.Status(), check.Message(), info, metrics, HandshakeResponse.RefusalHeaders(check));
+        }
+
+        if (acceptor.IsStopping)
+        {
+            TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
+            return Refuse(503, "Server is stopping", info, metrics);
+        }
+
+        if (settings.AllowedOrigins is { } origins && !ServerHandshake.IsOriginAllowed(info.Origin, origins))
+        {
+            TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
+            return Refuse(403, "Origin not allowed", info, metrics);
+        }
+
+        // Limits come after the cheap checks and before the accept hook, which may be costly.
+        var admission = limiter.TryAcquire(remote?.Address, out var lease);
+        if (admission == ConnectionAdmission.ServerFull)
+        {
+            TransportLog.ConnectionLimit(logger, remote, limiter.MaxConnections);
+            return Refuse(503, "Server full: too many connections", info, metrics, s_retryAfter);
+        }
+
+        if (admission == ConnectionAdmission.AddressFull)
+        {
+            TransportLog.AddressLimit(logger, remote, limiter.MaxPerAddress, ConnectionLimiter.KeyOf(remote!.Address).ToString());
+            return Refuse(429, "Too many connections from your address", info, metrics);
+        }
+
+        bool accepted = false;
+        try
+        {
+            var context = new WsAcceptContext(info, ServerHandshake.ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols));
+            if (settings.AcceptHandler is { } hook)
+            {
+                try
+                {
+                    await hook(context).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    acceptor.OnError(ex);
+                    return Refuse(500, "Internal server error", info, metrics);
+                }
+
+                if (context.IsRejected)
+                {
+                    TransportLog.Rejected(logger, remote, context.RejectStatus);
+                    return Refuse(context.RejectStatus, context.RejectBody ?? HandshakeResponse.ReasonPhrase(context.RejectStatus), info, metrics);
+                }
+            }
+
+            if (acceptor.IsStopping)
+            {
+                TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
+                return Refuse(503, "Server is stopping", info, metrics);
+            }
+
+            // §4.2.2: the subprotocol answered must be one the client offered.
+            string? sub = context.SubProtocol;
+            if (sub is not null && !info.RequestedSubProtocols.Contains(sub))
+            {
+                sub = null;
+            }
+
+            info.SubProtocol = sub;
+            var headers = new List<KeyValuePair<string, string>>(4);
+            if (!request.IsExtendedConnect)
+            {
+                headers.Add(new("Upgrade", "websocket"));
+                headers.Add(new("Connection", "Upgrade"));
+                headers.Add(new("Sec-WebSocket-Accept", HandshakeResponse.ComputeAccept(info.Header("Sec-WebSocket-Key")!)));
+            }
+
+            if (sub is not null)
+            {
+                headers.Add(new("Sec-WebSocket-Protocol", sub));
+            }
+
+            accepted = true;
+
+            // RFC 8441 §5: over HTTP/2 a 2xx answer opens the WebSocket; over HTTP/1.1, 101.
+            return WsUpgradeDecision.Accept(request.IsExtendedConnect ? 200 : 101, headers, info, context._items, lease);
+        }
+        finally
+        {
+            if (!accepted)
+            {
+                lease?.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 6455 §4.2.1 for HTTP/1.1, the validator the listener uses; RFC 8441 §5 for HTTP/2,
+    /// where the other server checked <c>:protocol</c> and only the version is left to check
+    /// (there is no key, and no Upgrade or Connection header).
+    /// </summary>
+    private static HandshakeError Validate(WsUpgradeRequest request, HandshakeRequest head)
+    {
+        if (!request.IsExtendedConnect)
+        {
+            return HandshakeValidator.Validate(head);
+        }
+
+        var version = head.Header("Sec-WebSocket-Version");
+        return version is null ? HandshakeError.MissingVersion
+            : version.Trim() == WsConstants.Version ? HandshakeError.None
+            : HandshakeError.UnsupportedVersion;
+    }
+
+    private static HandshakeRequest ToHandshakeRequest(WsUpgradeRequest request)
+    {
+        var headers = new Dictionary<string, string>(request.Headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var h in request.Headers)
+        {
+            headers[h.Key] = h.Value;
+        }
+
+        string target = request.QueryString.Length == 0 ? request.Path : request.Path + "?" + request.QueryString;
+        return new HandshakeRequest(request.Method, target, request.HttpVersion, headers);
+    }
+
+    private static WsUpgradeDecision Refuse(int status, string body, WsConnectionInfo info, EmbedWsMetrics? metrics,
+        IReadOnlyList<KeyValuePair<string, string>>? headers = null)
+    {
+        metrics?.HandshakeRejected(status);
+        return WsUpgradeDecision.Refuse(status, body, info, headers);
+    }
+}
