@@ -75,7 +75,7 @@ public sealed partial class WsServer : IRouteHost
     ValueTask IRouteHost.RaiseMessageAsync(IWsConnection connection, WsMessage message) =>
         _onMessage.InvokeAsync(connection, message, (ServerConnection)connection, nameof(OnMessage));
 
-    void IRouteHost.SendText(IWsConnection connection, ReadOnlySpan<char> text) => ((ServerConnection)connection).SendText(text);
+    void IRouteHost.SendText(IWsConnection connection, ReadOnlySpan<byte> utf8) => ((ServerConnection)connection).SendText(utf8);
 
     /// <summary>
     /// Reports an exception from user code: log, then OnError (whose own exceptions are only

@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbedWs.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,7 +43,7 @@ public sealed partial class WsServerOptions
     private EventDispatch _dispatch = EventDispatch.Inline;
     private int _maxInboundQueueBytes = 1024 * 1024;
     private int _maxQueuedEvents = 10_000;
-    private IWsJsonSerializer _jsonSerializer = new NewtonsoftWsSerializer();
+    private IWsJsonSerializer _jsonSerializer = DefaultJsonSerializer.Create();
     private bool _showExceptionDetails;
     private bool _unroutedTextToOnMessage;
     private TimeProvider _timeProvider = TimeProvider.System;
@@ -316,7 +317,8 @@ public sealed partial class WsServerOptions
 
     /// <summary>
     /// The JSON serializer of routes and JSON sends. The default is <see cref="NewtonsoftWsSerializer"/>
-    /// with camelCase property names.
+    /// with camelCase property names; trimmed and Native AOT apps set <c>SystemTextJsonWsSerializer</c>
+    /// (.NET 8 and later) and switch the Newtonsoft default off (docs/serializers.md).
     /// </summary>
     public IWsJsonSerializer JsonSerializer
     {
