@@ -34,6 +34,7 @@ internal static class WsServerConfiguration
             [nameof(WsServerOptions.MaxFragmentsPerMessage)] = (s, o) => ConfigValue.Int(s, v => o.MaxFragmentsPerMessage = v),
             [nameof(WsServerOptions.ShowExceptionDetails)] = (s, o) => ConfigValue.Bool(s, v => o.ShowExceptionDetails = v),
             [nameof(WsServerOptions.UnroutedTextToOnMessage)] = (s, o) => ConfigValue.Bool(s, v => o.UnroutedTextToOnMessage = v),
+            [nameof(WsServerOptions.RoutePath)] = (s, o) => ConfigValue.Set(s, s.Value, () => o.RoutePath = ConfigValue.Scalar(s)),
             [nameof(WsServerOptions.Dispatch)] = (s, o) => ConfigValue.Enum<EventDispatch>(s, v => o.Dispatch = v),
             [nameof(WsServerOptions.SslProtocols)] = (s, o) => ConfigValue.Enum<SslProtocols>(s, v => o.SslProtocols = v),
             [nameof(WsServerOptions.AllowedOrigins)] = (s, o) => ConfigValue.List(s, v => o.AllowedOrigins = v),

@@ -68,7 +68,7 @@ public sealed partial class WsServer : IRouteHost
 
     /// <summary>One message, as dispatch runs it: text to the routes once one is registered, else OnMessage.</summary>
     internal ValueTask HandleMessageAsync(ServerConnection connection, WsMessage message) =>
-        message.IsText && _router.HasRoutes
+        message.IsText && _router.HasRoutes && (_settings!.RoutePath is not { } path || path == connection.Info.Path)
             ? _router.HandleAsync(connection, message)
             : _onMessage.InvokeAsync(connection, message, connection, nameof(OnMessage));
 

@@ -48,6 +48,7 @@ public sealed partial class WsServerOptions
             JsonSerializer = _jsonSerializer,
             ShowExceptionDetails = _showExceptionDetails,
             UnroutedTextToOnMessage = _unroutedTextToOnMessage,
+            RoutePath = _routePath,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
         };

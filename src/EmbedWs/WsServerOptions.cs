@@ -46,6 +46,7 @@ public sealed partial class WsServerOptions
     private IWsJsonSerializer _jsonSerializer = DefaultJsonSerializer.Create();
     private bool _showExceptionDetails;
     private bool _unroutedTextToOnMessage;
+    private string? _routePath;
     private TimeProvider _timeProvider = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
@@ -347,6 +348,19 @@ public sealed partial class WsServerOptions
     {
         get => _unroutedTextToOnMessage;
         set => Set(ref _unroutedTextToOnMessage, value);
+    }
+
+    /// <summary>
+    /// When set, only connections whose request path is exactly this (e.g. <c>/rpc</c>) are
+    /// routed; text on every other path goes to OnMessage as if no route were registered, so
+    /// one port can serve JSON routes beside plain text or binary streams. Null (the default)
+    /// routes every path.
+    /// </summary>
+    public string? RoutePath
+    {
+        get => _routePath;
+        set => Set(ref _routePath, value is null || value.StartsWith("/", StringComparison.Ordinal) ? value
+            : throw new ArgumentException("A route path starts with '/', e.g. \"/rpc\".", nameof(value)));
     }
 
     /// <summary>The clock of every timeout and the heartbeat (a fake one in tests). The default is <see cref="TimeProvider.System"/>.</summary>

@@ -76,6 +76,8 @@ internal sealed class WsSettings
 
     public bool UnroutedTextToOnMessage { get; init; }
 
+    public string? RoutePath { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = null!;
 
     public ILoggerFactory LoggerFactory { get; init; } = null!;
