@@ -285,7 +285,7 @@ public sealed partial class WsServerOptions
     /// <summary>
     /// Where handlers run. The default, <see cref="EventDispatch.Inline"/>, runs them on the
     /// connection's own receive loop and awaits them there: the fastest. Also ThreadPool (for
-    /// handlers that block) and Queued (your loop calls <see cref="WsServer.PumpEvents"/>).
+    /// handlers that block) and Queued (your loop calls <see cref="WsServer.PumpEvents(int)"/>).
     /// Per connection, handlers run one at a time and in order in every mode.
     /// </summary>
     public EventDispatch Dispatch
