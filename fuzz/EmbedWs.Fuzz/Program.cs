@@ -7,7 +7,7 @@ namespace EmbedWs.Fuzz;
 //   EmbedWs.Fuzz <target>          under afl-fuzz: the fuzzing loop; without it: runs stdin once
 //                                  (how a crash file is replayed: EmbedWs.Fuzz frames < crash)
 //   EmbedWs.Fuzz seeds <folder>    writes the seed corpus, one folder per target
-// <target> is handshake, frames, router or session; EMBEDWS_FUZZ_TARGET is read when no argument is given.
+// <target> is handshake, frames, router, router-stj or session; EMBEDWS_FUZZ_TARGET is read when no argument is given.
 // Any exception that escapes a target is a finding: the targets catch nothing the code under
 // test documents as impossible, and throw InvariantException when a result breaks a rule.
 internal static class Program
@@ -25,18 +25,23 @@ internal static class Program
         {
             "handshake" => HandshakeTarget.Run,
             "frames" => FramesTarget.Run,
-            "router" => RouterTarget.Run,
+            "router" or "router-stj" => RouterTarget.Run,
             "session" => SessionTarget.Run,
             _ => null,
         };
         if (target is null)
         {
-            Console.Error.WriteLine("usage: EmbedWs.Fuzz handshake|frames|router|session  (input on stdin)");
+            Console.Error.WriteLine("usage: EmbedWs.Fuzz handshake|frames|router|router-stj|session  (input on stdin)");
             Console.Error.WriteLine("       EmbedWs.Fuzz seeds <folder>");
             return 2;
         }
 
-        if (name == "router")
+        if (name == "router-stj")
+        {
+            RouterTarget.UseSystemTextJson();
+        }
+
+        if (name is "router" or "router-stj")
         {
             WarmUp(RouterTarget.WarmUp);
         }
