@@ -4,8 +4,9 @@
 #   fuzz/run.sh <target|all> <seconds>
 #
 # Targets: handshake (HTTP head parser + validator), frames (FrameDecoder), router (JSON
-# envelopes through WsRouter), session (WsSession: closing, ping/pong and time limits), deflate
-# (FrameDecoder with permessage-deflate: compressed frames, bounded inflation).
+# envelopes through WsRouter), router-stj (the same with SystemTextJsonWsSerializer), session
+# (WsSession: closing, ping/pong and time limits), deflate (FrameDecoder with permessage-deflate:
+# compressed frames, bounded inflation).
 # Installs what is missing (afl++ with apt-get, the sharpfuzz instrumenter into fuzz/tools),
 # publishes the driver to a fresh fuzz/pub, instruments EmbedWs.dll (and Newtonsoft.Json.dll,
 # which the router target parses with), then runs afl-fuzz for
@@ -19,7 +20,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-targets=(handshake frames router session deflate)
+targets=(handshake frames router router-stj session deflate)
 
 usage() {
     echo "usage: fuzz/run.sh <${targets[*]// /|}|all> <seconds>" >&2
@@ -29,7 +30,7 @@ usage() {
 [ "$#" -eq 2 ] || usage
 case "$1" in
     all) selected=("${targets[@]}") ;;
-    handshake | frames | router | session | deflate) selected=("$1") ;;
+    handshake | frames | router | router-stj | session | deflate) selected=("$1") ;;
     *) usage ;;
 esac
 [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage
@@ -79,8 +80,11 @@ hex() {
 }
 
 # fuzz_one TARGET OUT: one afl-fuzz run, its output in OUT and its log in OUT.log.
+# router-stj (the router with System.Text.Json) starts from router's seeds.
+seeds_of() { if [ "$1" = router-stj ]; then echo "$here/seeds/router"; else echo "$here/seeds/$1"; fi; }
+
 fuzz_one() {
-    timeout $((seconds + 120)) afl-fuzz -i "$here/seeds/$1" -o "$2" -t 5000 -V "$seconds" \
+    timeout $((seconds + 120)) afl-fuzz -i "$(seeds_of "$1")" -o "$2" -t 5000 -V "$seconds" \
         -- "${driver[@]}" "$1" </dev/null >"$2.log" 2>&1
 }
 
@@ -130,7 +134,7 @@ for target in "${selected[@]}"; do
     # are the unit tests' vectors, so that is a regression: replay each seed alone to name it.
     if grep -qE "results in a (crash|timeout)" "$out.log"; then
         echo "-- afl-fuzz skipped seeds that crash or time out; replaying every seed:"
-        for f in "$here/seeds/$target"/*; do
+        for f in "$(seeds_of "$target")"/*; do
             replay=0
             (timeout 30 "${driver[@]}" "$target" <"$f" >/dev/null 2>&1; exit $?) 2>/dev/null || replay=$?
             if [ "$replay" -ne 0 ]; then

@@ -1,6 +1,8 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Text;
+using System.Text.Json.Serialization;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using EmbedWs.Routing;
@@ -12,23 +14,37 @@ public sealed record AddRequest(int A, int B);
 
 public sealed record AddReply(int Sum);
 
-/// <summary>One JSON request through routing: read the envelope, bind the data, write the reply; and all of it through the router.</summary>
+[JsonSerializable(typeof(AddRequest))]
+[JsonSerializable(typeof(AddReply))]
+public sealed partial class BenchJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>
+/// One JSON request through routing: read the envelope, bind the data, write the reply; and all
+/// of it through the router. With each built-in serializer (System.Text.Json on a source-generated context).
+/// </summary>
 [MemoryDiagnoser]
 public class RoutingBenchmarks
 {
     private static readonly byte[] s_request = Encoding.UTF8.GetBytes("{\"type\":\"math.add\",\"id\":7,\"data\":{\"a\":1,\"b\":2}}");
-    private readonly NewtonsoftWsSerializer _serializer = new();
     private readonly NullConnection _connection = new();
+    private readonly ArrayBufferWriter<byte> _output = new(256);
+    private IWsJsonSerializer _serializer = null!;
     private WsEnvelope _envelope;
     private WsRouter _router = null!;
+
+    [Params("Newtonsoft", "SystemTextJson")]
+    public string Serializer { get; set; } = "Newtonsoft";
 
     [GlobalSetup]
     public void Setup()
     {
+        _serializer = Serializer == "Newtonsoft" ? new NewtonsoftWsSerializer() : new SystemTextJsonWsSerializer(BenchJsonContext.Default);
         _serializer.TryReadEnvelope(s_request, out _envelope, out _, out _);
         _router = new WsRouter(new NullHost());
         _router.Add("math.add", new RequestRoute<AddRequest, AddReply>((c, r) => new AddReply(r.A + r.B)));
-        _router.Start(new WsServerOptions().Freeze(), metrics: null);
+        _router.Start(new WsServerOptions { JsonSerializer = _serializer }.Freeze(), metrics: null);
     }
 
     [Benchmark]
@@ -39,7 +55,12 @@ public class RoutingBenchmarks
     }
 
     [Benchmark]
-    public string Reply_Write() => _serializer.WriteMessage("math.add", _envelope.Id, new AddReply(3));
+    public int Reply_Write()
+    {
+        _output.ResetWrittenCount();
+        _serializer.WriteMessage(_output, "math.add", _envelope.Id, new AddReply(3));
+        return _output.WrittenCount;
+    }
 
     /// <summary>WsRouter.HandleAsync: envelope, bind, handler, reply serialized and given to the host (which drops it here).</summary>
     [Benchmark]
@@ -53,7 +74,7 @@ public class RoutingBenchmarks
         {
         }
 
-        public void SendText(IWsConnection connection, ReadOnlySpan<char> text)
+        public void SendText(IWsConnection connection, ReadOnlySpan<byte> utf8)
         {
         }
     }

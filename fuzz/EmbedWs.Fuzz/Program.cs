@@ -7,7 +7,7 @@ namespace EmbedWs.Fuzz;
 //   EmbedWs.Fuzz <target>          under afl-fuzz: the fuzzing loop; without it: runs stdin once
 //                                  (how a crash file is replayed: EmbedWs.Fuzz frames < crash)
 //   EmbedWs.Fuzz seeds <folder>    writes the seed corpus, one folder per target
-// <target> is handshake, frames, router, session or deflate; EMBEDWS_FUZZ_TARGET is read when no argument is given.
+// <target> is handshake, frames, router, router-stj, session or deflate; EMBEDWS_FUZZ_TARGET is read when no argument is given.
 // Any exception that escapes a target is a finding: the targets catch nothing the code under
 // test documents as impossible, and throw InvariantException when a result breaks a rule.
 internal static class Program
@@ -25,19 +25,24 @@ internal static class Program
         {
             "handshake" => HandshakeTarget.Run,
             "frames" => FramesTarget.Run,
-            "router" => RouterTarget.Run,
+            "router" or "router-stj" => RouterTarget.Run,
             "session" => SessionTarget.Run,
             "deflate" => DeflateTarget.Run,
             _ => null,
         };
         if (target is null)
         {
-            Console.Error.WriteLine("usage: EmbedWs.Fuzz handshake|frames|router|session|deflate  (input on stdin)");
+            Console.Error.WriteLine("usage: EmbedWs.Fuzz handshake|frames|router|router-stj|session|deflate  (input on stdin)");
             Console.Error.WriteLine("       EmbedWs.Fuzz seeds <folder>");
             return 2;
         }
 
-        if (name == "router")
+        if (name == "router-stj")
+        {
+            RouterTarget.UseSystemTextJson();
+        }
+
+        if (name is "router" or "router-stj")
         {
             WarmUp(RouterTarget.WarmUp);
         }

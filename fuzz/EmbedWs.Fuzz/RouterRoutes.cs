@@ -28,13 +28,33 @@ internal sealed record Profile(
     decimal Balance,
     Profile? Friend);
 
+/// <summary>
+/// The routes' types for the System.Text.Json serializer (router-stj), generated at compile time as
+/// an AOT app has them. JToken is Newtonsoft's own: those routes answer invalid_data there.
+/// </summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(AddRequest))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(AddReply))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(int[]))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(int))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(int?))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(double))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(object))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(System.Text.Json.JsonElement))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Profile))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, List<long>>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ChatSend))]
+internal sealed partial class RouterJsonContext : System.Text.Json.Serialization.JsonSerializerContext
+{
+}
+
 /// <summary>The routes of the router target: one per kind of data binding and of handler outcome. All synchronous.</summary>
 internal static class RouterRoutes
 {
     public const string ReplyErrorCode = "not_today";
 
-    /// <summary>A router with these routes and the default options, sending through <paramref name="host"/>.</summary>
-    public static WsRouter CreateRouter(IRouteHost host)
+    /// <summary>A router with these routes and the default options but <paramref name="serializer"/>, sending through <paramref name="host"/>.</summary>
+    public static WsRouter CreateRouter(IRouteHost host, IWsJsonSerializer serializer)
     {
         var router = new WsRouter(host);
         router.Add("math.add", new RequestRoute<AddRequest, AddReply>((c, r) => new AddReply(r.A + r.B)));
@@ -48,7 +68,7 @@ internal static class RouterRoutes
         router.Add("chat.send", new MessageRoute<ChatSend>((c, m) => _ = m.Text.Length + m.Room.Length));
         router.Add("reply.error", new RequestRoute<JToken, int>(Refuse));
         router.Add("handler.throws", new RequestRoute<int?, int>(Throw));
-        router.Start(new WsServerOptions().Freeze(), metrics: null);
+        router.Start(new WsServerOptions { JsonSerializer = serializer }.Freeze(), metrics: null);
         return router;
     }
 

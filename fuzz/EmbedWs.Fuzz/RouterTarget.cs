@@ -12,7 +12,7 @@ namespace EmbedWs.Fuzz;
 
 /// <summary>
 /// A text message through the JSON router, without sockets (as the routing benchmarks drive
-/// it): the envelope parse (NewtonsoftWsSerializer.TryReadEnvelope), the route lookup, data
+/// it): the envelope parse (the serializer's TryReadEnvelope: Newtonsoft's for "router", System.Text.Json's for "router-stj"), the route lookup, data
 /// binding, a handler, and the reply. The outcome must be one of the documented ones: a reply,
 /// an error reply with a documented code, or nothing for a message without an id, and every
 /// reply must be strict JSON (checked with System.Text.Json, not the library that wrote it).
@@ -26,8 +26,15 @@ internal static class RouterTarget
     };
 
     private static readonly RecordingHost s_host = new();
-    private static readonly WsRouter s_router = RouterRoutes.CreateRouter(s_host);
-    private static readonly NewtonsoftWsSerializer s_serializer = new();
+    private static IWsJsonSerializer s_serializer = new NewtonsoftWsSerializer();
+    private static WsRouter s_router = RouterRoutes.CreateRouter(s_host, s_serializer);
+
+    /// <summary>The router-stj target: the same checks with SystemTextJsonWsSerializer (same envelopes, codes and wire format).</summary>
+    public static void UseSystemTextJson()
+    {
+        s_serializer = new SystemTextJsonWsSerializer(RouterJsonContext.Default);
+        s_router = RouterRoutes.CreateRouter(s_host, s_serializer);
+    }
 
     /// <summary>
     /// Runs the seed envelopes once, so that first-use work (Newtonsoft's contract cache for each
@@ -50,7 +57,7 @@ internal static class RouterTarget
         {
             Check(code is null && message is null, "a read envelope has no error");
             Check(!string.IsNullOrEmpty(envelope.Type), "a read envelope has a type");
-            Check(envelope.Id is null || (envelope.Id is JRaw { Value: string raw } && IsStringOrNumber(raw)), "an id is a string or a number, kept as its JSON text");
+            Check(envelope.Id is null || IsStringOrNumber(RawText(envelope.Id)), "an id is a string or a number, kept as its JSON text");
         }
         else
         {
@@ -77,7 +84,7 @@ internal static class RouterTarget
 
     private static void CheckReply(string text, WsEnvelope request, string? expectedCode)
     {
-        // What goes on the wire: the connection encodes the string as UTF-8.
+        // What goes on the wire (the router's UTF-8, decoded by the host and encoded back here).
         using var reply = JsonDocument.Parse(Encoding.UTF8.GetBytes(text));
         var root = reply.RootElement;
         Check(root.ValueKind == JsonValueKind.Object, "a reply is a JSON object");
@@ -96,12 +103,16 @@ internal static class RouterTarget
 
         bool hasId = root.TryGetProperty("id", out var id);
         Check(hasId == (request.Id is not null), "a reply has an id exactly when the request had one");
-        if (request.Id is JRaw { Value: string raw })
+        if (request.Id is not null)
         {
             // Echoed byte for byte, whatever JSON spelling it had.
-            Check(id.GetRawText() == raw, "an id comes back exactly as it came");
+            Check(id.GetRawText() == RawText(request.Id), "an id comes back exactly as it came");
         }
     }
+
+    // Each serializer keeps the id as its JSON text: Newtonsoft in a JRaw, System.Text.Json in a
+    // holder whose ToString is that text.
+    private static string RawText(object id) => id is JRaw { Value: string raw } ? raw : id.ToString()!;
 
     private static bool IsStringOrNumber(string json)
     {
@@ -137,7 +148,7 @@ internal static class RouterTarget
             Check(exception is WsRoutingException, $"OnError got {exception.GetType().Name}, not WsRoutingException");
         }
 
-        public void SendText(IWsConnection connection, ReadOnlySpan<char> text) => Sent.Add(text.ToString());
+        public void SendText(IWsConnection connection, ReadOnlySpan<byte> utf8) => Sent.Add(Encoding.UTF8.GetString(utf8));
     }
 
     /// <summary>The router reads only a connection's id and state.</summary>

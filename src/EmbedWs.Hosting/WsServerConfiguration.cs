@@ -41,6 +41,7 @@ internal static class WsServerConfiguration
             [nameof(WsServerOptions.CompressionLevel)] = (s, o) => ConfigValue.Enum<CompressionLevel>(s, v => o.CompressionLevel = v),
             [nameof(WsServerOptions.CompressionServerContextTakeover)] = (s, o) => ConfigValue.Bool(s, v => o.CompressionServerContextTakeover = v),
             [nameof(WsServerOptions.CompressionClientContextTakeover)] = (s, o) => ConfigValue.Bool(s, v => o.CompressionClientContextTakeover = v),
+            [nameof(WsServerOptions.RoutePath)] = (s, o) => ConfigValue.Set(s, s.Value, () => o.RoutePath = ConfigValue.Scalar(s)),
             [nameof(WsServerOptions.Dispatch)] = (s, o) => ConfigValue.Enum<EventDispatch>(s, v => o.Dispatch = v),
             [nameof(WsServerOptions.SslProtocols)] = (s, o) => ConfigValue.Enum<SslProtocols>(s, v => o.SslProtocols = v),
             [nameof(WsServerOptions.AllowedOrigins)] = (s, o) => ConfigValue.List(s, v => o.AllowedOrigins = v),

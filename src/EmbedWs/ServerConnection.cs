@@ -121,8 +121,8 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         return _server.SendJson(this, type, data);
     }
 
-    /// <summary>Queues the characters of one text message (routing's replies, from a pooled buffer).</summary>
-    internal bool SendText(ReadOnlySpan<char> text) => _transport.Send(OutgoingFrame.Text(text));
+    /// <summary>Queues one text message already in UTF-8 (routing's replies and JSON sends, from a pooled buffer).</summary>
+    internal bool SendText(ReadOnlySpan<byte> utf8) => _transport.Send(OutgoingFrame.Of(WsOpcode.Text, utf8));
 
     public ValueTask<bool> FlushAsync(CancellationToken cancellationToken = default)
     {

@@ -20,7 +20,7 @@ internal sealed class ServerTick : IDisposable
     private readonly long _handlerTimeout;
     private readonly long _heartbeatInterval;
     private long _nextHeartbeat;
-    private ITimer? _timer;
+    private IDisposable? _timer;
     private int _ticking;
 
     public ServerTick(WsServer server, WsSettings settings)
@@ -48,7 +48,13 @@ internal sealed class ServerTick : IDisposable
         if (Period != Timeout.InfiniteTimeSpan)
         {
             _nextHeartbeat = _time.GetTimestamp() + _heartbeatInterval;
-            _timer = _time.CreateTimer(static s => ((ServerTick)s!).Tick(), this, Period, Period);
+            // The system clock's timer directly: on netstandard2.1 TimeProvider.System.CreateTimer
+            // is the Microsoft.Bcl.TimeProvider backport's, whose timer type does not load on Mono
+            // 6.8 (it needs System.Threading.Tasks.Extensions, which Mono does not ship; see
+            // docs/engines-and-aot.md). A fake clock in tests still gets its own timer.
+            _timer = ReferenceEquals(_time, TimeProvider.System)
+                ? new Timer(static s => ((ServerTick)s!).Tick(), this, Period, Period)
+                : _time.CreateTimer(static s => ((ServerTick)s!).Tick(), this, Period, Period);
         }
     }
 

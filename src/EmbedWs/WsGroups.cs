@@ -103,8 +103,28 @@ public sealed class WsGroups
     /// <param name="type">The message type.</param>
     /// <param name="data">The payload.</param>
     /// <param name="except">A member to leave out; null for none.</param>
-    public int SendJson(string group, string type, object? data, IWsConnection? except = null) =>
-        _groups.ContainsKey(group) ? SendFrame(group, _server.SerializeJson(type, data), default, except) : 0;
+    public int SendJson(string group, string type, object? data, IWsConnection? except = null)
+    {
+        if (group is null)
+        {
+            throw new ArgumentNullException(nameof(group));
+        }
+
+        if (!_groups.TryGetValue(group, out var members))
+        {
+            return 0;
+        }
+
+        byte[] frame = _server.RentJsonFrame(type, data, out int length);
+        try
+        {
+            return WsServer.SendFrame(members, frame.AsSpan(0, length), except);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
 
     /// <summary>Removes a closed connection from every group it was in; it can join none after.</summary>
     internal void RemoveFromAll(ServerConnection connection)

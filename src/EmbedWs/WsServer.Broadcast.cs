@@ -30,37 +30,64 @@ public sealed partial class WsServer
     /// <param name="type">The message type, e.g. <c>game.reset</c>.</param>
     /// <param name="data">The payload; null sends <c>"data":null</c>.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public int BroadcastJson(string type, object? data, IWsConnection? except = null) =>
-        SendToAll(SerializeJson(type, data), default, except);
-
-    /// <summary>Serializes <c>{"type":...,"data":...}</c> with the server's serializer.</summary>
-    internal string SerializeJson(string type, object? data)
+    public int BroadcastJson(string type, object? data, IWsConnection? except = null)
     {
-        if (string.IsNullOrEmpty(type))
+        if (_connections.IsEmpty)
         {
-            throw new ArgumentException("A JSON message needs a type.", nameof(type));
+            return 0;
         }
 
-        return (_settings?.JsonSerializer ?? _options.JsonSerializer).WriteMessage(type, null, data);
-    }
-
-    /// <summary>Queues one JSON message to one connection; with the default serializer no string is made.</summary>
-    internal bool SendJson(ServerConnection connection, string type, object? data)
-    {
-        if (_settings!.JsonSerializer is not NewtonsoftWsSerializer json)
-        {
-            return connection.SendText(SerializeJson(type, data).AsSpan());
-        }
-
-        var buffer = PooledCharWriter.Rent();
+        byte[] frame = RentJsonFrame(type, data, out int length);
         try
         {
-            json.WriteMessage(buffer, type, null, data);
+            return SendFrame(_connections, frame.AsSpan(0, length), except);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    /// <summary>
+    /// Serializes <c>{"type":...,"data":...}</c> with the server's serializer and encodes it as one
+    /// text frame, for any number of sends; return the array to <c>ArrayPool&lt;byte&gt;.Shared</c>.
+    /// </summary>
+    internal byte[] RentJsonFrame(string type, object? data, out int length)
+    {
+        CheckJsonType(type);
+        var buffer = PooledByteWriter.Rent();
+        try
+        {
+            (_settings?.JsonSerializer ?? _options.JsonSerializer).WriteMessage(buffer, type, null, data);
+            return FrameWriter.RentFrame(WsOpcode.Text, buffer.Written, out length);
+        }
+        finally
+        {
+            PooledByteWriter.Return(buffer);
+        }
+    }
+
+    /// <summary>Queues one JSON message to one connection, from the thread's pooled buffer: no string is made.</summary>
+    internal bool SendJson(ServerConnection connection, string type, object? data)
+    {
+        CheckJsonType(type);
+        var buffer = PooledByteWriter.Rent();
+        try
+        {
+            _settings!.JsonSerializer.WriteMessage(buffer, type, null, data);
             return connection.SendText(buffer.Written);
         }
         finally
         {
-            PooledCharWriter.Return(buffer);
+            PooledByteWriter.Return(buffer);
+        }
+    }
+
+    private static void CheckJsonType(string type)
+    {
+        if (string.IsNullOrEmpty(type))
+        {
+            throw new ArgumentException("A JSON message needs a type.", nameof(type));
         }
     }
 

@@ -68,14 +68,14 @@ public sealed partial class WsServer : IRouteHost
 
     /// <summary>One message, as dispatch runs it: text to the routes once one is registered, else OnMessage.</summary>
     internal ValueTask HandleMessageAsync(ServerConnection connection, WsMessage message) =>
-        message.IsText && _router.HasRoutes
+        message.IsText && _router.HasRoutes && (_settings!.RoutePath is not { } path || path == connection.Info.Path)
             ? _router.HandleAsync(connection, message)
             : _onMessage.InvokeAsync(connection, message, connection, nameof(OnMessage));
 
     ValueTask IRouteHost.RaiseMessageAsync(IWsConnection connection, WsMessage message) =>
         _onMessage.InvokeAsync(connection, message, (ServerConnection)connection, nameof(OnMessage));
 
-    void IRouteHost.SendText(IWsConnection connection, ReadOnlySpan<char> text) => ((ServerConnection)connection).SendText(text);
+    void IRouteHost.SendText(IWsConnection connection, ReadOnlySpan<byte> utf8) => ((ServerConnection)connection).SendText(utf8);
 
     /// <summary>
     /// Reports an exception from user code: log, then OnError (whose own exceptions are only

@@ -54,6 +54,7 @@ public sealed partial class WsServerOptions
             CompressionLevel = _compressionLevel,
             CompressionServerContextTakeover = _compressionServerContextTakeover,
             CompressionClientContextTakeover = _compressionClientContextTakeover,
+            RoutePath = _routePath,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
         };

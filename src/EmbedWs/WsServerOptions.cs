@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbedWs.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,9 +44,10 @@ public sealed partial class WsServerOptions
     private EventDispatch _dispatch = EventDispatch.Inline;
     private int _maxInboundQueueBytes = 1024 * 1024;
     private int _maxQueuedEvents = 10_000;
-    private IWsJsonSerializer _jsonSerializer = new NewtonsoftWsSerializer();
+    private IWsJsonSerializer _jsonSerializer = DefaultJsonSerializer.Create();
     private bool _showExceptionDetails;
     private bool _unroutedTextToOnMessage;
+    private string? _routePath;
     private TimeProvider _timeProvider = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
@@ -297,7 +299,7 @@ public sealed partial class WsServerOptions
     /// <summary>
     /// Where handlers run. The default, <see cref="EventDispatch.Inline"/>, runs them on the
     /// connection's own receive loop and awaits them there: the fastest. Also ThreadPool (for
-    /// handlers that block) and Queued (your loop calls <see cref="WsServer.PumpEvents"/>).
+    /// handlers that block) and Queued (your loop calls <see cref="WsServer.PumpEvents(int)"/>).
     /// Per connection, handlers run one at a time and in order in every mode.
     /// </summary>
     public EventDispatch Dispatch
@@ -330,7 +332,8 @@ public sealed partial class WsServerOptions
 
     /// <summary>
     /// The JSON serializer of routes and JSON sends. The default is <see cref="NewtonsoftWsSerializer"/>
-    /// with camelCase property names.
+    /// with camelCase property names; trimmed and Native AOT apps set <c>SystemTextJsonWsSerializer</c>
+    /// (.NET 8 and later) and switch the Newtonsoft default off (docs/serializers.md).
     /// </summary>
     public IWsJsonSerializer JsonSerializer
     {
@@ -359,6 +362,19 @@ public sealed partial class WsServerOptions
     {
         get => _unroutedTextToOnMessage;
         set => Set(ref _unroutedTextToOnMessage, value);
+    }
+
+    /// <summary>
+    /// When set, only connections whose request path is exactly this (e.g. <c>/rpc</c>) are
+    /// routed; text on every other path goes to OnMessage as if no route were registered, so
+    /// one port can serve JSON routes beside plain text or binary streams. Null (the default)
+    /// routes every path.
+    /// </summary>
+    public string? RoutePath
+    {
+        get => _routePath;
+        set => Set(ref _routePath, value is null || value.StartsWith("/", StringComparison.Ordinal) ? value
+            : throw new ArgumentException("A route path starts with '/', e.g. \"/rpc\".", nameof(value)));
     }
 
     /// <summary>The clock of every timeout and the heartbeat (a fake one in tests). The default is <see cref="TimeProvider.System"/>.</summary>

@@ -90,6 +90,8 @@ internal sealed class WsSettings
 
     public bool CompressionClientContextTakeover { get; init; }
 
+    public string? RoutePath { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = null!;
 
     public ILoggerFactory LoggerFactory { get; init; } = null!;

@@ -43,8 +43,11 @@ internal abstract class EventDispatcher
     /// <summary>Completes when every connection's close event has run.</summary>
     public abstract Task WhenIdleAsync();
 
-    /// <summary>Runs up to <paramref name="max"/> queued events on the calling thread (Queued mode only).</summary>
-    public virtual int Pump(int max) =>
+    /// <summary>
+    /// Runs up to <paramref name="max"/> queued events on the calling thread (Queued mode only),
+    /// and, when <paramref name="deadline"/> is not 0, none after that Stopwatch timestamp but the first.
+    /// </summary>
+    public virtual int Pump(int max, long deadline = 0) =>
         throw new InvalidOperationException("PumpEvents needs Dispatch = EventDispatch.Queued.");
 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 
 namespace EmbedWs.Dispatch;
@@ -10,13 +11,15 @@ internal sealed partial class MailboxDispatcher
     /// <summary>
     /// Runs up to <paramref name="max"/> events on the calling thread, each connection's in
     /// order, round-robin across connections. While it runs, SynchronizationContext.Current
-    /// posts back to this queue, so the continuations of async handlers also run here.
+    /// posts back to this queue, so the continuations of async handlers also run here. With a
+    /// <paramref name="deadline"/> (a Stopwatch timestamp), no event starts after it but the
+    /// first, so each call makes progress: a game's frame budget.
     /// </summary>
-    public override int Pump(int max)
+    public override int Pump(int max, long deadline = 0)
     {
         if (!_queued)
         {
-            return base.Pump(max);
+            return base.Pump(max, deadline);
         }
 
         if (max <= 0)
@@ -35,7 +38,7 @@ internal sealed partial class MailboxDispatcher
         int ran = 0;
         try
         {
-            while (ran < max && _work.TryDequeue(out var work))
+            while (ran < max && (deadline == 0 || ran == 0 || Stopwatch.GetTimestamp() < deadline) && _work.TryDequeue(out var work))
             {
                 work.Execute();
                 ran++;

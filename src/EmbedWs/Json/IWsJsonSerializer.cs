@@ -1,10 +1,13 @@
 using System;
+using System.Buffers;
 
 namespace EmbedWs;
 
 /// <summary>
 /// The seam between routing and a JSON library. The default is <see cref="NewtonsoftWsSerializer"/>;
-/// implement this to plug another. Must be safe from many threads.
+/// on .NET 8 and later <c>SystemTextJsonWsSerializer</c> is the choice for trimmed and Native AOT
+/// apps (docs/serializers.md). A serializer reads and writes UTF-8: the message bytes as they came
+/// off the wire, and replies straight into the buffer they are sent from. Must be safe from many threads.
 /// </summary>
 public interface IWsJsonSerializer
 {
@@ -24,17 +27,22 @@ public interface IWsJsonSerializer
     /// <param name="type">The handler's message type.</param>
     object? ReadData(in WsEnvelope envelope, Type type);
 
-    /// <summary>Writes <c>{"type":...,"id":...,"data":...}</c>; the id only when <paramref name="id"/> is not null.</summary>
+    /// <summary>
+    /// Writes <c>{"type":...,"id":...,"data":...}</c> as UTF-8 into <paramref name="output"/>; the
+    /// id only when <paramref name="id"/> is not null. When it throws, the caller drops whatever was written.
+    /// </summary>
+    /// <param name="output">Where the message's UTF-8 bytes go.</param>
     /// <param name="type">The message type.</param>
     /// <param name="id">The request id as the envelope carried it, or null.</param>
     /// <param name="data">The payload.</param>
-    string WriteMessage(string type, object? id, object? data);
+    void WriteMessage(IBufferWriter<byte> output, string type, object? id, object? data);
 
-    /// <summary>Writes <c>{"type":"error","id":...,"error":{"code":...,"message":...}}</c>.</summary>
+    /// <summary>Writes <c>{"type":"error","id":...,"error":{"code":...,"message":...}}</c> as UTF-8 into <paramref name="output"/>.</summary>
+    /// <param name="output">Where the message's UTF-8 bytes go.</param>
     /// <param name="id">The request id as the envelope carried it, or null.</param>
     /// <param name="code">A stable error code.</param>
     /// <param name="message">A message for people.</param>
-    string WriteError(object? id, string code, string message);
+    void WriteError(IBufferWriter<byte> output, object? id, string code, string message);
 }
 
 /// <summary>A parsed envelope. <see cref="Id"/> and <see cref="Data"/> are the serializer's own tokens.</summary>

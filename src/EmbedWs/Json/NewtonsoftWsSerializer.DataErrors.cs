@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using EmbedWs.Json;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Serialization;
 
@@ -14,7 +15,7 @@ public sealed partial class NewtonsoftWsSerializer
     /// the member that did not fit (<c>"data.items[2].price"</c>) and the kind of value it takes
     /// (a number, a string, true or false, an object, an array), or that a member is required.
     /// </summary>
-    internal string DescribeDataError(Exception exception, Type target)
+    string IDescribesDataErrors.DescribeDataError(Exception exception, Type target)
     {
         string? path = exception switch
         {
@@ -33,18 +34,10 @@ public sealed partial class NewtonsoftWsSerializer
             return $"\"{Join(path, required)}\" is required.";
         }
 
-        string where = Join(path, null);
-        return KindAt(target, path) is { } kind
-            ? $"\"{where}\" must be {kind}."
-            : $"\"{where}\" has a value of the wrong kind.";
+        return DataErrorWords.WrongKind(Join(path, null), KindAt(target, path));
     }
 
-    /// <summary>"data" followed by the serializer's path to the member.</summary>
-    private static string Join(string path, string? member)
-    {
-        string full = path.Length == 0 ? "data" : path[0] == '[' ? "data" + path : "data." + path;
-        return member is null ? full : full + "." + member;
-    }
+    private static string Join(string path, string? member) => DataErrorWords.Join(path, member);
 
     // Newtonsoft's words for a missing [JsonProperty(Required = ...)] member, with its wire name.
     private static string? RequiredMember(string message)
@@ -123,34 +116,9 @@ public sealed partial class NewtonsoftWsSerializer
 
     private string KindOf(Type type)
     {
-        if (type.IsEnum)
+        if (DataErrorWords.ScalarKind(type) is { } scalar)
         {
-            return "one of: " + string.Join(", ", Enum.GetNames(type));
-        }
-
-        switch (Type.GetTypeCode(type))
-        {
-            case TypeCode.Boolean:
-                return "true or false";
-            case TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32
-                or TypeCode.Int64 or TypeCode.UInt64:
-                return "a whole number in range";
-            case TypeCode.Single or TypeCode.Double or TypeCode.Decimal:
-                return "a number";
-            case TypeCode.String or TypeCode.Char:
-                return "a string";
-            case TypeCode.DateTime:
-                return "a date string";
-        }
-
-        if (type == typeof(Guid))
-        {
-            return "a GUID string";
-        }
-
-        if (type == typeof(DateTimeOffset) || type == typeof(TimeSpan))
-        {
-            return "a date or time string";
+            return scalar;
         }
 
         return _serializer.ContractResolver.ResolveContract(type) switch

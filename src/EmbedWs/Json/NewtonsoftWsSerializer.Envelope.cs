@@ -16,37 +16,11 @@ public sealed partial class NewtonsoftWsSerializer
         // One strict pass over the text, no tree: "type" is read as a string, "id" and "data" are
         // kept as their raw JSON text (JRaw). The id is echoed back byte for byte; the data is
         // bound later, once the route's type is known, straight from its text.
-        envelope = default;
-        if (!JsonEnvelopeScanner.TryScan(utf8, _serializer.MaxDepth ?? 64, out var layout, out var error))
-        {
-            return Fail(WsRoutingErrors.InvalidJson, error!, out errorCode, out errorMessage);
-        }
-
-        if (!layout.IsObject)
-        {
-            return Fail(WsRoutingErrors.InvalidEnvelope, "The message must be a JSON object.", out errorCode, out errorMessage);
-        }
-
-        if (layout.Id.Kind is not (JsonKind.None or JsonKind.Null or JsonKind.String or JsonKind.Number))
-        {
-            return Fail(WsRoutingErrors.InvalidEnvelope, "\"id\" must be a string or a number.", out errorCode, out errorMessage);
-        }
-
-        var id = layout.Id.Kind is JsonKind.String or JsonKind.Number ? new JRaw(Encoding.UTF8.GetString(layout.Id.Of(utf8))) : null;
-        string? type = layout.Type.Kind == JsonKind.String ? JsonEnvelopeScanner.Unescape(layout.Type.Of(utf8)) : null;
-        if (type is not { Length: > 0 })
-        {
-            errorCode = WsRoutingErrors.InvalidEnvelope;
-            errorMessage = "\"type\" must be a non-empty string.";
-            envelope = new WsEnvelope(string.Empty, id, null);
-            return false;
-        }
-
-        var data = layout.Data.Kind is JsonKind.None or JsonKind.Null ? null : new JRaw(Encoding.UTF8.GetString(layout.Data.Of(utf8)));
-        envelope = new WsEnvelope(type, id, data);
-        errorCode = null;
-        errorMessage = null;
-        return true;
+        bool read = JsonEnvelopeReader.TryRead(utf8, _serializer.MaxDepth ?? 64, out var layout, out var type, out errorCode, out errorMessage);
+        var id = JsonEnvelopeReader.HasId(layout) ? new JRaw(Encoding.UTF8.GetString(layout.Id.Of(utf8))) : null;
+        var data = read && JsonEnvelopeReader.HasData(layout) ? new JRaw(Encoding.UTF8.GetString(layout.Data.Of(utf8))) : null;
+        envelope = new WsEnvelope(type ?? string.Empty, id, data);
+        return read;
     }
 
     /// <summary>

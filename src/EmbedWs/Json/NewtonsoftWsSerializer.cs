@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Text;
 using EmbedWs.Json;
@@ -13,12 +15,20 @@ namespace EmbedWs;
 /// default (and matched case-insensitively when read); pass your own settings for another
 /// naming policy or converters. Safe from many threads.
 /// </summary>
-public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
+public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer, IDescribesDataErrors
 {
+    private const string ReflectionWarning =
+        "Newtonsoft.Json binds and writes data by reflection, which trimming and Native AOT cannot follow. " +
+        "Use SystemTextJsonWsSerializer with a source-generated context there (docs/serializers.md).";
+
     private readonly JsonSerializer _serializer;
 
     /// <summary>Creates a serializer with camelCase names, or with <paramref name="settings"/>.</summary>
     /// <param name="settings">Newtonsoft settings; null for the defaults.</param>
+#if NET8_0_OR_GREATER
+    [RequiresUnreferencedCode(ReflectionWarning)]
+    [RequiresDynamicCode(ReflectionWarning)]
+#endif
     public NewtonsoftWsSerializer(JsonSerializerSettings? settings = null)
     {
         // camelCase property names; dictionary keys are data and stay as they are.
@@ -37,6 +47,9 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
     }
 
     /// <inheritdoc/>
+#if NET8_0_OR_GREATER
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Every instance was made by a constructor that requires unreferenced code.")]
+#endif
     public object? ReadData(in WsEnvelope envelope, Type type)
     {
         if (envelope.Data is JRaw raw)
@@ -60,13 +73,14 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
     }
 
     /// <inheritdoc/>
-    public string WriteMessage(string type, object? id, object? data)
+    public void WriteMessage(IBufferWriter<byte> output, string type, object? id, object? data)
     {
+        // Newtonsoft writes characters: into the thread's pooled buffer, then once to UTF-8.
         var buffer = PooledCharWriter.Rent();
         try
         {
             WriteMessage(buffer, type, id, data);
-            return buffer.ToString();
+            Transcode(buffer.Written, output);
         }
         finally
         {
@@ -75,13 +89,13 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
     }
 
     /// <inheritdoc/>
-    public string WriteError(object? id, string code, string message)
+    public void WriteError(IBufferWriter<byte> output, object? id, string code, string message)
     {
         var buffer = PooledCharWriter.Rent();
         try
         {
             WriteError(buffer, id, code, message);
-            return buffer.ToString();
+            Transcode(buffer.Written, output);
         }
         finally
         {
@@ -89,8 +103,14 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
         }
     }
 
-    /// <summary><see cref="WriteMessage(string, object?, object?)"/> into <paramref name="target"/>, for routing's replies without a string.</summary>
-    internal void WriteMessage(PooledCharWriter target, string type, object? id, object? data)
+    private static void Transcode(ReadOnlySpan<char> chars, IBufferWriter<byte> output)
+    {
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(chars.Length));
+        output.Advance(Encoding.UTF8.GetBytes(chars, span));
+    }
+
+    /// <summary>The message as characters into <paramref name="target"/>.</summary>
+    private void WriteMessage(PooledCharWriter target, string type, object? id, object? data)
     {
         var writer = JsonWriterOf(target);
         try
@@ -111,8 +131,8 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
         }
     }
 
-    /// <summary><see cref="WriteError(object?, string, string)"/> into <paramref name="target"/>.</summary>
-    internal static void WriteError(PooledCharWriter target, object? id, string code, string message)
+    /// <summary>The error reply as characters into <paramref name="target"/>.</summary>
+    private static void WriteError(PooledCharWriter target, object? id, string code, string message)
     {
         var writer = JsonWriterOf(target);
         try
@@ -159,12 +179,5 @@ public sealed partial class NewtonsoftWsSerializer : IWsJsonSerializer
         {
             writer.WriteValue(id);
         }
-    }
-
-    private static bool Fail(string code, string message, out string? errorCode, out string? errorMessage)
-    {
-        errorCode = code;
-        errorMessage = message;
-        return false;
     }
 }

@@ -71,6 +71,17 @@ internal static class FrameWriter
     }
 
     /// <summary>
+    /// Encodes a whole data frame of <paramref name="opcode"/> with a payload already in bytes
+    /// (a JSON message in UTF-8) once, into a buffer rented from the shared pool.
+    /// </summary>
+    public static byte[] RentFrame(WsOpcode opcode, ReadOnlySpan<byte> payload, out int frameLength)
+    {
+        byte[] frame = System.Buffers.ArrayPool<byte>.Shared.Rent(HeaderSize(payload.Length) + payload.Length);
+        frameLength = WriteFrame(frame, opcode, payload);
+        return frame;
+    }
+
+    /// <summary>
     /// Writes a close payload (§5.5.1): the code big-endian, then the reason in UTF-8, cut at a
     /// character boundary so the whole frame fits the 125-byte control limit.
     /// </summary>

@@ -17,8 +17,8 @@ internal interface IRouteHost
     /// <summary>Raises OnError for an error routing has already logged.</summary>
     void RaiseError(IWsConnection? connection, Exception exception);
 
-    /// <summary>Queues <paramref name="text"/> as one text message to a connection of this server.</summary>
-    void SendText(IWsConnection connection, ReadOnlySpan<char> text);
+    /// <summary>Queues <paramref name="utf8"/> as one text message to a connection of this server.</summary>
+    void SendText(IWsConnection connection, ReadOnlySpan<byte> utf8);
 }
 
 /// <summary>
@@ -98,7 +98,7 @@ internal sealed class WsRouter
         catch (Exception ex)
         {
             string why = _settings.ShowExceptionDetails ? $"\"data\" does not fit {route.DataType.Name}: {ex.Message}"
-                : serializer is NewtonsoftWsSerializer newtonsoft ? newtonsoft.DescribeDataError(ex, route.DataType)
+                : serializer is IDescribesDataErrors describes ? describes.DescribeDataError(ex, route.DataType)
                 : "\"data\" does not fit this message type.";
             Fail(connection, envelope, WsRoutingErrors.InvalidData, why, ex);
             return default;
@@ -124,9 +124,6 @@ internal sealed class WsRouter
         return AwaitHandlerAsync(connection, envelope, result);
     }
 
-    /// <summary>Serializes <c>{"type":...,"data":...}</c> once, for any number of sends.</summary>
-    public string Serialize(string type, object? data) => _settings.JsonSerializer.WriteMessage(type, null, data);
-
     private async ValueTask AwaitHandlerAsync(IWsConnection connection, WsEnvelope envelope, ValueTask<object?> handler)
     {
         object? reply;
@@ -151,46 +148,27 @@ internal sealed class WsRouter
             return;
         }
 
-        if (_settings.JsonSerializer is NewtonsoftWsSerializer json)
-        {
-            // The default serializer: written into a pooled buffer and queued as UTF-8 from
-            // there, no string. Same bytes as the path below.
-            var buffer = PooledCharWriter.Rent();
-            try
-            {
-                try
-                {
-                    json.WriteMessage(buffer, envelope.Type, envelope.Id, reply);
-                }
-                catch (Exception ex)
-                {
-                    HandlerFailed(connection, envelope, ex);
-                    return;
-                }
-
-                _host.SendText(connection, buffer.Written);
-            }
-            finally
-            {
-                PooledCharWriter.Return(buffer);
-            }
-
-            return;
-        }
-
-        string text;
+        // Written into the thread's pooled buffer and queued from there as UTF-8: no string.
+        var buffer = PooledByteWriter.Rent();
         try
         {
-            text = _settings.JsonSerializer.WriteMessage(envelope.Type, envelope.Id, reply);
-        }
-        catch (Exception ex)
-        {
-            // A reply that cannot be serialized is the handler's failure, not the connection's.
-            HandlerFailed(connection, envelope, ex);
-            return;
-        }
+            try
+            {
+                _settings.JsonSerializer.WriteMessage(buffer, envelope.Type, envelope.Id, reply);
+            }
+            catch (Exception ex)
+            {
+                // A reply that cannot be serialized is the handler's failure, not the connection's.
+                HandlerFailed(connection, envelope, ex);
+                return;
+            }
 
-        _host.SendText(connection, text.AsSpan());
+            _host.SendText(connection, buffer.Written);
+        }
+        finally
+        {
+            PooledByteWriter.Return(buffer);
+        }
     }
 
     private ValueTask Unrouted(IWsConnection connection, WsMessage message, in WsEnvelope envelope, string code, string error)
@@ -250,22 +228,15 @@ internal sealed class WsRouter
             return;
         }
 
-        if (_settings.JsonSerializer is NewtonsoftWsSerializer)
+        var buffer = PooledByteWriter.Rent();
+        try
         {
-            var buffer = PooledCharWriter.Rent();
-            try
-            {
-                NewtonsoftWsSerializer.WriteError(buffer, envelope.Id, code, message);
-                _host.SendText(connection, buffer.Written);
-            }
-            finally
-            {
-                PooledCharWriter.Return(buffer);
-            }
-
-            return;
+            _settings.JsonSerializer.WriteError(buffer, envelope.Id, code, message);
+            _host.SendText(connection, buffer.Written);
         }
-
-        _host.SendText(connection, _settings.JsonSerializer.WriteError(envelope.Id, code, message).AsSpan());
+        finally
+        {
+            PooledByteWriter.Return(buffer);
+        }
     }
 }

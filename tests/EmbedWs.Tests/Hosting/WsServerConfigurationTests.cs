@@ -22,6 +22,7 @@ public class WsServerConfigurationTests
             ("CloseTimeout", "00:00:03.5"),
             ("StopTimeout", "00:01:00"),
             ("Dispatch", "Queued"),
+            ("RoutePath", "/rpc"),
             ("SslProtocols", "Tls13"),
             ("AllowedOrigins:0", "https://a.example"),
             ("AllowedOrigins:1", "https://b.example"),
@@ -46,6 +47,7 @@ public class WsServerConfigurationTests
             Assert.That(o.CloseTimeout, Is.EqualTo(TimeSpan.FromSeconds(3.5)));
             Assert.That(o.StopTimeout, Is.EqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(o.Dispatch, Is.EqualTo(EventDispatch.Queued));
+            Assert.That(o.RoutePath, Is.EqualTo("/rpc"));
             Assert.That(o.SslProtocols, Is.EqualTo(SslProtocols.Tls13));
             Assert.That(o.AllowedOrigins, Is.EqualTo(new[] { "https://a.example", "https://b.example" }));
             Assert.That(o.SupportedSubProtocols, Is.EqualTo(new[] { "game.v2", "game.v1" }));
@@ -111,6 +113,7 @@ public class WsServerConfigurationTests
     [TestCase("Dispatch", "2", "'2' is not one of")]
     [TestCase("SslProtocols", "Tls99", "'Tls99' is not one of")]
     [TestCase("Url", "http://localhost:8080", "is not a ws:// or wss:// URL")]
+    [TestCase("RoutePath", "rpc", "'rpc' is not valid: A route path starts with '/'")]
     [TestCase("MaxMesageSize", "1024", "is not a known key. Known keys: AllowedOrigins, CloseTimeout, Compression, CompressionClientContextTakeover, CompressionLevel,")]
     [TestCase("Endpoint", "127.0.0.1:8080", "is not read from configuration: use Url instead")]
     [TestCase("Certificate", "server.pfx", "is not read from configuration: set it in code")]

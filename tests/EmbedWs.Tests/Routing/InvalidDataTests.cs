@@ -17,6 +17,7 @@ internal enum Priority
 internal sealed class Signup
 {
     [JsonProperty(Required = Required.Always)]
+    [System.Text.Json.Serialization.JsonRequired]
     public string Email { get; set; } = "";
 }
 
@@ -24,8 +25,14 @@ internal sealed class Signup
 /// invalid_data replies say which member of "data" did not fit and what it takes, in neutral
 /// words: never a .NET type name nor the serializer's own text, unless ShowExceptionDetails.
 /// </summary>
+[TestFixture(TestSerializer.Newtonsoft)]
+[TestFixture(TestSerializer.SystemTextJson)]
 public class InvalidDataTests
 {
+    private readonly TestSerializer _serializer;
+
+    public InvalidDataTests(TestSerializer serializer) => _serializer = serializer;
+
     [TestCase("\"one plus two\"", "\"data\" must be an object.")]
     [TestCase("{\"customer\":\"ann\",\"lines\":[{\"item\":\"tea\",\"quantity\":\"two\"}]}", "\"data.lines[0].quantity\" must be a whole number in range.")]
     [TestCase("{\"customer\":\"ann\",\"lines\":[{\"item\":\"tea\",\"quantity\":1,\"price\":\"cheap\"}]}", "\"data.lines[0].price\" must be a number.")]
@@ -36,7 +43,7 @@ public class InvalidDataTests
     [TestCase("{\"customer\":\"ann\",\"lines\":[{\"quantity\":99999999999}]}", "\"data.lines[0].quantity\" must be a whole number in range.")]
     public async Task DataThatDoesNotFit_SaysWhereAndWhatItTakes_WithoutTypeNames(string data, string expected)
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<Order, int>("order", (c, o) => o.Lines.Count));
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<Order, int>("order", (c, o) => o.Lines.Count));
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync($"{{\"type\":\"order\",\"id\":1,\"data\":{data}}}");
@@ -52,7 +59,7 @@ public class InvalidDataTests
     [Test]
     public async Task RequiredMemberMissing_SaysItIsRequired()
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<Signup, string>("signup", (c, x) => x.Email));
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<Signup, string>("signup", (c, x) => x.Email));
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"signup\",\"id\":1,\"data\":{\"name\":\"ann\"}}");
@@ -64,7 +71,7 @@ public class InvalidDataTests
     [Test]
     public async Task ShowExceptionDetails_AddsTheSerializersWords()
     {
-        await using var server = await RoutingFixture.StartAsync(s =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s =>
         {
             s.Options.ShowExceptionDetails = true;
             s.Route<Order, int>("order", (c, o) => o.Lines.Count);
@@ -80,7 +87,7 @@ public class InvalidDataTests
     [Test]
     public async Task InvalidData_RaisedOnOnError_WithTheSerializersExceptionInside()
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<Order, int>("order", (c, o) => o.Lines.Count));
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<Order, int>("order", (c, o) => o.Lines.Count));
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"order\",\"id\":1,\"data\":{\"express\":\"yes\"}}");
@@ -89,6 +96,7 @@ public class InvalidDataTests
         var (_, error) = await server.NextErrorAsync();
         var routing = (WsRoutingException)error;
         Assert.That(routing.Code, Is.EqualTo(WsRoutingErrors.InvalidData));
-        Assert.That(routing.InnerException, Is.InstanceOf<JsonException>(), "the server side keeps the details");
+        var expected = _serializer == TestSerializer.Newtonsoft ? typeof(JsonException) : typeof(System.Text.Json.JsonException);
+        Assert.That(routing.InnerException, Is.InstanceOf(expected), "the server side keeps the details");
     }
 }

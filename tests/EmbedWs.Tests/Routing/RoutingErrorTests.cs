@@ -8,14 +8,20 @@ using Newtonsoft.Json.Linq;
 namespace EmbedWs.Tests.Routing;
 
 /// <summary>Every routing error code (DESIGN §5): the reply, OnError, and the connection staying open.</summary>
+[TestFixture(TestSerializer.Newtonsoft)]
+[TestFixture(TestSerializer.SystemTextJson)]
 public class RoutingErrorTests
 {
+    private readonly TestSerializer _serializer;
+
+    public RoutingErrorTests(TestSerializer serializer) => _serializer = serializer;
+
     private static readonly TimeSpan Timeout = RecordingServer.Timeout;
 
     [Test]
     public async Task Route_InvalidJson_RepliesInvalidJsonEvenWithoutId()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"math.add\",");
@@ -32,7 +38,7 @@ public class RoutingErrorTests
     [TestCase("{\"type\":\"math.add\",\"id\":{\"n\":1},\"data\":{\"a\":1,\"b\":2}}", TestName = "Route_InvalidEnvelopeObjectId_RepliesInvalidEnvelope")]
     public async Task Route_InvalidEnvelope_RepliesInvalidEnvelope(string text)
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync(text);
@@ -46,7 +52,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_UnknownType_RepliesUnknownTypeError()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"nobody.home\",\"id\":9,\"data\":{}}");
@@ -59,7 +65,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_UnknownTypeWithoutId_NoReplyButOnErrorRaised()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
         var connection = await server.NextConnectionAsync();
 
@@ -78,7 +84,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_DataIsStringWhereObjectExpected_RepliesInvalidData()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"math.add\",\"id\":4,\"data\":\"one plus two\"}");
@@ -92,7 +98,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_HandlerThrows_RepliesHandlerErrorWithoutExceptionText()
     {
-        await using var server = await RoutingFixture.StartAsync(Throwing);
+        await using var server = await RoutingFixture.StartAsync(_serializer, Throwing);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"boom\",\"id\":5,\"data\":{\"a\":1,\"b\":2}}");
@@ -110,7 +116,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_HandlerThrowsWithShowExceptionDetails_RepliesExceptionText()
     {
-        await using var server = await RoutingFixture.StartAsync(s =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s =>
         {
             s.Options.ShowExceptionDetails = true;
             Throwing(s);
@@ -128,7 +134,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_AsyncHandlerThrows_RepliesHandlerError()
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<AddRequest, AddReply>("boom.later", async (c, r) =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<AddRequest, AddReply>("boom.later", async (c, r) =>
         {
             await Task.Yield();
             throw new InvalidOperationException("secret");
@@ -147,7 +153,7 @@ public class RoutingErrorTests
         var closedSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int added = 0;
-        await using var server = await RoutingFixture.StartAsync(s =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s =>
         {
             s.Options.HandlerTimeout = TimeSpan.FromMilliseconds(200);
             s.Route<AddRequest, AddReply>("slow", async (c, r) =>
@@ -199,7 +205,7 @@ public class RoutingErrorTests
     {
         var gate = new TaskCompletionSource<AddReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<AddRequest, AddReply>("slow", (c, r) =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<AddRequest, AddReply>("slow", (c, r) =>
         {
             entered.TrySetResult();
             return gate.Task;
@@ -219,7 +225,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_EveryErrorInARow_ConnectionStaysOpen()
     {
-        await using var server = await RoutingFixture.StartAsync(Throwing);
+        await using var server = await RoutingFixture.StartAsync(_serializer, Throwing);
         using var client = await JsonClient.ConnectAsync(server.Port);
         string[] bad =
         {
@@ -264,7 +270,7 @@ public class RoutingErrorTests
     [Test]
     public async Task Route_FireAndForgetHandlerThrowsWithoutId_NoReplyButOnErrorRaised()
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", (c, m) => throw new InvalidOperationException("oops")));
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<ChatSend>("chat.send", (c, m) => throw new InvalidOperationException("oops")));
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"chat.send\",\"data\":{\"text\":\"x\",\"room\":\"r\"}}");
@@ -277,12 +283,19 @@ public class RoutingErrorTests
 }
 
 /// <summary>A handler's own error answer (WsReplyException): its code and message, no OnError.</summary>
+[TestFixture(TestSerializer.Newtonsoft)]
+[TestFixture(TestSerializer.SystemTextJson)]
 public class RoutingReplyExceptionTests
 {
+    private readonly TestSerializer _serializer;
+
+    public RoutingReplyExceptionTests(TestSerializer serializer) => _serializer = serializer;
+
     [Test]
     public async Task Route_HandlerThrowsWsReplyException_RepliesItsCodeAndMessage_NoOnError()
     {
         await using var server = await RoutingFixture.StartAsync(
+            _serializer,
             s => s.Route<AddRequest, AddReply>("nick.set", (c, r) => r.A == 0 ? throw new WsReplyException("name_taken", "ann is taken") : new AddReply(0)));
         using var client = await JsonClient.ConnectAsync(server.Port);
 

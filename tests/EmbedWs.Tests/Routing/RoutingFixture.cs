@@ -16,6 +16,16 @@ internal static class RoutingFixture
 {
     public const string AddRoute = "math.add";
 
+    // With the serializer a parameterised fixture runs on.
+    public static Task<RecordingServer> StartAsync(TestSerializer serializer, Action<WsServer>? wire = null, Action<WsServerOptions>? configure = null) =>
+        StartAsync(wire, o =>
+        {
+            Use(serializer)(o);
+            configure?.Invoke(o);
+        });
+
+    public static Action<WsServerOptions> Use(TestSerializer serializer) => o => o.JsonSerializer = RoutingSerializers.Create(serializer);
+
     public static Task<RecordingServer> StartAsync(Action<WsServer>? wire = null, Action<WsServerOptions>? configure = null) =>
         RecordingServer.StartAsync(configure, s =>
         {

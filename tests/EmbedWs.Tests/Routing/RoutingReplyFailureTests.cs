@@ -17,13 +17,20 @@ internal sealed class UnserializableReply
 /// the connection goes on, in every dispatch mode (before the fix, the ThreadPool mode let the
 /// exception escape a thread-pool work item and end the process).
 /// </summary>
+[TestFixture(TestSerializer.Newtonsoft)]
+[TestFixture(TestSerializer.SystemTextJson)]
 public class RoutingReplyFailureTests
 {
+    private readonly TestSerializer _serializer;
+
+    public RoutingReplyFailureTests(TestSerializer serializer) => _serializer = serializer;
+
     [TestCase(EventDispatch.Inline)]
     [TestCase(EventDispatch.ThreadPool)]
     public async Task Route_SyncReplyCannotBeSerialized_RepliesHandlerErrorAndStaysOpen(EventDispatch mode)
     {
         await using var server = await RoutingFixture.StartAsync(
+            _serializer,
             s => s.Route<AddRequest, UnserializableReply>("bad", (c, r) => new UnserializableReply()),
             o => o.Dispatch = mode);
 
@@ -35,6 +42,7 @@ public class RoutingReplyFailureTests
     public async Task Route_AsyncReplyCannotBeSerialized_RepliesHandlerErrorAndStaysOpen(EventDispatch mode)
     {
         await using var server = await RoutingFixture.StartAsync(
+            _serializer,
             s => s.Route<AddRequest, UnserializableReply>("bad", async (c, r) =>
             {
                 await Task.Yield();
@@ -49,6 +57,7 @@ public class RoutingReplyFailureTests
     public async Task Queued_SyncReplyCannotBeSerialized_PumpEventsDoesNotThrow()
     {
         await using var server = await RoutingFixture.StartAsync(
+            _serializer,
             s => s.Route<AddRequest, UnserializableReply>("bad", (c, r) => new UnserializableReply()),
             o => o.Dispatch = EventDispatch.Queued);
         using var client = await JsonClient.ConnectAsync(server.Port);

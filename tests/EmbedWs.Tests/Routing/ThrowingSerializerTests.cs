@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using EmbedWs.Dispatch;
 using EmbedWs.Routing;
@@ -71,9 +72,16 @@ public class ThrowingSerializerTests
 
         public object? ReadData(in WsEnvelope envelope, Type type) => _inner.ReadData(envelope, type);
 
-        public string WriteMessage(string type, object? id, object? data) => _inner.WriteMessage(type, id, data);
+        public void WriteMessage(IBufferWriter<byte> output, string type, object? id, object? data) => _inner.WriteMessage(output, type, id, data);
 
-        public string WriteError(object? id, string code, string message) =>
-            ThrowOnWriteError ? throw new InvalidOperationException("serializer write failed") : _inner.WriteError(id, code, message);
+        public void WriteError(IBufferWriter<byte> output, object? id, string code, string message)
+        {
+            if (ThrowOnWriteError)
+            {
+                throw new InvalidOperationException("serializer write failed");
+            }
+
+            _inner.WriteError(output, id, code, message);
+        }
     }
 }

@@ -6,12 +6,18 @@ using EmbedWs.Tests.TestSupport;
 namespace EmbedWs.Tests.Routing;
 
 /// <summary>Replies per connection in request order; many connections at once (DESIGN §4, §5).</summary>
+[TestFixture(TestSerializer.Newtonsoft)]
+[TestFixture(TestSerializer.SystemTextJson)]
 public class WsRouterOrderingTests
 {
+    private readonly TestSerializer _serializer;
+
+    public WsRouterOrderingTests(TestSerializer serializer) => _serializer = serializer;
+
     [Test]
     public async Task Route_200RequestsBackToBack_RepliesInOrder()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         for (int i = 0; i < 200; i++)
@@ -28,7 +34,7 @@ public class WsRouterOrderingTests
     [Test]
     public async Task Route_AsyncHandlersOfVaryingLength_RepliesStillInRequestOrder()
     {
-        await using var server = await RecordingServer.StartAsync(wire: s => s.Route<AddRequest, AddReply>("math.add", async (c, r) =>
+        await using var server = await RecordingServer.StartAsync(RoutingFixture.Use(_serializer), wire: s => s.Route<AddRequest, AddReply>("math.add", async (c, r) =>
         {
             // Earlier requests take longer: an unordered router would answer them last.
             if (r.A % 2 == 0)
@@ -56,7 +62,7 @@ public class WsRouterOrderingTests
     public async Task Route_20ConnectionsWith50RequestsEach_AllAnsweredCorrectly()
     {
         const int Connections = 20, Requests = 50;
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         var clients = new JsonClient[Connections];
         try
         {

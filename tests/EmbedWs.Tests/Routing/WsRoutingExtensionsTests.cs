@@ -6,15 +6,21 @@ using EmbedWs.Tests.TestSupport;
 namespace EmbedWs.Tests.Routing;
 
 /// <summary>Routes, replies and typed sends over real sockets (DESIGN §5).</summary>
+[TestFixture(TestSerializer.Newtonsoft)]
+[TestFixture(TestSerializer.SystemTextJson)]
 public class WsRoutingExtensionsTests
 {
+    private readonly TestSerializer _serializer;
+
+    public WsRoutingExtensionsTests(TestSerializer serializer) => _serializer = serializer;
+
     private static readonly TimeSpan Timeout = RecordingServer.Timeout;
 
     [Test]
     public async Task Route_FireAndForget_HandlerReceivesBoundData()
     {
         var got = new TaskCompletionSource<ChatSend>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", (c, m) => got.TrySetResult(m)));
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<ChatSend>("chat.send", (c, m) => got.TrySetResult(m)));
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"chat.send\",\"data\":{\"text\":\"hi\",\"room\":\"lobby\"}}");
@@ -26,7 +32,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task Route_RequestWithNumericId_RepliesCamelCaseWithSameTypeAndNumericId()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"math.add\",\"id\":7,\"data\":{\"a\":1,\"b\":2}}");
@@ -39,7 +45,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task Route_RequestWithStringId_EchoesIdAsString()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"math.add\",\"id\":\"abc\",\"data\":{\"a\":1,\"b\":2}}");
@@ -52,7 +58,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task Route_StringIdThatLooksNumeric_StaysAString()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"math.add\",\"id\":\"7\",\"data\":{\"a\":1,\"b\":2}}");
@@ -64,7 +70,7 @@ public class WsRoutingExtensionsTests
     public async Task Route_AsyncFireAndForgetHandler_RunsToCompletion()
     {
         var got = new TaskCompletionSource<ChatSend>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", async (c, m) =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<ChatSend>("chat.send", async (c, m) =>
         {
             await Task.Yield();
             await Task.Delay(1);
@@ -80,7 +86,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task Route_AsyncRequestHandler_RepliesWithTaskResult()
     {
-        await using var server = await RecordingServer.StartAsync(wire: s => s.Route<AddRequest, AddReply>("math.add", async (c, r) =>
+        await using var server = await RecordingServer.StartAsync(RoutingFixture.Use(_serializer), wire: s => s.Route<AddRequest, AddReply>("math.add", async (c, r) =>
         {
             await Task.Yield();
             await Task.Delay(1);
@@ -115,7 +121,7 @@ public class WsRoutingExtensionsTests
     public async Task Route_BinaryMessageWhileRoutesExist_ReachesOnMessage()
     {
         var got = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await RoutingFixture.StartAsync(s => s.OnMessage += (c, m) =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.OnMessage += (c, m) =>
         {
             if (!m.IsText)
             {
@@ -133,7 +139,7 @@ public class WsRoutingExtensionsTests
     public async Task Route_UnknownTypeWithUnroutedTextToOnMessage_GoesToOnMessageWithoutReply()
     {
         var texts = new ConcurrentQueue<string>();
-        await using var server = await RoutingFixture.StartAsync(s =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s =>
         {
             s.Options.UnroutedTextToOnMessage = true;
             s.OnMessage += (c, m) => texts.Enqueue(m.Text);
@@ -151,13 +157,13 @@ public class WsRoutingExtensionsTests
     public async Task BroadcastJson_TypeAndDataWithoutAnyRoute_TextStillReachesOnMessage()
     {
         var got = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await RecordingServer.StartAsync(wire: s => s.OnMessage += (c, m) => got.TrySetResult(m.Text));
+        await using var server = await RecordingServer.StartAsync(RoutingFixture.Use(_serializer), wire: s => s.OnMessage += (c, m) => got.TrySetResult(m.Text));
         using var client = await JsonClient.ConnectAsync(server.Port);
         await server.NextConnectionAsync();
 
         // With no route, text is the application's: a JSON send does not change that.
-        Assert.That(server.Server.BroadcastJson("news", new { Headline = "up" }), Is.EqualTo(1));
-        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("{\"type\":\"news\",\"data\":{\"headline\":\"up\"}}"));
+        Assert.That(server.Server.BroadcastJson("news", new ChatMessage("ann", "up")), Is.EqualTo(1));
+        Assert.That(await client.ReceiveTextAsync(), Is.EqualTo("{\"type\":\"news\",\"data\":{\"from\":\"ann\",\"text\":\"up\"}}"));
         await client.SendTextAsync("{\"type\":\"anything\"}");
 
         Assert.That(await got.Task.WaitAsync(Timeout), Is.EqualTo("{\"type\":\"anything\"}"));
@@ -166,7 +172,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task BroadcastJson_TypeAndData_ReachesEveryClient()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         var clients = new List<JsonClient>();
         try
         {
@@ -193,7 +199,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task BroadcastJson_FromRouteHandlerExceptSender_ReachesOthersOnly()
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", (c, m) =>
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<ChatSend>("chat.send", (c, m) =>
         {
             s.BroadcastJson("chat.message", new ChatMessage(c.Id.ToString(), m.Text), except: c);
         }));
@@ -214,7 +220,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task SendJson_TypeAndData_PushesEnvelopeWithoutId()
     {
-        await using var server = await RoutingFixture.StartAsync();
+        await using var server = await RoutingFixture.StartAsync(_serializer);
         using var client = await JsonClient.ConnectAsync(server.Port);
         var connection = await server.NextConnectionAsync();
 
@@ -226,7 +232,7 @@ public class WsRoutingExtensionsTests
     [Test]
     public async Task Route_FireAndForgetWithId_RepliesWithNullData()
     {
-        await using var server = await RoutingFixture.StartAsync(s => s.Route<ChatSend>("chat.send", (c, m) => { }));
+        await using var server = await RoutingFixture.StartAsync(_serializer, s => s.Route<ChatSend>("chat.send", (c, m) => { }));
         using var client = await JsonClient.ConnectAsync(server.Port);
 
         await client.SendTextAsync("{\"type\":\"chat.send\",\"id\":8,\"data\":{\"text\":\"x\",\"room\":\"r\"}}");
@@ -238,7 +244,7 @@ public class WsRoutingExtensionsTests
     public async Task Route_RegisteredWhileRunning_RoutesLaterMessages()
     {
         var texts = new ConcurrentQueue<string>();
-        await using var server = await RecordingServer.StartAsync(wire: s => s.OnMessage += (c, m) => texts.Enqueue(m.Text));
+        await using var server = await RecordingServer.StartAsync(RoutingFixture.Use(_serializer), wire: s => s.OnMessage += (c, m) => texts.Enqueue(m.Text));
         using var client = await JsonClient.ConnectAsync(server.Port);
         await client.SendTextAsync("before any route");
         await Poll.UntilAsync(() => texts.Count == 1, "text should reach OnMessage while nothing is routed");

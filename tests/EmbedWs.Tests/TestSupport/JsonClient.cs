@@ -19,12 +19,12 @@ internal sealed class JsonClient : IDisposable
 
     public ClientWebSocket Socket { get; }
 
-    public static async Task<JsonClient> ConnectAsync(int port)
+    public static async Task<JsonClient> ConnectAsync(int port, string path = "/")
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         using var cts = new CancellationTokenSource(Timeout);
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/"), cts.Token);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}"), cts.Token);
         return new JsonClient(socket);
     }
 
