@@ -70,7 +70,7 @@ public sealed partial class WsServer
                 : $"The handshake was refused ({decision.StatusCode}): send the decision's answer instead.");
         }
 
-        var connection = _listener!.Mount(stream, decision.Info!, lease);
+        var connection = _listener!.Mount(stream, decision.Info!, lease, decision.Compression);
         var handler = ((IConnectionAcceptor)this).Adopt(connection, decision.Items);
         var completion = connection.Completion;
 

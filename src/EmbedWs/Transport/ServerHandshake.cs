@@ -144,10 +144,8 @@ internal static class ServerHandshake
                 return null;
             }
 
-            // Only where the runtime's DeflateStream can do it (MessageDeflater.SyncFlushWorks).
-            var compression = settings.Compression && MessageDeflater.SyncFlushWorks
-                ? DeflateNegotiation.Negotiate(request!.Header("Sec-WebSocket-Extensions"), new DeflatePolicy(settings.CompressionServerContextTakeover, settings.CompressionClientContextTakeover))
-                : null;
+            // permessage-deflate as for a mount (ConnectionCompression), before the accept hook sees it.
+            var compression = ConnectionCompression.Negotiate(settings, request!.Header("Sec-WebSocket-Extensions"));
             var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);
             if (settings.AcceptHandler is { } hook)
             {

@@ -63,7 +63,9 @@ internal static class UpgradeAdmission
         bool accepted = false;
         try
         {
-            var context = new WsAcceptContext(info, ServerHandshake.ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols));
+            // Only where the runtime's DeflateStream can do it, as on the listener.
+            var compression = ConnectionCompression.Negotiate(settings, head.Header("Sec-WebSocket-Extensions"));
+            var context = new WsAcceptContext(info, ServerHandshake.ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);
             if (settings.AcceptHandler is { } hook)
             {
                 try
@@ -97,7 +99,9 @@ internal static class UpgradeAdmission
             }
 
             info.SubProtocol = sub;
-            var headers = new List<KeyValuePair<string, string>>(4);
+            compression = context.Compression;
+            info.Extensions = compression?.Answer;
+            var headers = new List<KeyValuePair<string, string>>(5);
             if (!request.IsExtendedConnect)
             {
                 headers.Add(new("Upgrade", "websocket"));
@@ -110,10 +114,16 @@ internal static class UpgradeAdmission
                 headers.Add(new("Sec-WebSocket-Protocol", sub));
             }
 
+            // RFC 7692 §5: the accepted permessage-deflate parameters, exactly.
+            if (info.Extensions is { } extensions)
+            {
+                headers.Add(new("Sec-WebSocket-Extensions", extensions));
+            }
+
             accepted = true;
 
             // RFC 8441 §5: over HTTP/2 a 2xx answer opens the WebSocket; over HTTP/1.1, 101.
-            return WsUpgradeDecision.Accept(request.IsExtendedConnect ? 200 : 101, headers, info, context._items, lease);
+            return WsUpgradeDecision.Accept(request.IsExtendedConnect ? 200 : 101, headers, info, context._items, lease, compression);
         }
         finally
         {

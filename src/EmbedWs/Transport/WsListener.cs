@@ -210,9 +210,7 @@ internal sealed partial class WsListener
             return;
         }
 
-        var deflate = outcome.Compression is { } agreed
-            ? new PerMessageDeflate(agreed, _settings.CompressionThreshold, _settings.CompressionLevel)
-            : null;
+        var deflate = ConnectionCompression.Create(outcome.Compression, _settings);
         var connection = new WsConnection(Interlocked.Increment(ref _nextId), stream!, socket, outcome.Info, _shared, deflate)
         {
             Lease = outcome.Lease,

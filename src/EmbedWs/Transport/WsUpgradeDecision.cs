@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using EmbedWs.Protocol;
 using EmbedWs.Transport;
 
 namespace EmbedWs;
@@ -54,12 +55,15 @@ public sealed class WsUpgradeDecision : IDisposable
 
     internal Dictionary<string, object?>? Items { get; private set; }
 
+    /// <summary>permessage-deflate as agreed (RFC 7692), or null.</summary>
+    internal DeflateParameters? Compression { get; private set; }
+
     internal static WsUpgradeDecision Refuse(int status, string body, WsConnectionInfo? info, IReadOnlyList<KeyValuePair<string, string>>? headers = null) =>
         new(status, headers, body, info);
 
     internal static WsUpgradeDecision Accept(int status, IReadOnlyList<KeyValuePair<string, string>> headers, WsConnectionInfo info,
-        Dictionary<string, object?>? items, ConnectionLease? lease) =>
-        new(status, headers, string.Empty, info) { IsAccepted = true, Items = items, _lease = lease };
+        Dictionary<string, object?>? items, ConnectionLease? lease, DeflateParameters? compression = null) =>
+        new(status, headers, string.Empty, info) { IsAccepted = true, Items = items, _lease = lease, Compression = compression };
 
     /// <summary>Takes the accepted decision for one connection; false when it was taken or disposed before.</summary>
     internal bool TryTake(out ConnectionLease? lease)

@@ -276,13 +276,13 @@ public class MapEmbedWsTests
         Assert.That(await ReceiveTextAsync(ws, cts.Token), Does.StartWith("* guest"));
     }
 
-    private static async Task<string> EchoAsync(ClientWebSocket ws, string text, CancellationToken ct)
+    internal static async Task<string> EchoAsync(ClientWebSocket ws, string text, CancellationToken ct)
     {
         await ws.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
         return await ReceiveTextAsync(ws, ct);
     }
 
-    private static async Task<string> ReceiveTextAsync(ClientWebSocket ws, CancellationToken ct)
+    internal static async Task<string> ReceiveTextAsync(ClientWebSocket ws, CancellationToken ct)
     {
         var buffer = new byte[4096];
         var all = new List<byte>();

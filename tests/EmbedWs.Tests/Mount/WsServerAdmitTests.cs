@@ -25,6 +25,20 @@ public class WsServerAdmitTests
         Assert.That(decision.Body, Is.Empty);
     }
 
+    [TestCase(true, "permessage-deflate; server_no_context_takeover")]
+    [TestCase(false, null)]
+    public async Task Admit_DeflateOffered_AnsweredAsTheListenerWould(bool compression, string? answer)
+    {
+        await using var server = await StartAsync(o => o.Compression = compression);
+
+        using var decision = await server.Server.AdmitAsync(Request(headers: Headers().With("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits")));
+
+        Assert.That(decision.IsAccepted, Is.True);
+        Assert.That(decision.Info!.Extensions, Is.EqualTo(answer));
+        Assert.That(decision.Headers.Where(h => h.Key == "Sec-WebSocket-Extensions").Select(h => h.Value),
+            answer is null ? Is.Empty : Is.EqualTo(new[] { answer }));
+    }
+
     [Test]
     public async Task Admit_ExtendedConnect_Accepts200WithoutAcceptHeader()
     {

@@ -25,8 +25,7 @@ internal sealed class Signup
 /// invalid_data replies say which member of "data" did not fit and what it takes, in neutral
 /// words: never a .NET type name nor the serializer's own text, unless ShowExceptionDetails.
 /// </summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class InvalidDataTests
 {
     private readonly TestSerializer _serializer;

@@ -8,8 +8,7 @@ using Newtonsoft.Json.Linq;
 namespace EmbedWs.Tests.Routing;
 
 /// <summary>Every routing error code (DESIGN §5): the reply, OnError, and the connection staying open.</summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class RoutingErrorTests
 {
     private readonly TestSerializer _serializer;
@@ -283,8 +282,7 @@ public class RoutingErrorTests
 }
 
 /// <summary>A handler's own error answer (WsReplyException): its code and message, no OnError.</summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class RoutingReplyExceptionTests
 {
     private readonly TestSerializer _serializer;

@@ -9,8 +9,7 @@ internal sealed record EchoText(string Text);
 /// Replies and error replies are written into a pooled buffer and queued as UTF-8 without a
 /// string: what reaches the client is exactly what the serializer's string would have been.
 /// </summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class RoutingReplyEncodingTests
 {
     private readonly TestSerializer _serializer;

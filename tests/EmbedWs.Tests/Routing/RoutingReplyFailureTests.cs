@@ -17,8 +17,7 @@ internal sealed class UnserializableReply
 /// the connection goes on, in every dispatch mode (before the fix, the ThreadPool mode let the
 /// exception escape a thread-pool work item and end the process).
 /// </summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class RoutingReplyFailureTests
 {
     private readonly TestSerializer _serializer;

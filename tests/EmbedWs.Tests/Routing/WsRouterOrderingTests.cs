@@ -6,8 +6,7 @@ using EmbedWs.Tests.TestSupport;
 namespace EmbedWs.Tests.Routing;
 
 /// <summary>Replies per connection in request order; many connections at once (DESIGN §4, §5).</summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class WsRouterOrderingTests
 {
     private readonly TestSerializer _serializer;

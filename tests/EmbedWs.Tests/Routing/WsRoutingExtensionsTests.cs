@@ -6,8 +6,7 @@ using EmbedWs.Tests.TestSupport;
 namespace EmbedWs.Tests.Routing;
 
 /// <summary>Routes, replies and typed sends over real sockets (DESIGN §5).</summary>
-[TestFixture(TestSerializer.Newtonsoft)]
-[TestFixture(TestSerializer.SystemTextJson)]
+[TestFixtureSource(typeof(RoutingSerializers), nameof(RoutingSerializers.Built))]
 public class WsRoutingExtensionsTests
 {
     private readonly TestSerializer _serializer;
