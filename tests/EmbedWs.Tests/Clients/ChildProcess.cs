@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 
 namespace EmbedWs.Tests.Clients;
@@ -77,6 +78,36 @@ internal sealed class ChildProcess : IDisposable
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Waits until the standard output so far matches <paramref name="pattern"/> (multiline: ^ and $
+    /// at each line), checked at every new line, and returns the number its first group captures:
+    /// a host's port from its listening line. Fails the test after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> WaitForPortAsync(string pattern, TimeSpan timeout)
+    {
+        var found = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(string _)
+        {
+            var m = Regex.Match(StandardOutput, pattern, RegexOptions.Multiline);
+            if (m.Success)
+            {
+                found.TrySetResult(int.Parse(m.Groups[1].Value));
+            }
+        }
+
+        OutputLine += Check;
+        try
+        {
+            Check(string.Empty);
+            Assert.That(await Task.WhenAny(found.Task, Task.Delay(timeout)), Is.SameAs(found.Task), Output);
+            return found.Task.Result;
+        }
+        finally
+        {
+            OutputLine -= Check;
+        }
     }
 
     /// <summary>Writes one line to the child's standard input.</summary>

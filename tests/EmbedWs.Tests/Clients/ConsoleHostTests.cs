@@ -2,7 +2,6 @@ using System.IO;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.RegularExpressions;
 using System.Threading;
 using EmbedWs.Samples.ConsoleHost;
 using EmbedWs.Tests.Integration;
@@ -286,20 +285,8 @@ public class ConsoleHostTests
     }
 
     /// <summary>Waits for the echo host's "listening on" line; returns the port it names.</summary>
-    private static async Task<int> ListeningPortAsync(ChildProcess host)
-    {
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.OutputLine += line =>
-        {
-            var m = Regex.Match(line, @"^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:(\d+)/$");
-            if (m.Success)
-            {
-                listening.TrySetResult(int.Parse(m.Groups[1].Value));
-            }
-        };
-        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
-        return listening.Task.Result;
-    }
+    private static Task<int> ListeningPortAsync(ChildProcess host) =>
+        host.WaitForPortAsync(@"^EmbedWs console host \(echo\) listening on http://127\.0\.0\.1:(\d+)/$", s_timeout);
 
     /// <summary>
     /// Runs the built sample from its own output folder (the ProjectReference builds it, in the

@@ -3,7 +3,6 @@ using System.IO;
 using System.Net.WebSockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.RegularExpressions;
 using EmbedWs.Tests.Clients;
 using EmbedWs.Tests.TestSupport;
 
@@ -133,23 +132,8 @@ public class AotSampleTests
     }
 
     /// <summary>Waits for the host's listening line; returns the port it names.</summary>
-    private static async Task<int> ListeningPortAsync(ChildProcess host)
-    {
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(string line)
-        {
-            var m = Regex.Match(line, @"EmbedWs AOT host listening on ws://127\.0\.0\.1:(\d+)/");
-            if (m.Success)
-            {
-                listening.TrySetResult(int.Parse(m.Groups[1].Value));
-            }
-        }
-
-        host.OutputLine += Check;
-        Check(host.StandardOutput);
-        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
-        return listening.Task.Result;
-    }
+    private static Task<int> ListeningPortAsync(ChildProcess host) =>
+        host.WaitForPortAsync(@"EmbedWs AOT host listening on ws://127\.0\.0\.1:(\d+)/", s_timeout);
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

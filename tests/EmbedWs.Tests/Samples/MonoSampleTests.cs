@@ -129,22 +129,7 @@ public class MonoSampleTests
     private ChildProcess Start(params string[] args) =>
         ChildProcess.Start("mono", Path.GetDirectoryName(_program)!, [_program, .. args]);
 
-    private static async Task<int> ListeningPortAsync(ChildProcess host)
-    {
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Check(string line)
-        {
-            // The indexer line follows the listening line: wait for both.
-            var m = Regex.Match(host.StandardOutput, @"listening on ws://127\.0\.0\.1:(\d+)/[^\n]*\n.*ReadOnlySpan<T> indexer:");
-            if (m.Success)
-            {
-                listening.TrySetResult(int.Parse(m.Groups[1].Value));
-            }
-        }
-
-        host.OutputLine += Check;
-        Check(host.StandardOutput);
-        Assert.That(await Task.WhenAny(listening.Task, Task.Delay(s_timeout)), Is.SameAs(listening.Task), host.Output);
-        return listening.Task.Result;
-    }
+    // The indexer line follows the listening line: wait for both.
+    private static Task<int> ListeningPortAsync(ChildProcess host) =>
+        host.WaitForPortAsync(@"listening on ws://127\.0\.0\.1:(\d+)/[^\n]*\n.*ReadOnlySpan<T> indexer:", s_timeout);
 }
