@@ -105,4 +105,9 @@ internal static class ClientFrames
         start += header + (int)length;
         return true;
     }
+
+    /// <summary>A close frame's code and reason (§5.5.1); 1005 when it has no code (§7.1.5).</summary>
+    public static (ushort Code, string Reason) ParseClose(byte[] payload) => (
+        payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : (ushort)1005,
+        payload.Length > 2 ? System.Text.Encoding.UTF8.GetString(payload, 2, payload.Length - 2) : string.Empty);
 }

@@ -75,15 +75,8 @@ public sealed class WsTestClient : IAsyncDisposable
     /// <exception cref="WsTestHandshakeException">The server refused the handshake.</exception>
     public static async Task<WsTestClient> ConnectAsync(WsServer server, WsTestRequest request)
     {
-        if (server is null)
-        {
-            throw new ArgumentNullException(nameof(server));
-        }
-
-        if (request is null)
-        {
-            throw new ArgumentNullException(nameof(request));
-        }
+        _ = server ?? throw new ArgumentNullException(nameof(server));
+        _ = request ?? throw new ArgumentNullException(nameof(request));
 
         var headers = new List<KeyValuePair<string, string>>
         {
@@ -366,8 +359,7 @@ public sealed class WsTestClient : IAsyncDisposable
 
     private WsCloseInfo ReadClose(byte[] payload)
     {
-        ushort code = payload.Length >= 2 ? (ushort)((payload[0] << 8) | payload[1]) : (ushort)1005;
-        string reason = payload.Length > 2 ? Encoding.UTF8.GetString(payload, 2, payload.Length - 2) : string.Empty;
+        var (code, reason) = ClientFrames.ParseClose(payload);
         bool ours;
         lock (_sendLock)
         {

@@ -6,7 +6,6 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using System.Threading.Tasks;
-using EmbedWs.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,10 +43,6 @@ public sealed partial class WsServerOptions
     private EventDispatch _dispatch = EventDispatch.Inline;
     private int _maxInboundQueueBytes = 1024 * 1024;
     private int _maxQueuedEvents = 10_000;
-    private IWsJsonSerializer _jsonSerializer = DefaultJsonSerializer.Create();
-    private bool _showExceptionDetails;
-    private bool _unroutedTextToOnMessage;
-    private string? _routePath;
     private TimeProvider _timeProvider = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
 
@@ -328,53 +323,6 @@ public sealed partial class WsServerOptions
     {
         get => _maxQueuedEvents;
         set => Set(ref _maxQueuedEvents, InRange(value, 16, int.MaxValue / 2, nameof(MaxQueuedEvents)));
-    }
-
-    /// <summary>
-    /// The JSON serializer of routes and JSON sends. The default is <see cref="NewtonsoftWsSerializer"/>
-    /// with camelCase property names; trimmed and Native AOT apps set <c>SystemTextJsonWsSerializer</c>
-    /// (.NET 8 and later) and switch the Newtonsoft default off (docs/serializers.md).
-    /// </summary>
-    public IWsJsonSerializer JsonSerializer
-    {
-        get => _jsonSerializer;
-        set => Set(ref _jsonSerializer, value ?? throw new ArgumentNullException(nameof(value)));
-    }
-
-    /// <summary>
-    /// Put details in error replies: the exception's message in <c>handler_error</c>, the
-    /// serializer's own words in <c>invalid_data</c>. Off by default: exception text can leak
-    /// internals to clients. It is always logged and raised on OnError.
-    /// </summary>
-    public bool ShowExceptionDetails
-    {
-        get => _showExceptionDetails;
-        set => Set(ref _showExceptionDetails, value);
-    }
-
-    /// <summary>
-    /// When true, text that is not a routable envelope (not JSON, no type, or a type with no
-    /// route) goes to OnMessage as it came, with no error reply. Off by default: such text is
-    /// answered with an error. Has no effect until a route is registered (before that, all text
-    /// goes to OnMessage).
-    /// </summary>
-    public bool UnroutedTextToOnMessage
-    {
-        get => _unroutedTextToOnMessage;
-        set => Set(ref _unroutedTextToOnMessage, value);
-    }
-
-    /// <summary>
-    /// When set, only connections whose request path is exactly this (e.g. <c>/rpc</c>) are
-    /// routed; text on every other path goes to OnMessage as if no route were registered, so
-    /// one port can serve JSON routes beside plain text or binary streams. Null (the default)
-    /// routes every path.
-    /// </summary>
-    public string? RoutePath
-    {
-        get => _routePath;
-        set => Set(ref _routePath, value is null || value.StartsWith("/", StringComparison.Ordinal) ? value
-            : throw new ArgumentException("A route path starts with '/', e.g. \"/rpc\".", nameof(value)));
     }
 
     /// <summary>The clock of every timeout and the heartbeat (a fake one in tests). The default is <see cref="TimeProvider.System"/>.</summary>

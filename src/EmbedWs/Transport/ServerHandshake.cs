@@ -122,81 +122,24 @@ internal static class ServerHandshake
                 return null;
             }
 
-            if (acceptor.IsStopping)
-            {
-                await RefuseStoppingAsync(stream, remote, metrics, logger).ConfigureAwait(false);
-                return null;
-            }
-
-            if (settings.AllowedOrigins is { } origins && !IsOriginAllowed(info.Origin, origins))
-            {
-                metrics?.HandshakeRejected(403);
-                await WriteAsync(stream, HandshakeResponse.Http(403, "text/plain; charset=utf-8", "Origin not allowed"u8), cancellationToken).ConfigureAwait(false);
-                TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
-                return null;
-            }
-
-            // Limits come after the cheap checks and before the accept hook, which may be costly.
-            var admission = limiter.TryAcquire((remote as IPEndPoint)?.Address, out lease);
-            if (admission != ConnectionAdmission.Admitted)
-            {
-                await RefuseOverLimitAsync(stream, admission, limiter, remote, metrics, logger, cancellationToken).ConfigureAwait(false);
-                return null;
-            }
-
-            // permessage-deflate as for a mount (ConnectionCompression), before the accept hook sees it.
-            var compression = ConnectionCompression.Negotiate(settings, request!.Header("Sec-WebSocket-Extensions"));
-            var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);
-            if (settings.AcceptHandler is { } hook)
-            {
-                try
-                {
-                    await hook(context).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    acceptor.OnError(ex);
-                    metrics?.HandshakeRejected(500);
-                    await WriteAsync(stream, HandshakeResponse.Http(500, "text/plain; charset=utf-8", "Internal server error"u8), cancellationToken).ConfigureAwait(false);
-                    return null;
-                }
-
-                if (context.IsRejected)
-                {
-                    var body = Encoding.UTF8.GetBytes(context.RejectBody ?? HandshakeResponse.ReasonPhrase(context.RejectStatus));
-                    metrics?.HandshakeRejected(context.RejectStatus);
-                    await WriteAsync(stream, HandshakeResponse.Http(context.RejectStatus, "text/plain; charset=utf-8", body), cancellationToken).ConfigureAwait(false);
-                    TransportLog.Rejected(logger, remote, context.RejectStatus);
-                    return null;
-                }
-            }
-
-            // The server began to stop while the accept hook ran (it may wait on a database):
-            // answer 503 rather than open a connection that would be closed at once.
-            if (acceptor.IsStopping)
-            {
-                await RefuseStoppingAsync(stream, remote, metrics, logger).ConfigureAwait(false);
-                return null;
-            }
-
-            // §4.2.2: the subprotocol answered must be one the client offered.
-            string? sub = context.SubProtocol;
-            if (sub is not null && !Contains(info.RequestedSubProtocols, sub))
-            {
-                sub = null;
-            }
-
-            info.SubProtocol = sub;
-            compression = context.Compression;
-            info.Extensions = compression?.Answer;
+            // The checklist shared with a mount's handshakes: stopping, origins, limits, compression,
+            // the accept hook, the subprotocol.
+            using var decision = await UpgradeAdmission.AdmitAsync(info, request!, extendedConnect: false,
+                settings, metrics, acceptor, limiter, logger).ConfigureAwait(false);
 
             // The handshake's token bounds the client's part (TLS and the request head), not the
-            // accept hook's: a hook that took long (it may wait on a database) still answers 101,
-            // with a limit of its own for a client that does not read it.
-            using (var write = new CancellationTokenSource(settings.HandshakeTimeout))
+            // accept hook's: a hook that took long (it may wait on a database) still gets its answer
+            // written, with a limit of its own for a client that does not read it; the stop cancels
+            // the handshake's token, and its 503 gets a second.
+            using var write = new CancellationTokenSource(acceptor.IsStopping ? TimeSpan.FromSeconds(1) : settings.HandshakeTimeout);
+            if (!decision.TryTake(out lease))
             {
-                await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, sub, info.Extensions), write.Token).ConfigureAwait(false);
+                await WriteAsync(stream, HandshakeResponse.Http(decision.StatusCode, "text/plain; charset=utf-8",
+                    Encoding.UTF8.GetBytes(decision.Body), decision.Headers), write.Token).ConfigureAwait(false);
+                return null;
             }
+
+            await WriteAcceptAsync(stream, HandshakeResponse.SwitchingProtocols(request!.Header("Sec-WebSocket-Key")!, info.SubProtocol, info.Extensions), write.Token).ConfigureAwait(false);
 
             // The connection lives on: its info keeps the raw head rather than the parsed headers.
             info.KeepHeadOnly(buffer.AsSpan(0, headLength));
@@ -205,7 +148,7 @@ internal static class ServerHandshake
             int leftover = filled - headLength;
             Buffer.BlockCopy(buffer, headLength, buffer, 0, leftover);
             handedOver = true;
-            return new HandshakeOutcome(info, context._items, buffer, leftover, lease, compression);
+            return new HandshakeOutcome(info, decision.Items, buffer, leftover, lease, decision.Compression);
         }
         finally
         {
@@ -233,51 +176,6 @@ internal static class ServerHandshake
         }
     }
 #endif
-
-    /// <summary>First of the client's offers (in the client's order) that the server supports.</summary>
-    internal static string? ChooseSubProtocol(IReadOnlyList<string> requested, IReadOnlyList<string> supported)
-    {
-        foreach (var offer in requested)
-        {
-            if (Contains(supported, offer))
-            {
-                return offer;
-            }
-        }
-
-        return null;
-    }
-
-    internal static bool IsOriginAllowed(string? origin, IReadOnlyCollection<string> allowed)
-    {
-        if (origin is null)
-        {
-            return false;
-        }
-
-        foreach (var a in allowed)
-        {
-            if (a == "*" || string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Contains(IReadOnlyList<string> list, string value)
-    {
-        foreach (var s in list)
-        {
-            if (string.Equals(s, value, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static async Task ServeHttpAsync(Stream stream, WsConnectionInfo info, WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor, ILogger logger, CancellationToken ct)
     {
@@ -318,18 +216,6 @@ internal static class ServerHandshake
         TransportLog.HttpServed(logger, info.Method, info.Path, info.RemoteEndPoint, response?.StatusCode ?? 426);
     }
 
-    /// <summary>
-    /// 503 while stopping. Not bound to the handshake's token, which the stop cancels: a short
-    /// limit of its own (the answer is small and normally fits the socket's send buffer at once).
-    /// </summary>
-    private static async Task RefuseStoppingAsync(Stream stream, EndPoint? remote, EmbedWsMetrics? metrics, ILogger logger)
-    {
-        metrics?.HandshakeRejected(503);
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        await WriteAsync(stream, HandshakeResponse.Http(503, "text/plain; charset=utf-8", "Server is stopping"u8), limit.Token).ConfigureAwait(false);
-        TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
-    }
-
     private static async Task RefuseAsync(Stream stream, HandshakeError error, EndPoint? remote, EmbedWsMetrics? metrics, ILogger logger, CancellationToken ct)
     {
         if (error == HandshakeError.TlsOnPlainPort)
@@ -344,33 +230,6 @@ internal static class ServerHandshake
         metrics?.HandshakeRejected(error.Status());
         await WriteAsync(stream, HandshakeResponse.Refusal(error), ct).ConfigureAwait(false);
     }
-
-    /// <summary>503 with Retry-After when the server is full, 429 when this client's address is.</summary>
-    private static async Task RefuseOverLimitAsync(Stream stream, ConnectionAdmission admission, ConnectionLimiter limiter, EndPoint? remote,
-        EmbedWsMetrics? metrics, ILogger logger, CancellationToken ct)
-    {
-        byte[] answer;
-        int status;
-        if (admission == ConnectionAdmission.ServerFull)
-        {
-            TransportLog.ConnectionLimit(logger, remote, limiter.MaxConnections);
-            status = 503;
-            answer = HandshakeResponse.Http(status, "text/plain; charset=utf-8", "Server full: too many connections"u8, s_retryAfter);
-        }
-        else
-        {
-            var address = ((IPEndPoint)remote!).Address;
-            TransportLog.AddressLimit(logger, remote, limiter.MaxPerAddress, ConnectionLimiter.KeyOf(address).ToString());
-            status = 429;
-            answer = HandshakeResponse.Http(status, "text/plain; charset=utf-8", "Too many connections from your address"u8);
-        }
-
-        metrics?.HandshakeRejected(status);
-
-        await WriteAsync(stream, answer, ct).ConfigureAwait(false);
-    }
-
-    private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "5") };
 
     /// <summary>
     /// Writes the 101. On a plain socket it is first offered to the socket without waiting: a

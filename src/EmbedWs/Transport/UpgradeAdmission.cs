@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
 using EmbedWs.Protocol;
@@ -9,11 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace EmbedWs.Transport;
 
 /// <summary>
-/// The handshake checklist for a request another HTTP server received (a mount such as ASP.NET
-/// Core's): the same checks, in the same order and with the same answers, as
-/// <see cref="ServerHandshake"/> runs on the listener's own sockets, except what the other
-/// server owns (reading the head, its size, the handshake timeout, TLS). It answers with a
-/// <see cref="WsUpgradeDecision"/> instead of writing to a stream: the other server sends it.
+/// The handshake checklist after the request head was read and validated, the same for the
+/// listener's own sockets (<see cref="ServerHandshake"/>) and for a request another HTTP server
+/// received (a mount such as ASP.NET Core's, <see cref="WsServer.AdmitAsync"/>): stopping,
+/// origins, connection limits, permessage-deflate, the accept hook, the subprotocol. It answers
+/// with a <see cref="WsUpgradeDecision"/> instead of writing: the listener writes it to its
+/// socket, a mount hands it to its HTTP server.
 /// </summary>
 internal static class UpgradeAdmission
 {
@@ -34,13 +34,25 @@ internal static class UpgradeAdmission
             return Refuse(check.Status(), check.Message(), info, metrics, HandshakeResponse.RefusalHeaders(check));
         }
 
+        return await AdmitAsync(info, head, request.IsExtendedConnect, settings, metrics, acceptor, limiter, logger).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The checks after the request's own (RFC 6455 §4.2.1 or RFC 8441): an accepted decision holds
+    /// a connection slot until it is taken or disposed. <paramref name="extendedConnect"/>: HTTP/2
+    /// (RFC 8441 §5), answered with 200 and without Upgrade, Connection or Sec-WebSocket-Accept.
+    /// </summary>
+    public static async Task<WsUpgradeDecision> AdmitAsync(WsConnectionInfo info, HandshakeRequest head, bool extendedConnect,
+        WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor, ConnectionLimiter limiter, ILogger logger)
+    {
+        var remote = info.RemoteEndPoint;
         if (acceptor.IsStopping)
         {
             TransportLog.HandshakeRefused(logger, remote, 503, "server stopping");
             return Refuse(503, "Server is stopping", info, metrics);
         }
 
-        if (settings.AllowedOrigins is { } origins && !ServerHandshake.IsOriginAllowed(info.Origin, origins))
+        if (settings.AllowedOrigins is { } origins && !IsOriginAllowed(info.Origin, origins))
         {
             TransportLog.HandshakeRefused(logger, remote, 403, "origin not allowed: " + (info.Origin ?? "(none)"));
             return Refuse(403, "Origin not allowed", info, metrics);
@@ -65,7 +77,7 @@ internal static class UpgradeAdmission
         {
             // Only where the runtime's DeflateStream can do it, as on the listener.
             var compression = ConnectionCompression.Negotiate(settings, head.Header("Sec-WebSocket-Extensions"));
-            var context = new WsAcceptContext(info, ServerHandshake.ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);
+            var context = new WsAcceptContext(info, ChooseSubProtocol(info.RequestedSubProtocols, settings.SupportedSubProtocols), compression);
             if (settings.AcceptHandler is { } hook)
             {
                 try
@@ -93,7 +105,7 @@ internal static class UpgradeAdmission
 
             // §4.2.2: the subprotocol answered must be one the client offered.
             string? sub = context.SubProtocol;
-            if (sub is not null && !info.RequestedSubProtocols.Contains(sub))
+            if (sub is not null && !Contains(info.RequestedSubProtocols, sub))
             {
                 sub = null;
             }
@@ -102,7 +114,7 @@ internal static class UpgradeAdmission
             compression = context.Compression;
             info.Extensions = compression?.Answer;
             var headers = new List<KeyValuePair<string, string>>(5);
-            if (!request.IsExtendedConnect)
+            if (!extendedConnect)
             {
                 headers.Add(new("Upgrade", "websocket"));
                 headers.Add(new("Connection", "Upgrade"));
@@ -123,7 +135,7 @@ internal static class UpgradeAdmission
             accepted = true;
 
             // RFC 8441 §5: over HTTP/2 a 2xx answer opens the WebSocket; over HTTP/1.1, 101.
-            return WsUpgradeDecision.Accept(request.IsExtendedConnect ? 200 : 101, headers, info, context._items, lease, compression);
+            return WsUpgradeDecision.Accept(extendedConnect ? 200 : 101, headers, info, context._items, lease, compression);
         }
         finally
         {
@@ -169,5 +181,50 @@ internal static class UpgradeAdmission
     {
         metrics?.HandshakeRejected(status);
         return WsUpgradeDecision.Refuse(status, body, info, headers);
+    }
+
+    /// <summary>First of the client's offers (in the client's order) that the server supports.</summary>
+    internal static string? ChooseSubProtocol(IReadOnlyList<string> requested, IReadOnlyList<string> supported)
+    {
+        foreach (var offer in requested)
+        {
+            if (Contains(supported, offer))
+            {
+                return offer;
+            }
+        }
+
+        return null;
+    }
+
+    internal static bool IsOriginAllowed(string? origin, IReadOnlyCollection<string> allowed)
+    {
+        if (origin is null)
+        {
+            return false;
+        }
+
+        foreach (var a in allowed)
+        {
+            if (a == "*" || string.Equals(a.TrimEnd('/'), origin.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        foreach (var s in list)
+        {
+            if (string.Equals(s, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -45,34 +45,22 @@ public class MountCompressionTests
         Assert.That((await server.CloseOfAsync(connection)).Code, Is.EqualTo(1000));
     }
 
-    [Test]
-    public async Task Map_CompressionOff_OfferDeclined()
-    {
-        var (app, server) = await KestrelApp.StartEchoAsync();
-        await using var _ = app;
-        await using var __ = server;
-        using var ws = Client(HttpProtocols.Http1);
-        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
-        using var cts = new CancellationTokenSource(RawClient.Timeout);
-
-        await ws.ConnectAsync(app.Ws("/ws"), invoker, cts.Token);
-
-        Assert.That(ws.HttpResponseHeaders!.ContainsKey("Sec-WebSocket-Extensions"), Is.False);
-        Assert.That((await server.NextConnectionAsync()).Info.Extensions, Is.Null);
-        Assert.That(await EchoAsync(ws, s_json, cts.Token), Is.EqualTo(s_json));
-    }
-
-    [Test]
-    public async Task Map_AcceptHookDeclinesCompression_ConnectsUncompressed()
+    // Compression off, or on and turned off by the accept hook: the offer is declined.
+    [TestCase(false, false)]
+    [TestCase(true, true)]
+    public async Task Map_CompressionNotAgreed_ConnectsUncompressed(bool compression, bool hookDeclines)
     {
         var (app, server) = await KestrelApp.StartEchoAsync(o =>
         {
-            o.Compression = true;
-            o.AcceptHandler = ctx =>
+            o.Compression = compression;
+            if (hookDeclines)
             {
-                ctx.DeclineCompression();
-                return default;
-            };
+                o.AcceptHandler = ctx =>
+                {
+                    ctx.DeclineCompression();
+                    return default;
+                };
+            }
         });
         await using var _ = app;
         await using var __ = server;
