@@ -101,8 +101,8 @@ internal static class HandshakeTarget
             Check(offer.Length > 0 && offer == offer.Trim() && !offer.Contains(','), "subprotocol offers are trimmed tokens");
         }
 
-        _ = ServerHandshake.IsOriginAllowed(info.Origin, s_origins);
-        string? sub = ServerHandshake.ChooseSubProtocol(info.RequestedSubProtocols, s_supported);
+        _ = UpgradeAdmission.IsOriginAllowed(info.Origin, s_origins);
+        string? sub = UpgradeAdmission.ChooseSubProtocol(info.RequestedSubProtocols, s_supported);
         Check(sub is null || Array.IndexOf(s_supported, sub) >= 0, "the chosen subprotocol is a supported one");
 
         if (error == HandshakeError.None)
