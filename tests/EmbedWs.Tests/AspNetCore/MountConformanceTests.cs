@@ -144,7 +144,10 @@ public class MountConformanceTests
         "ping over 125 bytes" => ClientFrame.Ping(new byte[126]),
         "continuation first" => ClientFrame.Continuation("orphan"),
         "close code 1005 on the wire" => ClientFrame.Close(1005),
-        "message over the limit" => ClientFrame.Binary(new byte[(2 * 1024 * 1024) + 1]),
+        // The header alone (2 + 8 length + 4 mask bytes): the server decides from the declared
+        // length. Writing the whole 2 MiB raced the server's end of the connection (a broken pipe
+        // on the client's write once Kestrel closed the upgraded connection with bytes unread).
+        "message over the limit" => ClientFrame.Binary(new byte[(2 * 1024 * 1024) + 1]).AsSpan(0, 14).ToArray(),
         "too many fragments" => ClientFrame.Concat(Enumerable.Range(0, 65).Select(i => i == 0 ? ClientFrame.Text("a", fin: false) : ClientFrame.Continuation("a", fin: false)).ToArray()),
         _ => throw new ArgumentOutOfRangeException(nameof(violation)),
     };
