@@ -90,10 +90,15 @@ public class CloseConformanceTests
         // whether the handler ran before the server answered the close (§5.5.1 allows either),
         // but nothing may follow the close frame.
         var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await RecordingServer.StartEchoAsync(wire: s =>
         {
             s.OnMessage += (_, m) => events.Enqueue("message " + m.Text);
-            s.OnClose += (_, c) => events.Enqueue("close " + c.Code);
+            s.OnClose += (_, c) =>
+            {
+                events.Enqueue("close " + c.Code);
+                closed.TrySetResult();
+            };
         });
         await using var client = await RawClient.OpenAsync(server.Port);
         var connection = await server.NextConnectionAsync();
@@ -110,6 +115,8 @@ public class CloseConformanceTests
         Assert.That(frame.Opcode, Is.EqualTo(ClientFrame.OpClose));
         await client.AssertServerClosedAsync(RawClient.Timeout);
         await server.CloseOfAsync(connection);
+        // The recording server's own OnClose may complete CloseOfAsync before this test's handler ran.
+        await closed.Task.WaitAsync(RawClient.Timeout);
         Assert.That(events, Is.EqualTo(new[] { "message last words", "close 1000" }));
     }
 
