@@ -221,9 +221,31 @@ public class MapEmbedWsTests
     }
 
     [Test]
-    public async Task Map_ServerNotStarted_Gets503()
+    public async Task Map_ServerNotStarted_StartsWithTheAppOnKestrelsPortOnly()
+    {
+        // Default options: Listen is true and no Url is set, as a user's `new WsServer()` has.
+        await using var server = new WsServer(new WsServerOptions());
+        server.OnMessage += (conn, msg) => conn.Send(msg.Text);
+        await using var app = await KestrelApp.StartAsync(a => a.MapEmbedWs("/ws", server));
+        using var ws = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(RawClient.Timeout);
+
+        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{app.Port}/ws"), cts.Token);
+        await ws.SendAsync("started"u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+        var buffer = new byte[64];
+        var received = await ws.ReceiveAsync(buffer, cts.Token);
+
+        Assert.That(server.IsRunning, Is.True);
+        Assert.That(server.LocalEndPoints, Is.Empty, "no port of its own: Kestrel's is the one");
+        Assert.That(System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count), Is.EqualTo("started"));
+    }
+
+    [Test]
+    public async Task Map_ServerStopped_Gets503()
     {
         var server = new WsServer(new WsServerOptions { Listen = false });
+        await server.StartAsync();
+        await server.StopAsync();
         await using var app = await KestrelApp.StartAsync(a => a.MapEmbedWs("/ws", server));
         await using var client = await RawClient.ConnectAsync(app.Port);
 
