@@ -128,6 +128,33 @@ public class MapEmbedWsTests
     }
 
     [Test]
+    public async Task Map_ClientWebSocketHttp2_ExtendedConnectOverTls_Echoes()
+    {
+        using var certificate = Transport.ListenerTests.CreateCertificate();
+        var (app, server) = await KestrelApp.StartEchoAsync(protocols: HttpProtocols.Http1AndHttp2, certificate: certificate);
+        await using var _ = app;
+        await using var __ = server;
+        using var ws = new ClientWebSocket();
+        ws.Options.HttpVersion = HttpVersion.Version20;
+        ws.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        ws.Options.CollectHttpResponseDetails = true;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;   // the test's own self-signed certificate
+        using var invoker = new HttpMessageInvoker(handler);
+        using var cts = new CancellationTokenSource(RawClient.Timeout);
+
+        await ws.ConnectAsync(app.Wss("/ws"), invoker, cts.Token);
+        var reply = await EchoAsync(ws, "over HTTP/2 and TLS", cts.Token);
+        var connection = await server.NextConnectionAsync();
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+
+        Assert.That(reply, Is.EqualTo("over HTTP/2 and TLS"));
+        Assert.That(connection.Info.Method, Is.EqualTo("CONNECT"), "HTTP/2 extended CONNECT (RFC 8441), agreed by ALPN");
+        Assert.That(connection.Info.IsSecure, Is.True);
+        Assert.That((await server.CloseOfAsync(connection)).Code, Is.EqualTo(1000));
+    }
+
+    [Test]
     public async Task Map_AppStops_ClientsGet1001()
     {
         var (app, server) = await KestrelApp.StartEchoAsync();
