@@ -300,7 +300,9 @@ internal static class Report
         var v = Values(test, server, field);
         if (v.Count == 0)
         {
-            return s_rows.Any(r => Test(r) == test && Server(r) == server) ? "error" : "–";
+            // "error" for a server whose run failed; "–" for one that ran but does not report
+            // this metric (no GET /stats in the console host or Node, for instance).
+            return s_rows.Any(r => Test(r) == test && Server(r) == server && r.TryGetProperty("error", out _)) ? "error" : "–";
         }
 
         return v.Count == 1 ? Format(v[0], decimals) : $"{Format(Median(v), decimals)} ({Format(v.Min(), decimals)}–{Format(v.Max(), decimals)})";
