@@ -8,7 +8,8 @@
 # run it: --mode echo, every other option its default), embedws-mount (the bench server's handlers
 # mounted in Kestrel with MapEmbedWs: Kestrel's handshake, EmbedWs's frames), kestrel, rawtcp (echo: bytes back as they
 # came; fanout: EmbedWs's broadcast and batching at the byte level), embedws-stj (the bench server
-# routing with System.Text.Json), ws (Node's ws package, benchmarks/node/ws-bench-server.js; needs
+# routing with System.Text.Json), embedws-optimal (the bench server compressing at
+# CompressionLevel.Optimal, zlib level 6 as Kestrel does), ws (Node's ws package, benchmarks/node/ws-bench-server.js; needs
 # node, and runs `npm ci` in benchmarks/node once).
 # Environment: DURATION (s, default 5), WARMUP (s, default 10), RUNS (default 3),
 # TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir),
@@ -44,7 +45,7 @@ TABLE=(
   "conns-10000|conns|conns|embedws kestrel rawtcp|--connections 10000 --hold 2 --concurrency 100"
   "route-50x8|route|route|embedws embedws-stj kestrel|--connections 50 --inflight 8 --server-stats"
   "echo-50x8-4KiB-json|echo|echo|embedws consolehost kestrel ws|--connections 50 --inflight 8 --size 4096 --json --server-stats"
-  "echo-50x8-4KiB-json-deflate|echo|echo|embedws consolehost kestrel ws|--connections 50 --inflight 8 --size 4096 --json --deflate --server-stats|--compression on"
+  "echo-50x8-4KiB-json-deflate|echo|echo|embedws embedws-optimal consolehost kestrel ws|--connections 50 --inflight 8 --size 4096 --json --deflate --server-stats|--compression on"
   "fanout-1000-4KiB-json-deflate|fanout|fanout|embedws kestrel ws|--connections 1000 --inflight 8 --size 4096 --json --deflate|--compression on"
   "conns-1000-deflate|conns|conns|embedws kestrel ws|--connections 1000 --hold 2 --concurrency 100 --messages 3 --size 4096 --json --deflate|--compression on"
 )
@@ -118,6 +119,10 @@ run_one() {
       [ -z "$ws_ok" ] || { error_line "$test" "$server" "$run" "$lmode" "$ws_ok"; return; }
       # shellcheck disable=SC2086
       taskset -c 0 node "$ws_js" --port "$port" --mode "$smode" $sargs >"$log.out" 2>"$log" &
+      ;;
+    embedws-optimal)
+      # shellcheck disable=SC2086
+      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode "$smode" --compression-level optimal $sargs >"$log.out" 2>"$log" &
       ;;
     embedws-stj)
       [ "$smode" = route ] || { error_line "$test" "$server" "$run" "$lmode" "embedws-stj serves route only"; return; }

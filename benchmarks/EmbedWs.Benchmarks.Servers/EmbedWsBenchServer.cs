@@ -21,6 +21,7 @@ internal static class EmbedWsBenchServer
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
             Heartbeat = HeartbeatPolicy.None,
             Compression = settings.Compression,
+            CompressionLevel = settings.CompressionLevel,
             JsonSerializer = settings.JsonSerializer(),
             HttpHandler = info => new ValueTask<WsHttpResponse?>(
                 info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson()) : null),

@@ -24,6 +24,7 @@ internal static class EmbedWsMountBenchServer
             Listen = false,
             Heartbeat = HeartbeatPolicy.None,
             Compression = settings.Compression,
+            CompressionLevel = settings.CompressionLevel,
             JsonSerializer = settings.JsonSerializer(),
         });
         EmbedWsBenchServer.Wire(server, mode);

@@ -1,4 +1,5 @@
 using System;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,7 +8,7 @@ namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
 /// <c>--server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns
-/// [--compression on|off] [--serializer newtonsoft|stj]</c>: listens on 127.0.0.1:P, prints
+/// [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]</c>: listens on 127.0.0.1:P, prints
 /// "ready" once listening, and runs until SIGTERM or Ctrl+C. EmbedWs and Kestrel answer
 /// <c>GET /stats</c> with the bytes the process allocated (<see cref="BenchSettings.StatsJson"/>).
 /// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout.
@@ -27,6 +28,9 @@ public static class Program
                 case "--port": port = int.Parse(args[i + 1]); break;
                 case "--mode": mode = args[i + 1]; break;
                 case "--compression" when args[i + 1] is "on" or "off": settings = settings with { Compression = args[i + 1] == "on" }; break;
+                case "--compression-level" when args[i + 1] is "fastest" or "optimal":
+                    settings = settings with { CompressionLevel = args[i + 1] == "optimal" ? CompressionLevel.Optimal : CompressionLevel.Fastest };
+                    break;
                 case "--serializer" when args[i + 1] is "newtonsoft" or "stj": settings = settings with { Serializer = args[i + 1] }; break;
                 default: return Usage($"unknown option {args[i]}");
             }
@@ -49,9 +53,10 @@ public static class Program
             return Usage("--mode echo-async is for --server embedws only");
         }
 
-        if ((settings.Compression && server == "rawtcp") || (settings.Serializer != "newtonsoft" && server is not ("embedws" or "embedws-mount")))
+        if ((settings.Compression && server == "rawtcp")
+            || ((settings.Serializer != "newtonsoft" || settings.CompressionLevel != CompressionLevel.Fastest) && server is not ("embedws" or "embedws-mount")))
         {
-            return Usage("--compression is for the WebSocket servers, --serializer for EmbedWs");
+            return Usage("--compression is for the WebSocket servers, --compression-level and --serializer for EmbedWs");
         }
 
         using var stop = new CancellationTokenSource();
@@ -97,7 +102,7 @@ public static class Program
     {
         Console.Error.WriteLine(error);
         Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns");
-        Console.Error.WriteLine("       [--compression on|off] [--serializer newtonsoft|stj]");
+        Console.Error.WriteLine("       [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]");
         return 2;
     }
 }
