@@ -221,6 +221,7 @@ public class MapEmbedWsTests
                 });
             }));
         await using var first = await RawClient.OpenAsync(app.Port, path: "/ws");
+        await server.NextConnectionAsync();   // its OnConnect ran (the 101 can come before it)
         await using var second = await RawClient.ConnectAsync(app.Port);
 
         await second.SendAsync(new RawRequest(app.Port, "/ws").ToBytes());
