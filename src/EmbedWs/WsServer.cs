@@ -226,7 +226,7 @@ public sealed partial class WsServer : IAsyncDisposable
         finally
         {
             _tick!.Dispose();
-            _dashboard?.AbortAll();
+            await (_dashboard?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             Volatile.Write(ref _state, Stopped);
             _metrics!.Dispose();
             _stopped.TrySetResult(true);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,7 @@ internal sealed class DashboardHub
 
     // "About once a second": a tick a little early still pushes, so a 1 s tick pushes each time.
     private static readonly TimeSpan s_interval = TimeSpan.FromMilliseconds(900);
+    private static readonly TimeSpan s_stopGrace = TimeSpan.FromSeconds(1);
 
     private readonly WsServer _server;
     private readonly WsSettings _settings;
@@ -124,12 +126,20 @@ internal sealed class DashboardHub
         }
     }
 
-    /// <summary>The server stopped: viewers that did not finish their closing handshake are dropped.</summary>
-    public void AbortAll()
+    /// <summary>
+    /// The server's connections have ended: viewers get up to a second more to finish their
+    /// closing handshake (a page need not hold the stop longer), then are dropped.
+    /// </summary>
+    public async Task StopAsync()
     {
-        foreach (var viewer in Viewers())
+        var viewers = Viewers();
+        var closed = Task.WhenAll(viewers.Select(v => v.Connection.Completion));
+        if (await Task.WhenAny(closed, Task.Delay(s_stopGrace)).ConfigureAwait(false) != closed)
         {
-            viewer.Connection.Abort();
+            foreach (var viewer in viewers)
+            {
+                viewer.Connection.Abort();
+            }
         }
     }
 
