@@ -81,14 +81,14 @@
   function drawChart(c) {
     const g = c.canvas.getContext('2d'), w = c.canvas.width, h = c.canvas.height, pad = 4;
     g.clearRect(0, 0, w, h);
-    let max = 0;
-    for (const p of points) for (const i of c.lines) max = Math.max(max, p[i + 1]);
-    max = max > 0 ? max * 1.15 : 1;
+    let top = 0;
+    for (const p of points) for (const i of c.lines) top = Math.max(top, p[i + 1]);
+    const max = top > 0 ? top * 1.15 : 1;
     const t0 = points.length ? points[0][0] : 0, t1 = points.length ? points[points.length - 1][0] : 1;
     const x = (t) => pad + (w - 2 * pad) * (t1 > t0 ? (t - t0) / (t1 - t0) : 1);
     const y = (v) => h - pad - (h - 2 * pad) * v / max;
     g.strokeStyle = '#eef0f3'; g.beginPath(); g.moveTo(0, y(0)); g.lineTo(w, y(0)); g.stroke();
-    g.fillStyle = '#66707c'; g.font = '10px sans-serif'; g.fillText(format(max / 1.15), pad, 10);
+    g.fillStyle = '#66707c'; g.font = '10px sans-serif'; g.fillText(format(top), pad, 10);
     c.legend.textContent = '';
     c.lines.forEach((i, k) => {
       g.strokeStyle = COLORS[k % COLORS.length]; g.lineWidth = 1.5; g.beginPath();
