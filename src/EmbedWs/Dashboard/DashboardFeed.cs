@@ -1,9 +1,6 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.IO;
 using EmbedWs.Transport;
-using Newtonsoft.Json;
 
 namespace EmbedWs.Dashboard;
 
@@ -63,8 +60,7 @@ internal static class DashboardFeed
     public static string Write(DashboardSample sample, IReadOnlyList<double[]> history, bool describe, string sort, int maxRows,
         IReadOnlyList<KeyValuePair<string, int>> groups, Func<long, string> groupsOf)
     {
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var w = new JsonTextWriter(text) { Formatting = Formatting.None, FloatFormatHandling = FloatFormatHandling.DefaultValue })
+        var w = new DashboardJsonWriter();
         {
             var now = sample.Now;
             w.WriteStartObject();
@@ -182,7 +178,7 @@ internal static class DashboardFeed
             w.WriteEndObject();
         }
 
-        return text.ToString();
+        return w.ToString();
     }
 
     /// <summary>One point of the charts: the sample's time, then each series' value (rounded to 0.01).</summary>
@@ -220,7 +216,7 @@ internal static class DashboardFeed
         return rows;
     }
 
-    private static void WriteTable(JsonTextWriter w, WsServerSnapshot now, string sort, int maxRows, Func<long, string> groupsOf)
+    private static void WriteTable(DashboardJsonWriter w, WsServerSnapshot now, string sort, int maxRows, Func<long, string> groupsOf)
     {
         if (Array.IndexOf(Sorts, sort) < 0)
         {
@@ -264,13 +260,13 @@ internal static class DashboardFeed
         return c != 0 ? c : a.Id.CompareTo(b.Id);
     }
 
-    private static void WriteNumber(JsonTextWriter w, string name, long value)
+    private static void WriteNumber(DashboardJsonWriter w, string name, long value)
     {
         w.WritePropertyName(name);
         w.WriteValue(value);
     }
 
-    private static void WriteStrings(JsonTextWriter w, string[] values)
+    private static void WriteStrings(DashboardJsonWriter w, string[] values)
     {
         w.WriteStartArray();
         foreach (var v in values)

@@ -97,6 +97,9 @@ public class DashboardHubTests
     [TestCase("not json")]
     [TestCase("{\"type\":\"reboot\"}")]
     [TestCase("{\"type\":\"close\",\"id\":\"7\"}")]
+    [TestCase("{\"type\":\"close\",\"id\":1.5}")]
+    [TestCase("{\"type\":\"sort\",\"data\":\"everything\"}")]
+    [TestCase("[1,2]")]
     public async Task Command_NotUnderstood_AnswersErrorAndKeepsStreaming(string command)
     {
         using var log = new RecordingLoggerFactory();
@@ -116,7 +119,7 @@ public class DashboardHubTests
         await using var server = await StartAsync();
         await using var viewer = await DashboardClient.ConnectAsync(server.Port);
 
-        await viewer.SendAsync("{\"type\":\"sort\",\"by\":\"age\"}");
+        await viewer.SendAsync("{\"type\":\"sort\",\"data\":\"age\"}");
 
         await viewer.ReceiveAsync("update", m => (string?)m["table"]!["sort"] == "age");
     }

@@ -170,6 +170,6 @@
     return Math.round(v * 100) / 100 + '';
   }
 
-  $('sort').onchange = (e) => send({ type: 'sort', by: e.target.value });
+  $('sort').onchange = (e) => send({ type: 'sort', data: e.target.value });
   connect();
 })();
