@@ -164,6 +164,7 @@ public class DashboardFeedTests
         Assert.That((long)parsed["table"]!["rows"]![0]![0]!, Is.EqualTo(10_000), "the largest queue first");
         Assert.That(((JArray)parsed["groups"]!["rows"]!).Count, Is.EqualTo(100));
         Assert.That(json.Length, Is.LessThan(32 * 1024), "a second's update for 10,000 connections");
+        TestContext.Out.WriteLine($"one update for 10,000 connections, 100 rows, 100 of 5,000 groups: {json.Length:N0} characters");
     }
 
     private static double Value(DashboardSample sample, string chart, string name)
