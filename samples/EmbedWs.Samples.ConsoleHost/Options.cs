@@ -8,7 +8,7 @@ namespace EmbedWs.Samples.ConsoleHost;
 /// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
 /// <c>--heartbeat pingpong|json|idle|none</c>, <c>--heartbeat-interval S</c>,
 /// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--compression on|off</c>,
-/// <c>--log-level LEVEL</c>, <c>--help</c>.
+/// <c>--log-level LEVEL</c>, <c>--dashboard</c>, <c>--dashboard-token T</c>, <c>--help</c>.
 /// Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start the host with
 /// these flags (.ci/autobahn.sh among them), so keep them stable.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class Options
         Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
                    [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
                    [--max-message-size BYTES] [--max-fragments N] [--compression on|off]
-                   [--log-level LEVEL]
+                   [--log-level LEVEL] [--dashboard] [--dashboard-token T]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
@@ -53,6 +53,13 @@ internal sealed class Options
                                    warning, error or none. Default: information (connects,
                                    closes, refused handshakes, errors); debug adds a line per
                                    message.
+          --dashboard              Serve the live dashboard at /embedws/ (connections, traffic,
+                                   round trips, send queues, closes; close a connection
+                                   from the page). It opens only with its token: a random one
+                                   unless --dashboard-token is given; the URL with it is
+                                   printed at start.
+          --dashboard-token T      The dashboard's token (16 characters or more, no spaces);
+                                   turns the dashboard on.
           --help        Show this help.
 
         Open http://HOST:PORT/ in a browser for the test page; WebSocket clients may use any path.
@@ -83,6 +90,12 @@ internal sealed class Options
     /// <summary>The <c>--heartbeat*</c> flags; <see cref="HeartbeatChoice.Create"/> makes the policy.</summary>
     public HeartbeatChoice Heartbeat { get; } = new();
 
+    /// <summary><c>--dashboard</c> or <c>--dashboard-token</c>: the live dashboard is on.</summary>
+    public bool Dashboard { get; private set; }
+
+    /// <summary><c>--dashboard-token</c>; null makes <see cref="ApplyDashboard"/> draw a random one.</summary>
+    public string? DashboardToken { get; private set; }
+
     /// <summary><c>--log-level</c>: the console log's minimum level.</summary>
     public LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
@@ -112,6 +125,26 @@ internal sealed class Options
         serverOptions.Compression = Compression;
     }
 
+    /// <summary>
+    /// Turns the dashboard on when asked, with the given token or a random one (128 bits, hex),
+    /// and returns the token; null when the dashboard is off.
+    /// </summary>
+    public string? ApplyDashboard(WsServerOptions serverOptions)
+    {
+        if (!Dashboard)
+        {
+            return null;
+        }
+
+        string token = DashboardToken ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        serverOptions.Dashboard = true;
+        serverOptions.DashboardToken = token;
+        return token;
+    }
+
+    /// <summary>The dashboard's address to print, with its token.</summary>
+    public string DashboardUrl(int boundPort, string token) => PageUrl(boundPort) + "embedws/?token=" + token;
+
     /// <summary>Parses the arguments; on failure returns null and a message naming the bad flag.</summary>
     public static Options? Parse(string[] args, out string? error)
     {
@@ -133,8 +166,11 @@ internal sealed class Options
                 case "--help" or "-h" or "-?":
                     options.ShowHelp = true;
                     continue;
+                case "--dashboard" when value is null:
+                    options.Dashboard = true;
+                    continue;
                 case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout"
-                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level":
+                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level" or "--dashboard-token":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -230,6 +266,15 @@ internal sealed class Options
                 }
 
                 Compression = value == "on";
+                return null;
+            case "--dashboard-token":
+                if (value.Length < 16 || value.IndexOf(' ') >= 0)
+                {
+                    return "--dashboard-token must be at least 16 characters without spaces.";
+                }
+
+                Dashboard = true;
+                DashboardToken = value;
                 return null;
             case "--log-level":
                 if (!TryParseLogLevel(value, out var level))

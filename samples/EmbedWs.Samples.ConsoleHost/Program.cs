@@ -39,6 +39,7 @@ internal static class Program
             .SetMinimumLevel(options.LogLevel));
         var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create(), LoggerFactory = logging };
         options.ApplyLimits(serverOptions);
+        string? dashboardToken = options.ApplyDashboard(serverOptions);
         await using var server = ConsoleHostServer.Create(options.Mode, serverOptions);
         try
         {
@@ -65,6 +66,11 @@ internal static class Program
         Console.WriteLine($"Heartbeat: {options.Heartbeat.Describe()}");
         Console.WriteLine($"Limits: messages up to {serverOptions.MaxMessageSize} bytes in up to {serverOptions.MaxFragmentsPerMessage} frames");
         Console.WriteLine($"Compression: {(serverOptions.Compression ? "permessage-deflate when the client offers it" : "off")}");
+        if (dashboardToken is not null)
+        {
+            Console.WriteLine($"Dashboard: {options.DashboardUrl(server.Port, dashboardToken)}");
+        }
+
         Console.WriteLine("Press Ctrl+C to stop.");
         await stop.Task;
 

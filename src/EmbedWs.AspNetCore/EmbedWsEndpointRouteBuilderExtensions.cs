@@ -68,6 +68,45 @@ public static class EmbedWsEndpointRouteBuilderExtensions
         return Map(endpoints, pattern, server);
     }
 
+    /// <summary>
+    /// Serves the live dashboard of the server registered with <c>AddEmbedWs(...)</c> through
+    /// ASP.NET Core, at the server's <see cref="WsServerOptions.DashboardPath"/> (default
+    /// <c>/embedws/</c>): the page, its files, and its socket. Turns
+    /// <see cref="WsServerOptions.Dashboard"/> on. The page and socket open with the dashboard's
+    /// token or the accept hook's <see cref="WsAcceptContext.AllowDashboard"/>, or, when you add
+    /// <c>RequireAuthorization(...)</c> to the returned builder, for the users that policy lets
+    /// through (ASP.NET Core answers the others first). Call it before the server starts.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <returns>The endpoint's builder: <c>RequireAuthorization(...)</c>, <c>RequireHost(...)</c>, metadata.</returns>
+    /// <exception cref="InvalidOperationException">AddEmbedWs was not called, or the server started with the dashboard off.</exception>
+    public static IEndpointConventionBuilder MapEmbedWsDashboard(this IEndpointRouteBuilder endpoints)
+    {
+        if (endpoints is null)
+        {
+            throw new ArgumentNullException(nameof(endpoints));
+        }
+
+        var server = endpoints.ServiceProvider.GetService<WsServer>()
+            ?? throw new InvalidOperationException("No EmbedWs server is registered: call builder.Services.AddEmbedWs(...) before app.MapEmbedWsDashboard().");
+        if (!server.Options.Dashboard)
+        {
+            try
+            {
+                server.Options.Dashboard = true;
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new InvalidOperationException("The EmbedWs server started with its dashboard off: set WsServerOptions.Dashboard, or map the dashboard before the server starts.", ex);
+            }
+        }
+
+        TurnOffOwnListener(server, server.Options.DashboardPath, endpoints.ServiceProvider.GetService<ILoggerFactory>());
+        var endpoint = new DashboardEndpoint(server);
+        string pattern = server.Options.DashboardPath + "{**file}";
+        return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName("EmbedWs dashboard " + server.Options.DashboardPath);
+    }
+
     private static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string pattern, WsServer server)
     {
         if (string.IsNullOrEmpty(pattern))

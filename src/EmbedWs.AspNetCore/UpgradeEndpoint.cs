@@ -20,8 +20,15 @@ namespace EmbedWs.AspNetCore;
 internal sealed class UpgradeEndpoint
 {
     private readonly WsServer _server;
+    private readonly Func<HttpContext, bool>? _authorizedByHost;
 
-    public UpgradeEndpoint(WsServer server) => _server = server;
+    /// <param name="server">The server that takes the connections.</param>
+    /// <param name="authorizedByHost">For the dashboard's socket: whether ASP.NET Core authorized the request.</param>
+    public UpgradeEndpoint(WsServer server, Func<HttpContext, bool>? authorizedByHost = null)
+    {
+        _server = server;
+        _authorizedByHost = authorizedByHost;
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -37,7 +44,7 @@ internal sealed class UpgradeEndpoint
         WsUpgradeDecision decision;
         try
         {
-            decision = await _server.AdmitAsync(Describe(context, http2)).ConfigureAwait(false);
+            decision = await _server.AdmitAsync(Describe(context, http2, _authorizedByHost?.Invoke(context) == true)).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
@@ -86,7 +93,7 @@ internal sealed class UpgradeEndpoint
 
     private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "1") };
 
-    private static WsUpgradeRequest Describe(HttpContext context, bool http2)
+    private static WsUpgradeRequest Describe(HttpContext context, bool http2, bool authorizedByHost)
     {
         var request = context.Request;
         var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
@@ -106,6 +113,7 @@ internal sealed class UpgradeEndpoint
             LocalEndPoint = connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null,
             IsSecure = request.IsHttps,
             User = context.User,
+            IsAuthorizedByHost = authorizedByHost,
         };
     }
 

@@ -42,6 +42,16 @@ internal static class WsServerConfiguration
             [nameof(WsServerOptions.CompressionServerContextTakeover)] = (s, o) => ConfigValue.Bool(s, v => o.CompressionServerContextTakeover = v),
             [nameof(WsServerOptions.CompressionClientContextTakeover)] = (s, o) => ConfigValue.Bool(s, v => o.CompressionClientContextTakeover = v),
             [nameof(WsServerOptions.RoutePath)] = (s, o) => ConfigValue.Set(s, s.Value, () => o.RoutePath = ConfigValue.Scalar(s)),
+            [nameof(WsServerOptions.Dashboard)] = (s, o) => ConfigValue.Bool(s, v => o.Dashboard = v),
+            [nameof(WsServerOptions.DashboardPath)] = (s, o) => ConfigValue.Set(s, s.Value, () =>
+            {
+                if (ConfigValue.Scalar(s) is { } path)
+                {
+                    o.DashboardPath = path;
+                }
+            }),
+            [nameof(WsServerOptions.DashboardToken)] = (s, o) => DashboardToken(s, o),
+            [nameof(WsServerOptions.DashboardMaxRows)] = (s, o) => ConfigValue.Int(s, v => o.DashboardMaxRows = v),
             [nameof(WsServerOptions.Dispatch)] = (s, o) => ConfigValue.Enum<EventDispatch>(s, v => o.Dispatch = v),
             [nameof(WsServerOptions.SslProtocols)] = (s, o) => ConfigValue.Enum<SslProtocols>(s, v => o.SslProtocols = v),
             [nameof(WsServerOptions.AllowedOrigins)] = (s, o) => ConfigValue.List(s, v => o.AllowedOrigins = v),
@@ -67,6 +77,19 @@ internal static class WsServerConfiguration
         [nameof(WsServerOptions.TimeProvider)] = "a TimeProvider registered in the container is used",
         [nameof(WsServerOptions.JsonSerializer)] = "set it in code: AddEmbedWs(section, options => options.JsonSerializer = ...)",
     };
+
+    /// <summary>The dashboard's token: a refusal names the key but never shows the value, a secret.</summary>
+    private static void DashboardToken(IConfigurationSection section, WsServerOptions options)
+    {
+        try
+        {
+            options.DashboardToken = ConfigValue.Scalar(section);
+        }
+        catch (ArgumentException ex)
+        {
+            throw ConfigValue.Error(section, "is not valid: it needs at least 16 characters (the value is not shown).", ex);
+        }
+    }
 
     /// <summary>Applies every key of <paramref name="section"/>; throws <see cref="InvalidOperationException"/> naming the first bad one.</summary>
     public static void Apply(IConfiguration section, WsServerOptions options)

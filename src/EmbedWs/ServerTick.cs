@@ -37,6 +37,7 @@ internal sealed class ServerTick : IDisposable
         period = Shortest(period, QuarterOf(settings.MessageReadTimeout));
         period = Shortest(period, QuarterOf(settings.CloseTimeout));
         period = Shortest(period, QuarterOf(settings.HandlerTimeout));
+        period = settings.DashboardPath is null ? period : Shortest(period, s_maxPeriod); // the dashboard's update, about once a second
         Period = heartbeatOn ? Shortest(period, heartbeat) : period;
     }
 
@@ -93,6 +94,8 @@ internal sealed class ServerTick : IDisposable
                     _server.Heartbeat.OnTick(connection);
                 }
             }
+
+            _server.Dashboard?.OnTick(now);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using EmbedWs.Dashboard;
 using EmbedWs.Transport;
 
 namespace EmbedWs;
@@ -14,7 +15,8 @@ public sealed partial class WsServer : IConnectionAcceptor
     bool IConnectionAcceptor.IsStopping => IsStopping;
 
     IConnectionHandler IConnectionAcceptor.Adopt(WsConnection connection, IDictionary<string, object?>? items) =>
-        new ServerConnection(this, connection, _dispatcher!, items);
+        _dashboard is not null && DashboardGate.IsViewer(items) ? _dashboard.Adopt(connection)
+        : new ServerConnection(this, connection, _dispatcher!, items);
 
     void IConnectionAcceptor.OnError(Exception exception) => ReportError("accept or HTTP handler", null, exception);
 
@@ -50,6 +52,7 @@ public sealed partial class WsServer : IConnectionAcceptor
 
         Groups.RemoveFromAll(connection);
         _metrics!.Ended(close);
+        _dashboard?.Closes.Add(close);
         ServerLog.Closed(_logger, connection.Id, close.ToString());
     }
 

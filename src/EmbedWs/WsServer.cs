@@ -142,6 +142,7 @@ public sealed partial class WsServer : IAsyncDisposable
             _heartbeat = new HeartbeatRunner(settings.Heartbeat, settings.TimeProvider, settings.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"),
                 (connection, exception) => RaiseError(connection, exception));
             _router.Start(settings, _metrics);
+            StartDashboard(settings);
             _listener = new WsListener(settings, _metrics, this);
             if (settings.Listen)
             {
@@ -201,6 +202,7 @@ public sealed partial class WsServer : IAsyncDisposable
                 c.Transport.StartClose(WsCloseCodes.GoingAway, "server stopping", WsCloseCause.ServerStopping);
             }
 
+            _dashboard?.CloseAll();
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(_settings!.StopTimeout);
             if (!await DrainAsync(limit.Token).ConfigureAwait(false))
@@ -227,6 +229,7 @@ public sealed partial class WsServer : IAsyncDisposable
         finally
         {
             _tick!.Dispose();
+            await (_dashboard?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             Volatile.Write(ref _state, Stopped);
             _metrics!.Dispose();
             _stopped.TrySetResult(true);

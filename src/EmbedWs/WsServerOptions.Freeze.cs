@@ -4,6 +4,7 @@ using System.Collections.ObjectModel;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using EmbedWs.Dashboard;
 
 namespace EmbedWs;
 
@@ -19,6 +20,9 @@ public sealed partial class WsServerOptions
     internal WsSettings Freeze()
     {
         Volatile.Write(ref _frozen, 1);
+
+        // The dashboard's gate answers its own paths and hands every other request to the user's hooks.
+        var dashboard = _dashboard ? new DashboardGate(_dashboardPath, _dashboardToken, _acceptHandler, _httpHandler, _loggerFactory) : null;
         return new WsSettings
         {
             Url = _url,
@@ -28,8 +32,8 @@ public sealed partial class WsServerOptions
             SslProtocols = _sslProtocols,
             SupportedSubProtocols = SupportedSubProtocols.ToArray(),
             AllowedOrigins = _allowedOrigins?.ToArray(),
-            AcceptHandler = _acceptHandler,
-            HttpHandler = _httpHandler,
+            AcceptHandler = dashboard is null ? _acceptHandler : dashboard.AcceptAsync,
+            HttpHandler = dashboard is null ? _httpHandler : dashboard.ServeHttpAsync,
             MaxMessageSize = _maxMessageSize,
             MaxHandshakeSize = _maxHandshakeSize,
             MaxSendQueueBytes = _maxSendQueueBytes,
@@ -55,6 +59,8 @@ public sealed partial class WsServerOptions
             CompressionServerContextTakeover = _compressionServerContextTakeover,
             CompressionClientContextTakeover = _compressionClientContextTakeover,
             RoutePath = _routePath,
+            DashboardPath = _dashboard ? _dashboardPath : null,
+            DashboardMaxRows = _dashboardMaxRows,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
         };

@@ -92,6 +92,11 @@ internal sealed class WsSettings
 
     public string? RoutePath { get; init; }
 
+    /// <summary>The dashboard's path; null when it is off.</summary>
+    public string? DashboardPath { get; init; }
+
+    public int DashboardMaxRows { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = null!;
 
     public ILoggerFactory LoggerFactory { get; init; } = null!;

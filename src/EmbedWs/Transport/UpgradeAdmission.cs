@@ -23,7 +23,11 @@ internal static class UpgradeAdmission
         WsUpgradeRequest request, WsSettings settings, EmbedWsMetrics? metrics, IConnectionAcceptor acceptor, ConnectionLimiter limiter, ILogger logger)
     {
         var head = ToHandshakeRequest(request);
-        var info = new WsConnectionInfo(head, request.RemoteEndPoint, request.LocalEndPoint, request.IsSecure) { User = request.User };
+        var info = new WsConnectionInfo(head, request.RemoteEndPoint, request.LocalEndPoint, request.IsSecure)
+        {
+            User = request.User,
+            DashboardAuthorizedByHost = request.IsAuthorizedByHost,
+        };
         var remote = request.RemoteEndPoint;
         var check = Validate(request, head);
         if (check != HandshakeError.None)

@@ -44,6 +44,32 @@ public sealed class WsAcceptContext
 
     internal Dictionary<string, object?>? _items;
 
+    /// <summary>
+    /// True when the request is for the live dashboard (<see cref="WsServerOptions.Dashboard"/>): its
+    /// page (a plain GET, for which the hook runs too) or its socket. Such a request opens only when
+    /// it presents <see cref="WsServerOptions.DashboardToken"/> or the hook calls <see cref="AllowDashboard"/>.
+    /// </summary>
+    public bool IsDashboard { get; internal set; }
+
+    /// <summary>
+    /// Lets this request see the dashboard (and close connections from it): call it only for the
+    /// operators you trust, for example after checking a cookie or <see cref="WsConnectionInfo.User"/>.
+    /// Not rejecting is not enough: a hook that never calls this keeps the dashboard closed to all
+    /// but the token.
+    /// </summary>
+    /// <exception cref="System.InvalidOperationException">The request is not for the dashboard (<see cref="IsDashboard"/> is false).</exception>
+    public void AllowDashboard()
+    {
+        if (!IsDashboard)
+        {
+            throw new System.InvalidOperationException("This request is not for the dashboard; check IsDashboard first.");
+        }
+
+        DashboardAllowed = true;
+    }
+
+    internal bool DashboardAllowed { get; private set; }
+
     /// <summary>True once <see cref="Reject"/> was called.</summary>
     public bool IsRejected => RejectStatus != 0;
 

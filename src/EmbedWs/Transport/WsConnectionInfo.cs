@@ -77,6 +77,12 @@ public sealed class WsConnectionInfo
     /// </summary>
     public ClaimsPrincipal? User { get; internal set; }
 
+    /// <summary>
+    /// Set by a mount whose endpoint for the dashboard has an authorization policy the other server
+    /// already enforced (ASP.NET Core's <c>MapEmbedWsDashboard().RequireAuthorization()</c>).
+    /// </summary>
+    internal bool DashboardAuthorizedByHost { get; set; }
+
     /// <summary>The subprotocol the server chose, or null when none.</summary>
     public string? SubProtocol { get; internal set; }
 

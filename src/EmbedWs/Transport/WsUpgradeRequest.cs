@@ -72,4 +72,12 @@ public sealed class WsUpgradeRequest
 
     /// <summary>The authenticated user, when the other server knows one; shown as <see cref="WsConnectionInfo.User"/>.</summary>
     public ClaimsPrincipal? User { get; init; }
+
+    /// <summary>
+    /// True when the other server already enforced an authorization policy for this request, on an
+    /// endpoint that serves the dashboard (ASP.NET Core's <c>MapEmbedWsDashboard().RequireAuthorization(...)</c>):
+    /// the dashboard then opens without its token or the accept hook's <see cref="WsAcceptContext.AllowDashboard"/>.
+    /// It counts only for the dashboard's own paths. False by default.
+    /// </summary>
+    public bool IsAuthorizedByHost { get; init; }
 }

@@ -22,6 +22,7 @@ public class LayeringTests
         ["EmbedWs.Dispatch"] = 3,
         ["EmbedWs.Routing"] = 3,
         ["EmbedWs"] = 4,
+        ["EmbedWs.Dashboard"] = 4,
     };
 
     // Every public type is in namespace EmbedWs, the one namespace an app needs (docs/architecture.md), so

@@ -294,7 +294,7 @@ public class ConsoleHostTests
     /// and the tests take some assemblies from the ASP.NET Core shared framework, which the
     /// console host does not use.
     /// </summary>
-    private static ChildProcess StartHost(params string[] args)
+    internal static ChildProcess StartHost(params string[] args)
     {
         string tests = TestContext.CurrentContext.TestDirectory;
         string dir = tests.Replace(Path.Combine("tests", "EmbedWs.Tests"), Path.Combine("samples", "EmbedWs.Samples.ConsoleHost"), StringComparison.Ordinal);

@@ -32,7 +32,11 @@ public class WsServerConfigurationTests
             ("CompressionThreshold", "256"),
             ("CompressionLevel", "Optimal"),
             ("CompressionServerContextTakeover", "true"),
-            ("CompressionClientContextTakeover", "false"));
+            ("CompressionClientContextTakeover", "false"),
+            ("Dashboard", "true"),
+            ("DashboardPath", "/ops/"),
+            ("DashboardToken", "from-a-secret-store-0123"),
+            ("DashboardMaxRows", "25"));
 
         Assert.Multiple(() =>
         {
@@ -56,6 +60,10 @@ public class WsServerConfigurationTests
             Assert.That(o.CompressionLevel, Is.EqualTo(System.IO.Compression.CompressionLevel.Optimal));
             Assert.That(o.CompressionServerContextTakeover, Is.True);
             Assert.That(o.CompressionClientContextTakeover, Is.False);
+            Assert.That(o.Dashboard, Is.True);
+            Assert.That(o.DashboardPath, Is.EqualTo("/ops/"));
+            Assert.That(o.DashboardToken, Is.EqualTo("from-a-secret-store-0123"));
+            Assert.That(o.DashboardMaxRows, Is.EqualTo(25));
         });
     }
 
@@ -114,6 +122,8 @@ public class WsServerConfigurationTests
     [TestCase("SslProtocols", "Tls99", "'Tls99' is not one of")]
     [TestCase("Url", "http://localhost:8080", "is not a ws:// or wss:// URL")]
     [TestCase("RoutePath", "rpc", "'rpc' is not valid: A route path starts with '/'")]
+    [TestCase("DashboardPath", "ops", "'ops' is not valid: DashboardPath must be a plain path that starts and ends with '/'")]
+    [TestCase("DashboardMaxRows", "0", "'0' is not valid: DashboardMaxRows must be from 1 to 1000.")]
     [TestCase("MaxMesageSize", "1024", "is not a known key. Known keys: AllowedOrigins, CloseTimeout, Compression, CompressionClientContextTakeover, CompressionLevel,")]
     [TestCase("Endpoint", "127.0.0.1:8080", "is not read from configuration: use Url instead")]
     [TestCase("Certificate", "server.pfx", "is not read from configuration: set it in code")]
@@ -124,6 +134,14 @@ public class WsServerConfigurationTests
 
         Assert.That(ex!.Message, Does.StartWith($"EmbedWs configuration: 'EmbedWs:{key}' "));
         Assert.That(ex.Message, Does.Contain(problem));
+    }
+
+    [Test]
+    public void DashboardToken_TooShort_ThrowsWithoutShowingIt()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => OptionsFrom(("DashboardToken", "hunter2")));
+
+        Assert.That(ex!.Message, Is.EqualTo("EmbedWs configuration: 'EmbedWs:DashboardToken' is not valid: it needs at least 16 characters (the value is not shown)."));
     }
 
     [Test]

@@ -23,6 +23,7 @@ public class LoggingTests
         ["EmbedWs.ServerLog"] = 200,
         ["EmbedWs.Heartbeat.HeartbeatLog"] = 300,
         ["EmbedWs.Routing.RoutingLog"] = 400,
+        ["EmbedWs.Dashboard.DashboardLog"] = 800,
     };
 
     [Test]

@@ -1,0 +1,174 @@
+using System;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace EmbedWs.Dashboard;
+
+/// <summary>
+/// Who may see the dashboard, and what its paths answer. It stands in front of the user's
+/// accept hook and HTTP handler (the server's settings hold its two methods in their place):
+/// requests for the dashboard are answered here, every other request goes on to the user's.
+/// A request for the page or the socket is let in when it presents the configured token
+/// (compared in constant time), or the host authorized it (a mount's endpoint with an
+/// authorization policy), or the user's accept hook called <see cref="WsAcceptContext.AllowDashboard"/>;
+/// else 401 (403 for a wrong token), logged. The script and the style are the same for every
+/// server and hold no data: they are served without a check. Safe from any thread.
+/// </summary>
+internal sealed class DashboardGate
+{
+    /// <summary>The Items key that marks an accepted upgrade as a dashboard viewer.</summary>
+    public const string ViewerKey = "EmbedWs.Dashboard.Viewer";
+
+    /// <summary>The mark's value: an object no user code can hold, so the mark cannot be forged.</summary>
+    public static readonly object ViewerMark = new();
+
+    private readonly string _base;
+    private readonly string _socketPath;
+    private readonly byte[]? _tokenHash;
+    private readonly Func<WsAcceptContext, ValueTask>? _userAccept;
+    private readonly Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? _userHttp;
+    private readonly ILogger _logger;
+
+    public DashboardGate(string basePath, string? token, Func<WsAcceptContext, ValueTask>? userAccept,
+        Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? userHttp, ILoggerFactory loggerFactory)
+    {
+        _base = basePath;
+        _socketPath = basePath + DashboardPaths.Socket;
+        _tokenHash = token is null ? null : Hash(token);
+        _userAccept = userAccept;
+        _userHttp = userHttp;
+        _logger = loggerFactory.CreateLogger("EmbedWs.Dashboard");
+    }
+
+    /// <summary>True when the path is the dashboard's WebSocket.</summary>
+    public bool IsSocket(string path) => string.Equals(path, _socketPath, StringComparison.Ordinal);
+
+    /// <summary>True when <paramref name="items"/> (an accepted upgrade's) mark a dashboard viewer.</summary>
+    public static bool IsViewer(System.Collections.Generic.IDictionary<string, object?>? items) =>
+        items is not null && items.TryGetValue(ViewerKey, out var mark) && ReferenceEquals(mark, ViewerMark);
+
+    /// <summary>In the place of the accept hook: the dashboard's socket is decided here, other paths by the user's hook.</summary>
+    public async ValueTask AcceptAsync(WsAcceptContext context)
+    {
+        if (!IsSocket(context.Info.Path))
+        {
+            if (_userAccept is not null)
+            {
+                await _userAccept(context).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // A browser sends its page's Origin: only the dashboard's own page (same host) may open the
+        // socket, so another site cannot open it with the user's cookies (cross-site WebSocket hijacking).
+        if (context.Info.Origin is { } origin && !SameHost(origin, context.Info.Host))
+        {
+            Refuse(context.Info, 403, "its Origin is another site's");
+            context.Reject(403, "The dashboard's socket takes connections from its own page only.");
+            return;
+        }
+
+        context.IsDashboard = true;
+        var (status, reason) = await AuthorizeAsync(context).ConfigureAwait(false);
+        if (status != 0)
+        {
+            if (!context.IsRejected)
+            {
+                context.Reject(status, StatusText(status));
+            }
+
+            Refuse(context.Info, context.RejectStatus, reason);
+            return;
+        }
+
+        context.SubProtocol = null;
+        context.Items[ViewerKey] = ViewerMark;
+    }
+
+    /// <summary>In the place of the HTTP handler: the dashboard's page and files here, other paths to the user's handler.</summary>
+    public async ValueTask<WsHttpResponse?> ServeHttpAsync(WsConnectionInfo info)
+    {
+        string path = info.Path;
+        if (path.Length > _base.Length && path.StartsWith(_base, StringComparison.Ordinal)
+            && DashboardAssets.Find(path.Substring(_base.Length)) is { } asset && !asset.IsPage)
+        {
+            return asset.Response();
+        }
+
+        if (!string.Equals(path, _base, StringComparison.Ordinal))
+        {
+            return _userHttp is null ? null : await _userHttp(info).ConfigureAwait(false);
+        }
+
+        var context = new WsAcceptContext(info, null) { IsDashboard = true };
+        var (status, reason) = await AuthorizeAsync(context).ConfigureAwait(false);
+        if (status != 0)
+        {
+            status = context.IsRejected ? context.RejectStatus : status;
+            Refuse(info, status, reason);
+            return WsHttpResponse.Text(context.RejectBody ?? StatusText(status), statusCode: status);
+        }
+
+        DashboardLog.PageServed(_logger, info.RemoteEndPoint);
+        return DashboardAssets.Page.Response();
+    }
+
+    /// <summary>0 when the request may see the dashboard; else the status to refuse it with, and why (for the log).</summary>
+    private async ValueTask<(int Status, string Reason)> AuthorizeAsync(WsAcceptContext context)
+    {
+        var info = context.Info;
+        bool presented = info.Query.TryGetValue("token", out var token);
+        if (presented && _tokenHash is not null && TokenMatches(token!))
+        {
+            return (0, "token");
+        }
+
+        if (info.DashboardAuthorizedByHost)
+        {
+            return (0, "host");
+        }
+
+        if (_userAccept is not null)
+        {
+            await _userAccept(context).ConfigureAwait(false);
+            if (context.IsRejected)
+            {
+                return (context.RejectStatus, "the accept hook rejected it");
+            }
+
+            if (context.DashboardAllowed)
+            {
+                return (0, "accept hook");
+            }
+        }
+
+        return presented ? (403, "wrong token") : (401, "no token, and the accept hook did not allow it");
+    }
+
+    private bool TokenMatches(string presented) =>
+        // Hashes of equal length: the comparison's time says nothing of the token's length or content.
+        CryptographicOperations.FixedTimeEquals(Hash(presented), _tokenHash);
+
+    private static byte[] Hash(string text)
+    {
+        using var sha = SHA256.Create();
+        return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+    }
+
+    private static bool SameHost(string origin, string? host) =>
+        host is not null && Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+        && string.Equals(uri.Authority, host, StringComparison.OrdinalIgnoreCase);
+
+    private void Refuse(WsConnectionInfo info, int status, string reason) =>
+        DashboardLog.Refused(_logger, info.RemoteEndPoint, info.Path, status, reason);
+
+    private static string StatusText(int status) => status switch
+    {
+        401 => "The dashboard needs its token (?token=) or the accept hook's permission.",
+        403 => "Forbidden.",
+        _ => "Refused.",
+    };
+}
