@@ -121,26 +121,63 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         return _server.SendJson(this, type, data);
     }
 
+    public bool Send(string text, WsDelivery delivery)
+    {
+        if (text is null)
+        {
+            throw new ArgumentNullException(nameof(text));
+        }
+
+        return _transport.Send(OutgoingFrame.Text(text.AsSpan()), delivery);
+    }
+
+    public bool Send(ReadOnlyMemory<byte> data, WsDelivery delivery) => _transport.Send(OutgoingFrame.Binary(data), delivery);
+
+    public bool SendJson(string type, object? data, WsDelivery delivery)
+    {
+        if (string.IsNullOrEmpty(type))
+        {
+            throw new ArgumentException("A JSON message needs a type.", nameof(type));
+        }
+
+        return _server.SendJson(this, type, data, delivery);
+    }
+
+    public int SendQueueBytes => _transport.QueuedBytes;
+
+    public bool IsCongested => _transport.IsCongested;
+
+    public long MessagesDropped => _transport.MessagesDropped;
+
+    public long MessagesReplaced => _transport.MessagesReplaced;
+
+    public ValueTask<bool> WhenUncongestedAsync(CancellationToken cancellationToken = default) =>
+        WaitAsync(_transport.WhenUncongestedAsync(), cancellationToken);
+
     /// <summary>Queues one text message already in UTF-8 (routing's replies and JSON sends, from a pooled buffer).</summary>
-    internal bool SendText(ReadOnlySpan<byte> utf8) => _transport.Send(OutgoingFrame.Of(WsOpcode.Text, utf8));
+    internal bool SendText(ReadOnlySpan<byte> utf8, WsDelivery delivery = default) => _transport.Send(OutgoingFrame.Of(WsOpcode.Text, utf8), delivery);
 
     public ValueTask<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
-        var drained = _transport.WhenDrainedAsync();
-        if (drained.IsCompleted || !cancellationToken.CanBeCanceled)
+        return WaitAsync(_transport.WhenDrainedAsync(), cancellationToken);
+    }
+
+    private static ValueTask<bool> WaitAsync(Task<bool> task, CancellationToken cancellationToken)
+    {
+        if (task.IsCompleted || !cancellationToken.CanBeCanceled)
         {
-            return new ValueTask<bool>(drained);
+            return new ValueTask<bool>(task);
         }
 
 #if NET8_0_OR_GREATER
-        return new ValueTask<bool>(drained.WaitAsync(cancellationToken));
+        return new ValueTask<bool>(task.WaitAsync(cancellationToken));
 #else
-        return WaitAsync(drained, cancellationToken);
+        return WaitCancellableAsync(task, cancellationToken);
 #endif
     }
 
 #if !NET8_0_OR_GREATER
-    private static async ValueTask<bool> WaitAsync(Task<bool> task, CancellationToken cancellationToken)
+    private static async ValueTask<bool> WaitCancellableAsync(Task<bool> task, CancellationToken cancellationToken)
     {
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using (cancellationToken.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetResult(true), cancelled))

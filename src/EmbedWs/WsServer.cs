@@ -135,6 +135,7 @@ public sealed partial class WsServer : IAsyncDisposable
             _settings = settings;
             _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Server");
             _metrics = new EmbedWsMetrics(() => _connections.Count, Traffic);
+            _metrics.ObserveSending(SendQueues);
             _dispatcher = EventDispatcher.Create(settings.Dispatch, settings.MaxInboundQueueBytes, settings.MaxQueuedEvents);
             _heartbeat = new HeartbeatRunner(settings.Heartbeat, settings.TimeProvider, settings.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"),
                 (connection, exception) => RaiseError(connection, exception));

@@ -33,6 +33,7 @@ public sealed partial class WsServerOptions
             MaxMessageSize = _maxMessageSize,
             MaxHandshakeSize = _maxHandshakeSize,
             MaxSendQueueBytes = _maxSendQueueBytes,
+            SendQueueSoftLimitBytes = ResolveSendQueueSoftLimit(),
             ListenBacklog = _listenBacklog,
             HandshakeTimeout = _handshakeTimeout,
             CloseTimeout = _closeTimeout,

@@ -44,6 +44,9 @@ internal sealed class WsSettings
 
     public int MaxSendQueueBytes { get; init; }
 
+    /// <summary>Resolved: never 0 (a quarter of MaxSendQueueBytes when the option was not set).</summary>
+    public int SendQueueSoftLimitBytes { get; init; }
+
     public int ListenBacklog { get; init; }
 
     public TimeSpan HandshakeTimeout { get; init; }

@@ -53,7 +53,7 @@ internal sealed partial class WsConnection : IOutboxOwner
         _stream = stream;
         _socket = socket;
         _shared = shared;
-        _outbox = new Outbox(stream, stream is NetworkStream ? socket : null, shared.Settings.MaxSendQueueBytes, this);
+        _outbox = new Outbox(stream, stream is NetworkStream ? socket : null, shared.Settings.MaxSendQueueBytes, this, shared.Settings.SendQueueSoftLimitBytes);
         _deflate = deflate;
         _session = new WsSession(_outbox, shared.Limits, deflate);
     }
@@ -128,7 +128,7 @@ internal sealed partial class WsConnection : IOutboxOwner
         }
     }
 
-    /// <summary>Queues a frame (see <see cref="Outbox.Write"/>); false when it was not queued.</summary>
+    /// <summary>Queues a frame (see <see cref="Outbox.Write(in OutgoingFrame, bool)"/>); false when it was not queued.</summary>
     public bool Send(in OutgoingFrame frame, bool fanOut = false) =>
         _deflate is { } deflate && frame.IsData && !frame.IsEncoded && deflate.ShouldCompress(frame.PayloadLength)
             ? SendCompressed(frame, deflate, fanOut)
