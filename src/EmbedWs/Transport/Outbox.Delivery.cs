@@ -43,12 +43,16 @@ internal sealed partial class Outbox
     private long _dropped;
     private long _replaced;
     private TaskCompletionSource<bool>? _uncongested;
+    private int _compactions;
 
     /// <summary>Droppable and latest-by-key messages not queued (the connection was congested, or the queue full).</summary>
     public long MessagesDropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Latest-by-key messages taken out of the queue by a newer one with the same key.</summary>
     public long MessagesReplaced => Interlocked.Read(ref _replaced);
+
+    /// <summary>How often the queue was compacted while it waited; for tests.</summary>
+    internal int Compactions => Volatile.Read(ref _compactions);
 
     /// <summary>The soft mark: above it the connection is congested.</summary>
     public int SoftQueueBytes => _softQueueBytes;
@@ -82,8 +86,9 @@ internal sealed partial class Outbox
             int live = LiveBytes;
             int old = -1;
             int oldLength = 0;
-            if (delivery.Kind == WsDeliveryKind.Latest && _keyIndex is not null && _keyIndex.TryGetValue(delivery.Key!, out old))
+            if (delivery.Kind == WsDeliveryKind.Latest && _keyIndex is not null && _keyIndex.TryGetValue(delivery.Key!, out int found))
             {
+                old = found;
                 oldLength = _keyed![old].Length;
             }
 
@@ -248,6 +253,7 @@ internal sealed partial class Outbox
         Array.Clear(_keyed!, kept, _keyedCount - kept);
         _keyedCount = kept;
         _deadBytes = 0;
+        _compactions++;
     }
 
     private struct KeyedFrame
