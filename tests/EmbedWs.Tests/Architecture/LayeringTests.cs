@@ -45,6 +45,8 @@ public class LayeringTests
         ["WsUpgradeDecision"] = 1,
         ["WsHttpResponse"] = Contract,
         ["IWsConnection"] = Contract,
+        ["WsDelivery"] = Contract,
+        ["WsDeliveryKind"] = Contract,
         ["IHeartbeatPolicy"] = Contract,
         ["HeartbeatPeer"] = Contract,
         ["IHeartbeatTarget"] = Contract,

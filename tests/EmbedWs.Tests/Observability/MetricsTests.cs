@@ -39,6 +39,10 @@ public class MetricsTests
             ["embedws.heartbeat.timeouts"] = "{connection}",
             ["embedws.routing.errors"] = "{message}",
             ["embedws.handler.duration"] = "s",
+            ["embedws.messages.dropped"] = "{message}",
+            ["embedws.messages.replaced"] = "{message}",
+            ["embedws.send_queue.bytes"] = "By",
+            ["embedws.connections.congested"] = "{connection}",
         }));
     }
 
