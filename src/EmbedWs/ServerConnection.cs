@@ -34,6 +34,7 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         _server = server;
         _transport = transport;
         _dispatch = dispatcher.Open(this);
+        RateLimit = InboundRateLimitFor(server.Settings);
         if (items is { Count: > 0 })
         {
             foreach (var pair in items)
@@ -91,6 +92,9 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
 
     /// <summary>The heartbeat policy's own state (<see cref="HeartbeatPeer.State"/>).</summary>
     public object? HeartbeatState { get; set; }
+
+    /// <summary>Its token buckets when the server limits inbound rates (refilled by the server's tick); null otherwise.</summary>
+    internal InboundRateLimit? RateLimit { get; }
 
     /// <summary>Message bytes waiting for this connection's handlers (ThreadPool and Queued dispatch).</summary>
     internal int InboundQueueBytes => _dispatch.QueuedBytes;
@@ -206,6 +210,11 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
 
     public override string ToString() => _transport.ToString();
 
+    private static InboundRateLimit? InboundRateLimitFor(WsSettings settings) =>
+        settings.MaxMessagesPerSecond > 0 || settings.MaxBytesPerSecond > 0
+            ? new InboundRateLimit(settings.MaxMessagesPerSecond, settings.MaxBytesPerSecond)
+            : null;
+
     bool IHeartbeatTarget.SendPing(ReadOnlySpan<byte> payload) => _transport.Send(OutgoingFrame.Of(WsOpcode.Ping, payload));
 
     void IHeartbeatTarget.Kill() =>
@@ -221,6 +230,12 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
 
     ValueTask IConnectionHandler.OnMessageAsync(WsMessage message)
     {
+        // Rate limits first: a flood of JSON pings is a flood too.
+        if (RateLimit is { } limit && !limit.TryTake(message.Data.Length, out bool firstLimited))
+        {
+            return _server.RateLimited(this, message, firstLimited);
+        }
+
         // JSON pings are answered here, on the read loop, whatever the heartbeat policy (with
         // ThreadPool and Queued dispatch even while the handlers are busy); JSON pongs go to the
         // policy. Neither reaches a handler.

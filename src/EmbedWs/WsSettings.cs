@@ -47,6 +47,14 @@ internal sealed class WsSettings
     /// <summary>Resolved: never 0 (a quarter of MaxSendQueueBytes when the option was not set).</summary>
     public int SendQueueSoftLimitBytes { get; init; }
 
+    /// <summary>0 for no limit.</summary>
+    public int MaxMessagesPerSecond { get; init; }
+
+    /// <summary>0 for no limit.</summary>
+    public int MaxBytesPerSecond { get; init; }
+
+    public WsRateLimitPolicy RateLimitPolicy { get; init; }
+
     public int ListenBacklog { get; init; }
 
     public TimeSpan HandshakeTimeout { get; init; }

@@ -47,6 +47,7 @@ public class LayeringTests
         ["IWsConnection"] = Contract,
         ["WsDelivery"] = Contract,
         ["WsDeliveryKind"] = Contract,
+        ["WsRateLimitPolicy"] = Contract,
         ["IHeartbeatPolicy"] = Contract,
         ["HeartbeatPeer"] = Contract,
         ["IHeartbeatTarget"] = Contract,
