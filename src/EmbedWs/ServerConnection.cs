@@ -35,6 +35,7 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         _transport = transport;
         _dispatch = dispatcher.Open(this);
         RateLimit = InboundRateLimitFor(server.Settings);
+        server.SimulateOnOpen(transport);
         if (items is { Count: > 0 })
         {
             foreach (var pair in items)

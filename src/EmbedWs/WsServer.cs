@@ -160,6 +160,7 @@ public sealed partial class WsServer : IAsyncDisposable
         }
 
         ServerLog.Started(_logger, LocalEndPoints.Count == 0 ? "no port of its own (Listen is false)" : string.Join(", ", LocalEndPoints));
+        LogSimulation();
         return Task.CompletedTask;
     }
 
@@ -225,6 +226,7 @@ public sealed partial class WsServer : IAsyncDisposable
         finally
         {
             _tick!.Dispose();
+            _simulator?.Dispose();
             Volatile.Write(ref _state, Stopped);
             _metrics!.Dispose();
             _stopped.TrySetResult(true);

@@ -37,6 +37,7 @@ public sealed partial class WsServerOptions
             MaxMessagesPerSecond = _maxMessagesPerSecond,
             MaxBytesPerSecond = _maxBytesPerSecond,
             RateLimitPolicy = _rateLimitPolicy,
+            NetworkSimulation = _networkSimulation,
             ListenBacklog = _listenBacklog,
             HandshakeTimeout = _handshakeTimeout,
             CloseTimeout = _closeTimeout,

@@ -55,6 +55,9 @@ internal sealed class WsSettings
 
     public WsRateLimitPolicy RateLimitPolicy { get; init; }
 
+    /// <summary>Null for none.</summary>
+    public WsNetworkConditions? NetworkSimulation { get; init; }
+
     public int ListenBacklog { get; init; }
 
     public TimeSpan HandshakeTimeout { get; init; }

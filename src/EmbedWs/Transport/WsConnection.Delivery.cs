@@ -1,3 +1,5 @@
+using System;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace EmbedWs.Transport;
@@ -20,8 +22,8 @@ internal sealed partial class WsConnection
             : Deliver(frame, delivery, fanOut);
     }
 
-    /// <summary>Droppable and latest-by-key messages not queued.</summary>
-    internal long MessagesDropped => _outbox.MessagesDropped;
+    /// <summary>Droppable and latest-by-key messages not queued (the simulated link's included).</summary>
+    internal long MessagesDropped => _outbox.MessagesDropped + Interlocked.Read(ref _simulatedDrops);
 
     /// <summary>Latest-by-key messages replaced by a newer one while they waited.</summary>
     internal long MessagesReplaced => _outbox.MessagesReplaced;
@@ -32,8 +34,21 @@ internal sealed partial class WsConnection
     /// <summary>Completes with true once the queued bytes are at or under the soft mark, with false when the connection ended first.</summary>
     internal Task<bool> WhenUncongestedAsync() => _outbox.WhenUncongestedAsync();
 
-    /// <summary>The one write primitive, with a delivery class; drops and replacements are counted for the metrics.</summary>
+    /// <summary>
+    /// The one write primitive, with a delivery class; drops and replacements are counted for the
+    /// metrics. A data frame of a connection under network simulation takes the simulated link first.
+    /// </summary>
     private bool Deliver(in OutgoingFrame frame, WsDelivery delivery, bool fanOut)
+    {
+        if (_link is { } link && frame.IsData)
+        {
+            return Simulate(link, frame, delivery);
+        }
+
+        return DeliverNow(frame, delivery, fanOut);
+    }
+
+    private bool DeliverNow(in OutgoingFrame frame, WsDelivery delivery, bool fanOut)
     {
         if (delivery.IsReliable)
         {

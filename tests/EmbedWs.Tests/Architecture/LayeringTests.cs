@@ -48,6 +48,7 @@ public class LayeringTests
         ["WsDelivery"] = Contract,
         ["WsDeliveryKind"] = Contract,
         ["WsRateLimitPolicy"] = Contract,
+        ["WsNetworkConditions"] = Contract,
         ["IHeartbeatPolicy"] = Contract,
         ["HeartbeatPeer"] = Contract,
         ["IHeartbeatTarget"] = Contract,
