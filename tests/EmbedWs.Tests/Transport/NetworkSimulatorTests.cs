@@ -33,7 +33,11 @@ public class NetworkSimulatorTests
             }
         }
 
-        time.Advance(TimeSpan.FromSeconds(1));
+        for (int ms = 0; ms < 200; ms++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
         Assert.That(owner.Texts, Is.EqualTo(Enumerable.Range(0, 2000).Select(i => $"m{i}")), "every message, in order");
         var added = owner.ReleasedAt.Zip(sentAt, (released, sent) => (released - sent) * 1000.0 / time.TimestampFrequency).OrderBy(ms => ms).ToArray();
         double p50 = added[added.Length / 2];
