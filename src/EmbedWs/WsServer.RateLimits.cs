@@ -3,7 +3,6 @@ using System.Text;
 using EmbedWs.Json;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
-using Microsoft.Extensions.Logging;
 
 namespace EmbedWs;
 
@@ -20,7 +19,7 @@ public sealed partial class WsServer
         _metrics!.MessageRateLimited(settings.RateLimitPolicy);
         if (firstLimited)
         {
-            RateLimitLog.Limited(_logger, connection.Id, settings.MaxMessagesPerSecond, settings.MaxBytesPerSecond, settings.RateLimitPolicy);
+            ServerLog.RateLimited(_logger, connection.Id, settings.MaxMessagesPerSecond, settings.MaxBytesPerSecond, settings.RateLimitPolicy);
         }
 
         switch (settings.RateLimitPolicy)
@@ -57,11 +56,4 @@ public sealed partial class WsServer
             PooledByteWriter.Return(buffer);
         }
     }
-}
-
-/// <summary>Log lines of the inbound rate limits, with stable event ids (22x).</summary>
-internal static partial class RateLimitLog
-{
-    [LoggerMessage(220, LogLevel.Warning, "Connection {Id} passed its rate limit ({Messages} messages/s, {Bytes} bytes/s; 0 is none): {Policy}")]
-    public static partial void Limited(ILogger logger, long id, int messages, int bytes, WsRateLimitPolicy policy);
 }

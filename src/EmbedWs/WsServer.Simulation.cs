@@ -1,6 +1,5 @@
 using System.Threading;
 using EmbedWs.Transport;
-using Microsoft.Extensions.Logging;
 
 namespace EmbedWs;
 
@@ -20,7 +19,7 @@ public sealed partial class WsServer
     {
         var own = Own(connection, nameof(connection));
         own.Transport.Simulate(Simulator, conditions);
-        SimulationLog.ConnectionSimulated(_logger, own.Id, conditions?.ToString() ?? "none");
+        ServerLog.ConnectionSimulated(_logger, own.Id, conditions?.ToString() ?? "none");
     }
 
     /// <summary>The server's simulator, made at the first need; on the server's TimeProvider.</summary>
@@ -53,17 +52,7 @@ public sealed partial class WsServer
     {
         if (Settings.NetworkSimulation is { } conditions)
         {
-            SimulationLog.ServerSimulated(_logger, conditions.ToString());
+            ServerLog.ServerSimulated(_logger, conditions.ToString());
         }
     }
-}
-
-/// <summary>Log lines of the network simulator, with stable event ids (23x).</summary>
-internal static partial class SimulationLog
-{
-    [LoggerMessage(230, LogLevel.Warning, "Network simulation is on for every connection: {Conditions}. For development only: what the server sends is delayed and droppable messages are lost on purpose")]
-    public static partial void ServerSimulated(ILogger logger, string conditions);
-
-    [LoggerMessage(231, LogLevel.Warning, "Network simulation for connection {Id}: {Conditions}")]
-    public static partial void ConnectionSimulated(ILogger logger, long id, string conditions);
 }

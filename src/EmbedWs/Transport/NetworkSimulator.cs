@@ -15,9 +15,9 @@ internal sealed class NetworkSimulator : IDisposable
     private readonly TimeProvider _time;
     private readonly HashSet<SimulatedLink> _waiting = new();
     private readonly Random _random;
-    private ITimer? _timer;
+    private readonly ITimer _timer;
     private long _nextDue = long.MaxValue;
-    private int _releasing;
+    private readonly object _releaseGate = new();
     private bool _disposed;
 
     /// <param name="time">The server's clock.</param>
@@ -26,6 +26,7 @@ internal sealed class NetworkSimulator : IDisposable
     {
         _time = time;
         _random = seed is { } s ? new Random(s) : new Random();
+        _timer = time.CreateTimer(static s => ((NetworkSimulator)s!).Release(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public TimeProvider Time => _time;
@@ -50,12 +51,16 @@ internal sealed class NetworkSimulator : IDisposable
             }
 
             _waiting.Add(link);
-            if (due < _nextDue)
+            if (due >= _nextDue)
             {
-                _nextDue = due;
-                Arm(due);
+                return;
             }
+
+            _nextDue = due;
         }
+
+        // Outside the lock: a fake clock fires the timer inside Change, and its Release takes the lock.
+        Arm(due);
     }
 
     public void Dispose()
@@ -64,28 +69,33 @@ internal sealed class NetworkSimulator : IDisposable
         {
             _disposed = true;
             _waiting.Clear();
-            _timer?.Dispose();
+            _timer.Dispose();
         }
     }
 
-    /// <summary>Under the lock: the timer fires once, at <paramref name="due"/>.</summary>
+    /// <summary>The timer fires once, at <paramref name="due"/>. (Two threads arming at once may leave the later moment: the frame is then late, never lost.)</summary>
     private void Arm(long due)
     {
         long now = _time.GetTimestamp();
         var wait = due <= now ? TimeSpan.Zero : TimeSpan.FromSeconds((due - now) / (double)_time.TimestampFrequency);
-        _timer ??= _time.CreateTimer(static s => ((NetworkSimulator)s!).Release(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        try
+        {
+            _timer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The server stopped.
+        }
     }
 
-    /// <summary>The timer: every due frame to its send queue, then the timer set for the next one.</summary>
+    /// <summary>
+    /// The timer: every due frame to its send queue, then the timer set for the next one. A fire
+    /// that overlaps a running one waits for it (and then finds what was scheduled meanwhile):
+    /// skipping it could leave a link's frames waiting for a fire that never comes.
+    /// </summary>
     private void Release()
     {
-        if (Interlocked.Exchange(ref _releasing, 1) != 0)
-        {
-            return;
-        }
-
-        try
+        lock (_releaseGate)
         {
             SimulatedLink[] links;
             lock (_waiting)
@@ -105,10 +115,6 @@ internal sealed class NetworkSimulator : IDisposable
                     Schedule(link, next);
                 }
             }
-        }
-        finally
-        {
-            Volatile.Write(ref _releasing, 0);
         }
     }
 }

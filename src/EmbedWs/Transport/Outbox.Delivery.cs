@@ -121,6 +121,9 @@ internal sealed partial class Outbox
                 {
                     Compact();
                 }
+
+                // A smaller replacement may bring the queue back under the soft mark.
+                NotifyUncongested();
             }
         }
 

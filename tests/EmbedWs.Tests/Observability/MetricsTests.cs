@@ -41,6 +41,7 @@ public class MetricsTests
             ["embedws.handler.duration"] = "s",
             ["embedws.messages.dropped"] = "{message}",
             ["embedws.messages.replaced"] = "{message}",
+            ["embedws.messages.rate_limited"] = "{message}",
             ["embedws.send_queue.bytes"] = "By",
             ["embedws.connections.congested"] = "{connection}",
         }));
