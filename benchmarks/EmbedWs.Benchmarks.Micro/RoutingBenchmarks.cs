@@ -90,6 +90,14 @@ public class RoutingBenchmarks
         public bool Send(string text) => true;
         public bool Send(ReadOnlyMemory<byte> data) => true;
         public bool SendJson(string type, object? data) => true;
+        public bool Send(string text, WsDelivery delivery) => true;
+        public bool Send(ReadOnlyMemory<byte> data, WsDelivery delivery) => true;
+        public bool SendJson(string type, object? data, WsDelivery delivery) => true;
+        public int SendQueueBytes => 0;
+        public bool IsCongested => false;
+        public long MessagesDropped => 0;
+        public long MessagesReplaced => 0;
+        public ValueTask<bool> WhenUncongestedAsync(System.Threading.CancellationToken cancellationToken = default) => new(true);
         public ValueTask<bool> FlushAsync(System.Threading.CancellationToken cancellationToken = default) => new(true);
         public void Close(ushort code = 1000, string? reason = null)
         {

@@ -8,7 +8,7 @@ namespace EmbedWs.Samples.ConsoleHost;
 /// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--mode chat|echo|broadcast</c>,
 /// <c>--heartbeat pingpong|json|idle|none</c>, <c>--heartbeat-interval S</c>,
 /// <c>--heartbeat-timeout S</c>, <c>--max-message-size BYTES</c>, <c>--max-fragments N</c>, <c>--compression on|off</c>,
-/// <c>--log-level LEVEL</c>, <c>--dashboard</c>, <c>--dashboard-token T</c>, <c>--help</c>.
+/// <c>--log-level LEVEL</c>, <c>--simulate CONDITIONS</c>, <c>--dashboard</c>, <c>--dashboard-token T</c>, <c>--help</c>.
 /// Each flag also takes the <c>--flag=value</c> form. Tools outside the repo start the host with
 /// these flags (.ci/autobahn.sh among them), so keep them stable.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class Options
         Usage: EmbedWs.Samples.ConsoleHost [--port N] [--host NAME] [--mode chat|echo|broadcast]
                    [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
                    [--max-message-size BYTES] [--max-fragments N] [--compression on|off]
-                   [--log-level LEVEL] [--dashboard] [--dashboard-token T]
+                   [--log-level LEVEL] [--simulate CONDITIONS] [--dashboard] [--dashboard-token T]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
@@ -53,6 +53,10 @@ internal sealed class Options
                                    warning, error or none. Default: information (connects,
                                    closes, refused handshakes, errors); debug adds a line per
                                    message.
+          --simulate CONDITIONS    For development: delays what the server sends and loses
+                                   droppable messages, e.g. latency=80ms,jitter=20ms,loss=2%
+                                   (also bandwidth=64KB, bytes per second). Never control
+                                   frames or handshakes. Default: off.
           --dashboard              Serve the live dashboard at /embedws/ (connections, traffic,
                                    round trips, send queues, closes; close a connection
                                    from the page). It opens only with its token: a random one
@@ -96,6 +100,9 @@ internal sealed class Options
     /// <summary><c>--dashboard-token</c>; null makes <see cref="ApplyDashboard"/> draw a random one.</summary>
     public string? DashboardToken { get; private set; }
 
+    /// <summary><c>--simulate</c>: network conditions to simulate; null (off) unless given.</summary>
+    public WsNetworkConditions? Simulate { get; private set; }
+
     /// <summary><c>--log-level</c>: the console log's minimum level.</summary>
     public LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
@@ -123,6 +130,7 @@ internal sealed class Options
         }
 
         serverOptions.Compression = Compression;
+        serverOptions.NetworkSimulation = Simulate;
     }
 
     /// <summary>
@@ -170,7 +178,7 @@ internal sealed class Options
                     options.Dashboard = true;
                     continue;
                 case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout"
-                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level" or "--dashboard-token":
+                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level" or "--dashboard-token" or "--simulate":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -275,6 +283,17 @@ internal sealed class Options
 
                 Dashboard = true;
                 DashboardToken = value;
+                return null;
+            case "--simulate":
+                try
+                {
+                    Simulate = WsNetworkConditions.Parse(value);
+                }
+                catch (FormatException ex)
+                {
+                    return $"--simulate: {ex.Message}";
+                }
+
                 return null;
             case "--log-level":
                 if (!TryParseLogLevel(value, out var level))

@@ -240,13 +240,16 @@ public sealed class GameHost : IAsyncDisposable
         Volatile.Write(ref _tick, _world.Tick);
 
         // Serialized once, queued to every client; completes at once (it never waits for a
-        // socket), so the loop does not wait either. A client that cannot keep up is closed
-        // with 1008 when its send queue passes MaxSendQueueBytes.
+        // socket), so the loop does not wait either. Latest by key: for a client that reads
+        // slowly, each world replaces the one still waiting in its queue, so it gets the newest
+        // state instead of a backlog, and is never closed as a slow consumer.
         if (_server.ConnectionCount > 0)
         {
-            _server.BroadcastJson("world", _world.Snapshot());
+            _server.BroadcastJson("world", _world.Snapshot(), s_world);
         }
     }
+
+    private static readonly WsDelivery s_world = WsDelivery.Latest("world");
 
     private void Log(string line) => _log?.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {line}");
 }

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace EmbedWs.Samples.GameLoop;
 
 /// <summary>
-/// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--tick-rate N</c>, <c>--help</c>.
+/// The command line: <c>--port N</c>, <c>--host NAME</c>, <c>--tick-rate N</c>,
+/// <c>--simulate CONDITIONS</c>, <c>--help</c>.
 /// Each flag also takes the <c>--flag=value</c> form.
 /// </summary>
 internal sealed class Options
@@ -13,12 +14,15 @@ internal sealed class Options
         """
         EmbedWs game loop: a fixed-tick game server whose handlers all run on its loop thread.
 
-        Usage: EmbedWs.Samples.GameLoop [--port N] [--host NAME] [--tick-rate N]
+        Usage: EmbedWs.Samples.GameLoop [--port N] [--host NAME] [--tick-rate N] [--simulate CONDITIONS]
 
           --port N        TCP port, 0-65535 (0 picks a free one). Default: 8081.
           --host NAME     Where to listen: localhost, an IP address, or * for every interface.
                           Default: localhost.
           --tick-rate N   Ticks per second, 1-1000. Default: 20.
+          --simulate CONDITIONS
+                          For development: a network to try the page's interpolation on, e.g.
+                          latency=80ms,jitter=20ms,loss=2% (bandwidth=64KB too). Default: off.
           --help          Show this help.
 
         Open http://HOST:PORT/ in a browser and move with the arrow keys or WASD.
@@ -34,6 +38,9 @@ internal sealed class Options
     public int TickRate { get; private set; } = GameHost.DefaultTickRate;
 
     public bool ShowHelp { get; private set; }
+
+    /// <summary><c>--simulate</c>: network conditions to simulate; null (off) unless given.</summary>
+    public WsNetworkConditions? Simulate { get; private set; }
 
     /// <summary>The URL given to <c>WsServerOptions.Url</c>; IPv6 literals get their brackets.</summary>
     public string ListenUrl => $"ws://{Bracket(Host)}:{Port}";
@@ -66,7 +73,7 @@ internal sealed class Options
                 case "--help" or "-h" or "-?":
                     options.ShowHelp = true;
                     continue;
-                case "--port" or "--host" or "--tick-rate":
+                case "--port" or "--host" or "--tick-rate" or "--simulate":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -113,6 +120,17 @@ internal sealed class Options
                 }
 
                 Host = value;
+                return null;
+            case "--simulate":
+                try
+                {
+                    Simulate = WsNetworkConditions.Parse(value);
+                }
+                catch (FormatException ex)
+                {
+                    return $"--simulate: {ex.Message}";
+                }
+
                 return null;
             default:
                 if (!TryParse(value, 1, 1000, out int rate))

@@ -28,7 +28,7 @@ internal static class Program
             return 0;
         }
 
-        var host = GameHost.Create(new WsServerOptions { Url = options.ListenUrl }, options.TickRate, Console.Out);
+        var host = GameHost.Create(new WsServerOptions { Url = options.ListenUrl, NetworkSimulation = options.Simulate }, options.TickRate, Console.Out);
         try
         {
             await host.StartAsync();

@@ -34,6 +34,8 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         _server = server;
         _transport = transport;
         _dispatch = dispatcher.Open(this);
+        RateLimit = InboundRateLimitFor(server.Settings);
+        server.SimulateOnOpen(transport);
         if (items is { Count: > 0 })
         {
             foreach (var pair in items)
@@ -92,6 +94,9 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
     /// <summary>The heartbeat policy's own state (<see cref="HeartbeatPeer.State"/>).</summary>
     public object? HeartbeatState { get; set; }
 
+    /// <summary>Its token buckets when the server limits inbound rates (refilled by the server's tick); null otherwise.</summary>
+    internal InboundRateLimit? RateLimit { get; }
+
     /// <summary>Message bytes waiting for this connection's handlers (ThreadPool and Queued dispatch).</summary>
     internal int InboundQueueBytes => _dispatch.QueuedBytes;
 
@@ -121,26 +126,63 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
         return _server.SendJson(this, type, data);
     }
 
+    public bool Send(string text, WsDelivery delivery)
+    {
+        if (text is null)
+        {
+            throw new ArgumentNullException(nameof(text));
+        }
+
+        return _transport.Send(OutgoingFrame.Text(text.AsSpan()), delivery);
+    }
+
+    public bool Send(ReadOnlyMemory<byte> data, WsDelivery delivery) => _transport.Send(OutgoingFrame.Binary(data), delivery);
+
+    public bool SendJson(string type, object? data, WsDelivery delivery)
+    {
+        if (string.IsNullOrEmpty(type))
+        {
+            throw new ArgumentException("A JSON message needs a type.", nameof(type));
+        }
+
+        return _server.SendJson(this, type, data, delivery);
+    }
+
+    public int SendQueueBytes => _transport.QueuedBytes;
+
+    public bool IsCongested => _transport.IsCongested;
+
+    public long MessagesDropped => _transport.MessagesDropped;
+
+    public long MessagesReplaced => _transport.MessagesReplaced;
+
+    public ValueTask<bool> WhenUncongestedAsync(CancellationToken cancellationToken = default) =>
+        WaitAsync(_transport.WhenUncongestedAsync(), cancellationToken);
+
     /// <summary>Queues one text message already in UTF-8 (routing's replies and JSON sends, from a pooled buffer).</summary>
-    internal bool SendText(ReadOnlySpan<byte> utf8) => _transport.Send(OutgoingFrame.Of(WsOpcode.Text, utf8));
+    internal bool SendText(ReadOnlySpan<byte> utf8, WsDelivery delivery = default) => _transport.Send(OutgoingFrame.Of(WsOpcode.Text, utf8), delivery);
 
     public ValueTask<bool> FlushAsync(CancellationToken cancellationToken = default)
     {
-        var drained = _transport.WhenDrainedAsync();
-        if (drained.IsCompleted || !cancellationToken.CanBeCanceled)
+        return WaitAsync(_transport.WhenDrainedAsync(), cancellationToken);
+    }
+
+    private static ValueTask<bool> WaitAsync(Task<bool> task, CancellationToken cancellationToken)
+    {
+        if (task.IsCompleted || !cancellationToken.CanBeCanceled)
         {
-            return new ValueTask<bool>(drained);
+            return new ValueTask<bool>(task);
         }
 
 #if NET8_0_OR_GREATER
-        return new ValueTask<bool>(drained.WaitAsync(cancellationToken));
+        return new ValueTask<bool>(task.WaitAsync(cancellationToken));
 #else
-        return WaitAsync(drained, cancellationToken);
+        return WaitCancellableAsync(task, cancellationToken);
 #endif
     }
 
 #if !NET8_0_OR_GREATER
-    private static async ValueTask<bool> WaitAsync(Task<bool> task, CancellationToken cancellationToken)
+    private static async ValueTask<bool> WaitCancellableAsync(Task<bool> task, CancellationToken cancellationToken)
     {
         var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using (cancellationToken.Register(static s => ((TaskCompletionSource<bool>)s!).TrySetResult(true), cancelled))
@@ -169,6 +211,11 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
 
     public override string ToString() => _transport.ToString();
 
+    private static InboundRateLimit? InboundRateLimitFor(WsSettings settings) =>
+        settings.MaxMessagesPerSecond > 0 || settings.MaxBytesPerSecond > 0
+            ? new InboundRateLimit(settings.MaxMessagesPerSecond, settings.MaxBytesPerSecond)
+            : null;
+
     bool IHeartbeatTarget.SendPing(ReadOnlySpan<byte> payload) => _transport.Send(OutgoingFrame.Of(WsOpcode.Ping, payload));
 
     void IHeartbeatTarget.Kill() =>
@@ -184,6 +231,12 @@ internal sealed class ServerConnection : IWsConnection, IConnectionHandler, IHan
 
     ValueTask IConnectionHandler.OnMessageAsync(WsMessage message)
     {
+        // Rate limits first: a flood of JSON pings is a flood too.
+        if (RateLimit is { } limit && !limit.TryTake(message.Data.Length, out bool firstLimited))
+        {
+            return _server.RateLimited(this, message, firstLimited);
+        }
+
         // JSON pings are answered here, on the read loop, whatever the heartbeat policy (with
         // ThreadPool and Queued dispatch even while the handlers are busy); JSON pongs go to the
         // policy. Neither reaches a handler.

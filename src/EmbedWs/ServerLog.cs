@@ -36,6 +36,15 @@ internal static partial class ServerLog
     [LoggerMessage(210, LogLevel.Warning, "Connection {Id}: a handler ran longer than HandlerTimeout ({Timeout}); closing with 1011 (the handler keeps its place: the next event waits for it)")]
     public static partial void HandlerTimedOut(ILogger logger, long id, TimeSpan timeout);
 
+    [LoggerMessage(220, LogLevel.Warning, "Connection {Id} passed its rate limit ({Messages} messages/s, {Bytes} bytes/s; 0 is none): {Policy}")]
+    public static partial void RateLimited(ILogger logger, long id, int messages, int bytes, WsRateLimitPolicy policy);
+
+    [LoggerMessage(230, LogLevel.Warning, "Network simulation is on for every connection: {Conditions}. For development only: what the server sends is delayed and droppable messages are lost on purpose")]
+    public static partial void ServerSimulated(ILogger logger, string conditions);
+
+    [LoggerMessage(231, LogLevel.Warning, "Network simulation for connection {Id}: {Conditions}")]
+    public static partial void ConnectionSimulated(ILogger logger, long id, string conditions);
+
     [LoggerMessage(209, LogLevel.Warning, "Stop: after the drops, {Connections} connections are still open and {Events} events still wait or run: a handler ignores IWsConnection.Closed; its connection's OnClose follows when it returns")]
     public static partial void StopLeftRunning(ILogger logger, int connections, int events);
 }

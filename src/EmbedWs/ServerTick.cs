@@ -14,12 +14,15 @@ internal sealed class ServerTick : IDisposable
 {
     private static readonly TimeSpan s_minPeriod = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan s_maxPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan s_refillPeriod = TimeSpan.FromMilliseconds(100);
 
     private readonly WsServer _server;
     private readonly TimeProvider _time;
     private readonly long _handlerTimeout;
     private readonly long _heartbeatInterval;
     private long _nextHeartbeat;
+    private readonly bool _rateLimits;
+    private long _lastRefill;
     private IDisposable? _timer;
     private int _ticking;
 
@@ -38,7 +41,11 @@ internal sealed class ServerTick : IDisposable
         period = Shortest(period, QuarterOf(settings.CloseTimeout));
         period = Shortest(period, QuarterOf(settings.HandlerTimeout));
         period = settings.DashboardPath is null ? period : Shortest(period, s_maxPeriod); // the dashboard's update, about once a second
-        Period = heartbeatOn ? Shortest(period, heartbeat) : period;
+        period = heartbeatOn ? Shortest(period, heartbeat) : period;
+
+        // Rate limits' buckets are refilled in tenths of a second (docs/rate-limits.md).
+        _rateLimits = settings.MaxMessagesPerSecond > 0 || settings.MaxBytesPerSecond > 0;
+        Period = _rateLimits ? Shortest(period, s_refillPeriod) : period;
     }
 
     /// <summary>How often the tick runs; infinite when nothing needs it.</summary>
@@ -49,6 +56,7 @@ internal sealed class ServerTick : IDisposable
         if (Period != Timeout.InfiniteTimeSpan)
         {
             _nextHeartbeat = _time.GetTimestamp() + _heartbeatInterval;
+            _lastRefill = _time.GetTimestamp();
             // The system clock's timer directly: on netstandard2.1 TimeProvider.System.CreateTimer
             // is the Microsoft.Bcl.TimeProvider backport's, whose timer type does not load on Mono
             // 6.8 (it needs System.Threading.Tasks.Extensions, which Mono does not ship; see
@@ -78,9 +86,17 @@ internal sealed class ServerTick : IDisposable
                 _nextHeartbeat = now + _heartbeatInterval;
             }
 
+            double refill = 0;
+            if (_rateLimits)
+            {
+                refill = (now - _lastRefill) / (double)_time.TimestampFrequency;
+                _lastRefill = now;
+            }
+
             foreach (var pair in _server.ConnectionTable)
             {
                 var connection = pair.Value;
+                connection.RateLimit?.Refill(refill);
                 connection.Transport.CheckDeadlines(now);
                 if (_handlerTimeout != 0 && connection.CheckHandlerDeadline(now, _handlerTimeout))
                 {

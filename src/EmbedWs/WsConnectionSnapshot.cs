@@ -12,8 +12,12 @@ public sealed class WsConnectionSnapshot
 {
     internal WsConnectionSnapshot(long id, IPEndPoint? remoteEndPoint, string path, WsConnectionState state,
         DateTimeOffset connectedAt, TimeSpan? roundTripTime, int sendQueueBytes, int inboundQueueBytes,
-        long messagesReceived, long messagesSent, long bytesReceived, long bytesSent)
+        long messagesReceived, long messagesSent, long bytesReceived, long bytesSent,
+        bool isCongested = false, long messagesDropped = 0, long messagesReplaced = 0)
     {
+        IsCongested = isCongested;
+        MessagesDropped = messagesDropped;
+        MessagesReplaced = messagesReplaced;
         Id = id;
         RemoteEndPoint = remoteEndPoint;
         Path = path;
@@ -66,4 +70,13 @@ public sealed class WsConnectionSnapshot
 
     /// <summary>Bytes written after the handshake: whole frames, headers and control frames included.</summary>
     public long BytesSent { get; }
+
+    /// <summary>True when more than <see cref="WsServerOptions.SendQueueSoftLimitBytes"/> waited to be sent (see <see cref="IWsConnection.IsCongested"/>).</summary>
+    public bool IsCongested { get; }
+
+    /// <summary>Droppable and latest-by-key messages not queued (see <see cref="IWsConnection.MessagesDropped"/>).</summary>
+    public long MessagesDropped { get; }
+
+    /// <summary>Latest-by-key messages replaced in the queue by a newer one (see <see cref="IWsConnection.MessagesReplaced"/>).</summary>
+    public long MessagesReplaced { get; }
 }

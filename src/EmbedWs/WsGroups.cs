@@ -12,7 +12,7 @@ namespace EmbedWs;
 /// leaves all its groups the moment it closes (before OnClose, in every dispatch mode); a group
 /// with no members disappears.
 /// </summary>
-public sealed class WsGroups
+public sealed partial class WsGroups
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, ServerConnection>> _groups = new(StringComparer.Ordinal);
 

@@ -68,14 +68,14 @@ public sealed partial class WsServer
     }
 
     /// <summary>Queues one JSON message to one connection, from the thread's pooled buffer: no string is made.</summary>
-    internal bool SendJson(ServerConnection connection, string type, object? data)
+    internal bool SendJson(ServerConnection connection, string type, object? data, WsDelivery delivery = default)
     {
         CheckJsonType(type);
         var buffer = PooledByteWriter.Rent();
         try
         {
             _settings!.JsonSerializer.WriteMessage(buffer, type, null, data);
-            return connection.SendText(buffer.Written);
+            return connection.SendText(buffer.Written, delivery);
         }
         finally
         {
@@ -110,7 +110,7 @@ public sealed partial class WsServer
     }
 
     /// <summary>Queues one encoded frame to each of <paramref name="targets"/>; returns how many took it.</summary>
-    internal static int SendFrame(ConcurrentDictionary<long, ServerConnection> targets, ReadOnlySpan<byte> frame, IWsConnection? except)
+    internal static int SendFrame(ConcurrentDictionary<long, ServerConnection> targets, ReadOnlySpan<byte> frame, IWsConnection? except, WsDelivery delivery = default)
     {
         // The dictionary's own enumerator: no lock and no copy of the table (Values would take both).
         // Connections that compress without context takeover share one compressed frame, made once.
@@ -121,7 +121,7 @@ public sealed partial class WsServer
             foreach (var pair in targets)
             {
                 var c = pair.Value;
-                if (!ReferenceEquals(c, except) && c.Transport.SendShared(frame, ref compressed))
+                if (!ReferenceEquals(c, except) && c.Transport.SendShared(frame, ref compressed, delivery))
                 {
                     sent++;
                 }

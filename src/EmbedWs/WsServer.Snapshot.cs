@@ -33,7 +33,11 @@ public sealed partial class WsServer
         var traffic = Traffic();
         return new WsServerSnapshot(now, connections.Count, metrics.ConnectionsOpened, metrics.ConnectionsClosed,
             metrics.HandshakesRejected, traffic.MessagesReceived, traffic.MessagesSent, traffic.BytesReceived,
-            traffic.BytesSent, Groups.GroupCount, connections);
+            traffic.BytesSent, Groups.GroupCount, connections)
+        {
+            MessagesDropped = metrics.MessagesDropped,
+            MessagesReplaced = metrics.MessagesReplaced,
+        };
     }
 
     private static WsConnectionSnapshot Describe(ServerConnection c)
@@ -42,6 +46,7 @@ public sealed partial class WsServer
         var traffic = transport.Traffic;
         return new WsConnectionSnapshot(c.Id, c.Info.RemoteEndPoint, c.Info.Path, c.State, transport.ConnectedAt, c.RoundTripTime,
             transport.QueuedBytes, c.InboundQueueBytes,
-            traffic.MessagesReceived, traffic.MessagesSent, traffic.BytesReceived, traffic.BytesSent);
+            traffic.MessagesReceived, traffic.MessagesSent, traffic.BytesReceived, traffic.BytesSent,
+            transport.IsCongested, transport.MessagesDropped, transport.MessagesReplaced);
     }
 }

@@ -138,6 +138,7 @@ public sealed partial class WsServer : IAsyncDisposable
             _settings = settings;
             _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Server");
             _metrics = new EmbedWsMetrics(() => _connections.Count, Traffic);
+            _metrics.ObserveSending(SendQueues);
             _dispatcher = EventDispatcher.Create(settings.Dispatch, settings.MaxInboundQueueBytes, settings.MaxQueuedEvents);
             _heartbeat = new HeartbeatRunner(settings.Heartbeat, settings.TimeProvider, settings.LoggerFactory.CreateLogger("EmbedWs.Heartbeat"),
                 (connection, exception) => RaiseError(connection, exception));
@@ -163,6 +164,7 @@ public sealed partial class WsServer : IAsyncDisposable
         }
 
         ServerLog.Started(_logger, LocalEndPoints.Count == 0 ? "no port of its own (Listen is false)" : string.Join(", ", LocalEndPoints));
+        LogSimulation();
         return Task.CompletedTask;
     }
 
@@ -229,6 +231,7 @@ public sealed partial class WsServer : IAsyncDisposable
         finally
         {
             _tick!.Dispose();
+            _simulator?.Dispose();
             await (_dashboard?.StopAsync() ?? Task.CompletedTask).ConfigureAwait(false);
             Volatile.Write(ref _state, Stopped);
             _metrics!.Dispose();

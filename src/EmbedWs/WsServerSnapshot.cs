@@ -57,6 +57,12 @@ public sealed class WsServerSnapshot
     /// <summary>Groups that have members.</summary>
     public int Groups { get; }
 
+    /// <summary>Droppable and latest-by-key messages not queued, on every connection so far (docs/sending.md).</summary>
+    public long MessagesDropped { get; internal init; }
+
+    /// <summary>Latest-by-key messages replaced in a send queue by a newer one, on every connection so far.</summary>
+    public long MessagesReplaced { get; internal init; }
+
     /// <summary>The open connections, by id.</summary>
     public IReadOnlyList<WsConnectionSnapshot> Connections { get; }
 }

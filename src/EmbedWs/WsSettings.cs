@@ -44,6 +44,20 @@ internal sealed class WsSettings
 
     public int MaxSendQueueBytes { get; init; }
 
+    /// <summary>Resolved: never 0 (a quarter of MaxSendQueueBytes when the option was not set).</summary>
+    public int SendQueueSoftLimitBytes { get; init; }
+
+    /// <summary>0 for no limit.</summary>
+    public int MaxMessagesPerSecond { get; init; }
+
+    /// <summary>0 for no limit.</summary>
+    public int MaxBytesPerSecond { get; init; }
+
+    public WsRateLimitPolicy RateLimitPolicy { get; init; }
+
+    /// <summary>Null for none.</summary>
+    public WsNetworkConditions? NetworkSimulation { get; init; }
+
     public int ListenBacklog { get; init; }
 
     public TimeSpan HandshakeTimeout { get; init; }

@@ -82,4 +82,6 @@ public static class WsRoutingErrors
     public const string InvalidData = "invalid_data";
     /// <summary>The handler threw (the text is hidden unless ShowExceptionDetails is on).</summary>
     public const string HandlerError = "handler_error";
+    /// <summary>The connection sent more than MaxMessagesPerSecond or MaxBytesPerSecond allow (RateLimitPolicy ErrorReply); the message was not handled.</summary>
+    public const string RateLimited = "rate_limited";
 }

@@ -19,7 +19,7 @@ namespace EmbedWs.Transport;
 /// stops, and a test listening to one server is not disturbed by servers of other tests.
 /// OpenTelemetry merges identical instruments of same-named meters into one stream.
 /// </remarks>
-internal sealed class EmbedWsMetrics : IDisposable
+internal sealed partial class EmbedWsMetrics : IDisposable
 {
     /// <summary>The name of every server's Meter: <c>AddMeter("EmbedWs")</c>, <c>dotnet-counters --counters EmbedWs</c>.</summary>
     public const string MeterName = "EmbedWs";

@@ -70,6 +70,52 @@ public interface IWsConnection
     bool SendJson(string type, object? data);
 
     /// <summary>
+    /// Queues a text message with a delivery class (<see cref="WsDelivery"/>): reliable (as
+    /// <see cref="Send(string)"/>), droppable (not queued while the connection is congested), or
+    /// latest by key (replaces the older message with the same key still waiting in the queue).
+    /// True when queued; false when the connection is closing or closed, or the message was
+    /// dropped (counted in <see cref="MessagesDropped"/>). Only a reliable send can close the
+    /// connection as a slow consumer.
+    /// </summary>
+    /// <param name="text">The text; sent as UTF-8.</param>
+    /// <param name="delivery">How the message is queued when the client reads slowly.</param>
+    bool Send(string text, WsDelivery delivery);
+
+    /// <summary>Queues a binary message with a delivery class; as <see cref="Send(string, WsDelivery)"/>. The bytes are copied before it returns.</summary>
+    /// <param name="data">The message payload.</param>
+    /// <param name="delivery">How the message is queued when the client reads slowly.</param>
+    bool Send(ReadOnlyMemory<byte> data, WsDelivery delivery);
+
+    /// <summary>Queues the JSON message <c>{"type":type,"data":data}</c> with a delivery class; as <see cref="Send(string, WsDelivery)"/>.</summary>
+    /// <param name="type">The message type, e.g. <c>player.moved</c>.</param>
+    /// <param name="data">The payload; null sends <c>"data":null</c>.</param>
+    /// <param name="delivery">How the message is queued when the client reads slowly.</param>
+    bool SendJson(string type, object? data, WsDelivery delivery);
+
+    /// <summary>Bytes queued to send or being written now (replaced latest-by-key messages not counted).</summary>
+    int SendQueueBytes { get; }
+
+    /// <summary>
+    /// True while more than <c>SendQueueSoftLimitBytes</c> wait in the send queue: the client reads
+    /// slower than the server sends. Droppable messages are not queued meanwhile.
+    /// </summary>
+    bool IsCongested { get; }
+
+    /// <summary>Droppable and latest-by-key messages this connection did not queue (it was congested, or its queue full).</summary>
+    long MessagesDropped { get; }
+
+    /// <summary>Latest-by-key messages taken out of this connection's queue by a newer one with the same key.</summary>
+    long MessagesReplaced { get; }
+
+    /// <summary>
+    /// Completes with true once the send queue is at or under <c>SendQueueSoftLimitBytes</c> (at
+    /// once when it is), or with false when the connection ended first: a producer (a game tick,
+    /// a log streamer) paces itself with it. Completions run on the thread pool.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    ValueTask<bool> WhenUncongestedAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Completes when everything queued before the call has been handed to the socket (true), or
     /// when the connection ended first (false). Completes at once when nothing is queued.
     /// </summary>

@@ -39,6 +39,7 @@ internal sealed partial class Outbox
             }
 
             // The caller is the writer now: frames others queue meanwhile wait behind this one.
+            SealPending();
             int headerSize = FrameWriter.HeaderSize(payload.Count);
             Reserve(headerSize);
             FrameWriter.WriteHeader(_pending.AsSpan(_pendingLength - headerSize, headerSize), WsOpcode.Binary, fin: true, payload.Count);
@@ -85,6 +86,7 @@ internal sealed partial class Outbox
 
                 _pending = queue;
                 _pendingLength += rest;
+                ShiftKeyed(rest);
                 startFlush = true;
             }
             else if (_pendingLength > 0 && !_terminated)
@@ -104,6 +106,8 @@ internal sealed partial class Outbox
             {
                 EndFlush();
             }
+
+            NotifyUncongested();
         }
 
         ArrayPool<byte>.Shared.Return(chunk);

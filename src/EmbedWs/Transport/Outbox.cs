@@ -10,7 +10,7 @@ namespace EmbedWs.Transport;
 
 /// <summary>
 /// One connection's send side: every frame (data, broadcast, ping, pong, close) goes through
-/// <see cref="Write"/>, the one write primitive, into one queue; one flush loop at a time writes
+/// <see cref="Write(in OutgoingFrame, bool)"/>, the one write primitive, into one queue; one flush loop at a time writes
 /// the queue to the socket. So frames never interleave, and every frame queued while a write was
 /// in progress leaves together in the next single write. Safe from any thread.
 /// </summary>
@@ -45,11 +45,13 @@ internal sealed partial class Outbox : IControlFrameSink
     /// <param name="plainSocket">The socket under <paramref name="stream"/> when nothing (TLS) sits between them: writes may go to it directly.</param>
     /// <param name="maxQueueBytes">MaxSendQueueBytes.</param>
     /// <param name="owner">Told of a full queue and of a failed write.</param>
-    public Outbox(Stream stream, Socket? plainSocket, int maxQueueBytes, IOutboxOwner owner)
+    /// <param name="softQueueBytes">The soft mark (SendQueueSoftLimitBytes): above it the connection is congested.</param>
+    public Outbox(Stream stream, Socket? plainSocket, int maxQueueBytes, IOutboxOwner owner, int softQueueBytes)
     {
         _stream = stream;
         _plainSocket = plainSocket;
         _maxQueueBytes = maxQueueBytes;
+        _softQueueBytes = softQueueBytes;
         _owner = owner;
     }
 
@@ -60,7 +62,7 @@ internal sealed partial class Outbox : IControlFrameSink
         {
             lock (this)
             {
-                return _pendingLength + _writingLength;
+                return LiveBytes;
             }
         }
     }
@@ -232,7 +234,7 @@ internal sealed partial class Outbox : IControlFrameSink
     // A frame always fits an empty queue, so one message larger than the limit can still be sent.
     private bool IsFull(int frameLength)
     {
-        int queued = _pendingLength + _writingLength;
+        int queued = LiveBytes;
         return queued > 0 && queued + frameLength > _maxQueueBytes;
     }
 
@@ -268,6 +270,7 @@ internal sealed partial class Outbox : IControlFrameSink
                     return;
                 }
 
+                SealPending();
                 chunk = _pending!;
                 length = _pendingLength;
                 _pending = null;
@@ -306,6 +309,7 @@ internal sealed partial class Outbox : IControlFrameSink
             lock (this)
             {
                 _writingLength = 0;
+                NotifyUncongested();
             }
         }
     }
@@ -335,9 +339,11 @@ internal sealed partial class Outbox : IControlFrameSink
             ArrayPool<byte>.Shared.Return(_pending);
             _pending = null;
             _pendingLength = 0;
+            ForgetKeyed();
         }
 
         _drained?.TrySetResult(!lost);
+        NotifyUncongested();
         _drained = null;
     }
 }

@@ -12,25 +12,29 @@ internal sealed partial class WsConnection
     /// compresses, a message over the threshold goes compressed: the shared compressed frame when
     /// the server keeps no context, or compressed by this connection's own compressor otherwise.
     /// </summary>
-    public bool SendShared(ReadOnlySpan<byte> frame, ref SharedCompressedFrame compressed)
+    public bool SendShared(ReadOnlySpan<byte> frame, ref SharedCompressedFrame compressed, WsDelivery delivery = default)
     {
         if (_deflate is not { } deflate)
         {
-            return _outbox.Write(OutgoingFrame.Encoded(frame), fanOut: true);
+            return Deliver(OutgoingFrame.Encoded(frame), delivery, fanOut: true);
         }
 
         var payload = SharedCompressedFrame.PayloadOf(frame);
         if (!deflate.ShouldCompress(payload.Length))
         {
-            return _outbox.Write(OutgoingFrame.Encoded(frame), fanOut: true);
+            return Deliver(OutgoingFrame.Encoded(frame), delivery, fanOut: true);
         }
 
         if (!deflate.Parameters.ServerNoContextTakeover)
         {
-            return SendCompressed(OutgoingFrame.Of((WsOpcode)(frame[0] & 0x0F), payload), deflate, fanOut: true);
+            // With context takeover a frame taken out of the queue would break the client's
+            // inflater (RFC 7692 §7.1.1.1): a message that may not be sent goes plain.
+            return delivery.IsReliable
+                ? SendCompressed(OutgoingFrame.Of((WsOpcode)(frame[0] & 0x0F), payload), deflate, fanOut: true)
+                : Deliver(OutgoingFrame.Encoded(frame), delivery, fanOut: true);
         }
 
-        return _outbox.Write(OutgoingFrame.Encoded(compressed.TryGet(frame, Settings.CompressionLevel, out var shared) ? shared : frame), fanOut: true);
+        return Deliver(OutgoingFrame.Encoded(compressed.TryGet(frame, Settings.CompressionLevel, out var shared) ? shared : frame), delivery, fanOut: true);
     }
 
     /// <summary>
@@ -39,7 +43,7 @@ internal sealed partial class WsConnection
     /// other send may queue a compressed frame in between. A message that does not get smaller
     /// (without context takeover) goes plain.
     /// </summary>
-    private bool SendCompressed(in OutgoingFrame frame, PerMessageDeflate deflate, bool fanOut)
+    private bool SendCompressed(in OutgoingFrame frame, PerMessageDeflate deflate, bool fanOut, WsDelivery delivery = default)
     {
         var payload = frame.GetPayload(out byte[]? rented);
         try
@@ -48,12 +52,12 @@ internal sealed partial class WsConnection
             {
                 if (!deflate.TryCompress(frame.Opcode, payload, out var compressed))
                 {
-                    return _outbox.Write(OutgoingFrame.Of(frame.Opcode, payload), fanOut);
+                    return Deliver(OutgoingFrame.Of(frame.Opcode, payload), delivery, fanOut);
                 }
 
                 try
                 {
-                    return _outbox.Write(OutgoingFrame.Encoded(compressed), fanOut);
+                    return Deliver(OutgoingFrame.Encoded(compressed), delivery, fanOut);
                 }
                 finally
                 {

@@ -15,7 +15,7 @@ namespace EmbedWs.Transport;
 /// through its <see cref="Outbox"/>. Its members are safe from any thread; the read loop
 /// (<c>WsConnection.Receive.cs</c>) is its own.
 /// </summary>
-internal sealed partial class WsConnection : IOutboxOwner
+internal sealed partial class WsConnection : IOutboxOwner, ISimulatedLinkOwner
 {
     private static readonly TaskCompletionSource<bool> s_completed = CreateCompleted();
     private static readonly CancellationTokenSource s_closedSource = CreateCancelled();
@@ -53,7 +53,7 @@ internal sealed partial class WsConnection : IOutboxOwner
         _stream = stream;
         _socket = socket;
         _shared = shared;
-        _outbox = new Outbox(stream, stream is NetworkStream ? socket : null, shared.Settings.MaxSendQueueBytes, this);
+        _outbox = new Outbox(stream, stream is NetworkStream ? socket : null, shared.Settings.MaxSendQueueBytes, this, shared.Settings.SendQueueSoftLimitBytes);
         _deflate = deflate;
         _session = new WsSession(_outbox, shared.Limits, deflate);
     }
@@ -128,11 +128,11 @@ internal sealed partial class WsConnection : IOutboxOwner
         }
     }
 
-    /// <summary>Queues a frame (see <see cref="Outbox.Write"/>); false when it was not queued.</summary>
+    /// <summary>Queues a frame (see <see cref="Outbox.Write(in OutgoingFrame, bool)"/>); false when it was not queued.</summary>
     public bool Send(in OutgoingFrame frame, bool fanOut = false) =>
         _deflate is { } deflate && frame.IsData && !frame.IsEncoded && deflate.ShouldCompress(frame.PayloadLength)
             ? SendCompressed(frame, deflate, fanOut)
-            : _outbox.Write(frame, fanOut);
+            : Deliver(frame, default, fanOut);
 
     /// <summary>Completes when everything queued so far was written (true) or the connection ended first (false).</summary>
     public Task<bool> WhenDrainedAsync() => _outbox.WhenDrainedAsync();

@@ -45,10 +45,26 @@ public class ConsoleHostTests
     [TestCase(new[] { "--mode", "--port", "1" }, "--mode needs a value")]
     [TestCase(new[] { "--mode", "relay" }, "--mode must be chat, echo or broadcast")]
     [TestCase(new[] { "--verbose" }, "Unknown argument '--verbose'")]
+    [TestCase(new[] { "--simulate", "latency=80" }, "--simulate: 'latency=80' is not a network condition")]
     public void Parse_BadFlag_NamesIt(string[] args, string message)
     {
         Assert.That(Options.Parse(args, out string? error), Is.Null);
         Assert.That(error, Does.StartWith(message));
+    }
+
+    [Test]
+    public void Parse_Simulate_SetsNetworkSimulation_OffByDefault()
+    {
+        var server = new WsServerOptions();
+        Options.Parse(new[] { "--simulate", "latency=80ms,jitter=20ms,loss=2%" }, out _)!.ApplyLimits(server);
+        Assert.That(server.NetworkSimulation!.Latency, Is.EqualTo(TimeSpan.FromMilliseconds(80)));
+        Assert.That(server.NetworkSimulation.Jitter, Is.EqualTo(TimeSpan.FromMilliseconds(20)));
+        Assert.That(server.NetworkSimulation.Loss, Is.EqualTo(0.02).Within(1e-9));
+
+        var plain = new WsServerOptions();
+        Options.Parse(Array.Empty<string>(), out _)!.ApplyLimits(plain);
+        Assert.That(plain.NetworkSimulation, Is.Null);
+        Assert.That(Options.Usage, Does.Contain("--simulate CONDITIONS"));
     }
 
     [Test]

@@ -39,6 +39,11 @@ public class MetricsTests
             ["embedws.heartbeat.timeouts"] = "{connection}",
             ["embedws.routing.errors"] = "{message}",
             ["embedws.handler.duration"] = "s",
+            ["embedws.messages.dropped"] = "{message}",
+            ["embedws.messages.replaced"] = "{message}",
+            ["embedws.messages.rate_limited"] = "{message}",
+            ["embedws.send_queue.bytes"] = "By",
+            ["embedws.connections.congested"] = "{connection}",
         }));
     }
 

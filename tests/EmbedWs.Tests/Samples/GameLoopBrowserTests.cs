@@ -1,3 +1,4 @@
+using System.Linq;
 using System.IO;
 using System.Net;
 using System.Text.Json;
@@ -86,10 +87,10 @@ public class GameLoopBrowserTests : ChromiumTest
                 await page.Keyboard.DownAsync(key);
             }
 
-            // The page draws each world as it gets it, so once it has one with the player in the
-            // corner, that is what the canvas shows.
+            // The page draws the worlds a little behind, interpolated (shown is what it drew
+            // last): once it drew the player in the corner, that is what the canvas shows.
             await page.WaitForFunctionAsync(
-                "c => { const p = world && world.players.find(p => p.id === myId); return p && p.x === c && p.y === c; }",
+                "c => { const p = shown.find(p => p.id === myId); return p && p.x === c && p.y === c; }",
                 corner,
                 new() { Timeout = (float)Timeout.TotalMilliseconds });
             var drawn = await page.EvaluateAsync<JsonElement>(BoxesScript);
@@ -125,6 +126,61 @@ public class GameLoopBrowserTests : ChromiumTest
 
         await Assertions.Expect(first.Locator("#players")).ToHaveTextAsync("1");
         await first.CloseAsync();
+    }
+
+    [Test]
+    public async Task Page_UnderSimulatedLatencyAndJitter_DrawsThePlayerMovingSmoothly()
+    {
+        await StopHost();
+        _host = GameHost.Create(new WsServerOptions
+        {
+            Endpoint = new IPEndPoint(IPAddress.Loopback, 0),
+            NetworkSimulation = WsNetworkConditions.Parse("latency=80ms,jitter=40ms"),
+        }, tickRate: 20);
+        await _host.StartAsync().WaitAsync(Timeout);
+        var page = await OpenPageAsync("?name=ann");
+        await page.WaitForFunctionAsync("() => shown.some(p => p.id === myId)", null, new() { Timeout = (float)Timeout.TotalMilliseconds });
+
+        // Holding a key, for 1.5 s, towards the far side: the drawn position, each animation
+        // frame. Worlds arrive every 50 ms give or take 40; drawn as they arrived, the dot would
+        // stand still in most frames, then jump.
+        double start = await page.EvaluateAsync<double>("() => shown.find(p => p.id === myId).x");
+        string key = start < World.Size / 2 ? "ArrowRight" : "ArrowLeft";
+        await page.Keyboard.DownAsync(key);
+        var run = await page.EvaluateAsync<JsonElement>(
+            """
+            () => new Promise(done => {
+              const xs = [], at = [], t0 = performance.now(), w0 = world.tick;
+              const step = () => {
+                const p = shown.find(p => p.id === myId);
+                if (p) { xs.push(p.x); at.push(performance.now()); }
+                if (performance.now() - t0 < 1500) requestAnimationFrame(step);
+                else done({ xs, at, ticks: world.tick - w0, delay: +document.getElementById('delay').textContent });
+              };
+              requestAnimationFrame(step);
+            })
+            """);
+        await page.Keyboard.UpAsync(key);
+
+        var xs = run.GetProperty("xs").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        var at = run.GetProperty("at").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        int first = Array.FindIndex(xs, x => x != xs[0]);
+        int moving = 0, changed = 0;
+        double fastest = 0;
+        for (int i = Math.Max(first, 1); i < xs.Length && xs[i] is > 0 and < World.Size; i++)
+        {
+            moving++;
+            changed += xs[i] != xs[i - 1] ? 1 : 0;
+            fastest = Math.Max(fastest, Math.Abs(xs[i] - xs[i - 1]) * 1000 / (at[i] - at[i - 1]));
+        }
+
+        TestContext.Out.WriteLine($"{xs.Length} frames, {run.GetProperty("ticks")} ticks, drawn {run.GetProperty("delay")} ms behind; " +
+                                  $"moving in {changed} of {moving} frames, at most {fastest:0} units/s");
+        Assert.That(run.GetProperty("delay").GetDouble(), Is.GreaterThan(100), "drawn behind by more than two ticks");
+        Assert.That(first, Is.GreaterThan(0), "the player moved");
+        Assert.That(changed, Is.GreaterThanOrEqualTo(moving * 0.7), "the dot moves in (nearly) every frame, between the worlds");
+        Assert.That(fastest, Is.LessThan(3 * World.MaxSpeed), "and never jumps");
+        await page.CloseAsync();
     }
 
     [Test]
