@@ -27,7 +27,8 @@ internal static class DashboardFeed
         new("send queue KiB", "all", s => s.QueuedBytes / 1024.0),
         new("send queue KiB", "largest", s => s.LargestQueue / 1024.0),
         new("congestion", "congested", s => s.Congested),
-        new("congestion", "drops/s", s => 0), // the delivery classes' drop count: s.Rate(n => n.MessagesDropped)
+        new("congestion", "drops/s", s => s.Rate(n => n.MessagesDropped)),
+        new("congestion", "replaced/s", s => s.Rate(n => n.MessagesReplaced)),
         new("closes/s", "heartbeat", s => s.Rate(c => c.Of(WsCloseCause.HeartbeatTimeout))),
         new("closes/s", "slow consumer", s => s.Rate(c => c.Of(WsCloseCause.SlowConsumer))),
         new("closes/s", "errors", s => s.Rate(c => c.Errors())),
@@ -44,6 +45,8 @@ internal static class DashboardFeed
         new("age s", (c, ctx) => Math.Round((ctx.Now - c.ConnectedAt).TotalSeconds)),
         new("rtt ms", (c, _) => c.RoundTripTime is { } rtt ? Math.Round(rtt.TotalMilliseconds, 2) : null),
         new("queued B", (c, _) => c.SendQueueBytes),
+        new("congested", (c, _) => c.IsCongested),
+        new("dropped", (c, _) => c.MessagesDropped),
         new("msgs in", (c, _) => c.MessagesReceived),
         new("msgs out", (c, _) => c.MessagesSent),
         new("groups", (c, ctx) => ctx.GroupsOf(c.Id)),

@@ -28,8 +28,7 @@ internal sealed class DashboardSample
             QueuedBytes += c.SendQueueBytes;
             LargestQueue = Math.Max(LargestQueue, c.SendQueueBytes);
 
-            // The figures of delivery classes and backpressure go here, one line each, e.g.:
-            // Congested += c.IsCongested ? 1 : 0;
+            Congested += c.IsCongested ? 1 : 0;
             if (c.RoundTripTime is { } rtt)
             {
                 double ms = rtt.TotalMilliseconds;
@@ -65,7 +64,7 @@ internal sealed class DashboardSample
     /// <summary>The largest send queue, in bytes.</summary>
     public int LargestQueue { get; }
 
-    /// <summary>Connections above their soft send-queue mark (0 until the connection snapshot says so).</summary>
+    /// <summary>Connections above their soft send-queue mark (<see cref="WsServerOptions.SendQueueSoftLimitBytes"/>).</summary>
     public int Congested { get; }
 
     /// <summary>Open connections by round-trip time, one count per bucket of <see cref="RttBounds"/> and one for the rest.</summary>
