@@ -37,6 +37,7 @@ internal sealed class ServerTick : IDisposable
         period = Shortest(period, QuarterOf(settings.MessageReadTimeout));
         period = Shortest(period, QuarterOf(settings.CloseTimeout));
         period = Shortest(period, QuarterOf(settings.HandlerTimeout));
+        period = settings.Backplane is null ? period : Shortest(period, s_maxPeriod);  // presence refresh
         Period = heartbeatOn ? Shortest(period, heartbeat) : period;
     }
 
@@ -93,6 +94,8 @@ internal sealed class ServerTick : IDisposable
                     _server.Heartbeat.OnTick(connection);
                 }
             }
+
+            _server.Backplane?.OnTick();
         }
         finally
         {

@@ -133,6 +133,7 @@ public sealed partial class WsServer : IAsyncDisposable
             }
 
             _settings = settings;
+            AttachBackplane(settings);
             _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Server");
             _metrics = new EmbedWsMetrics(() => _connections.Count, Traffic);
             _dispatcher = EventDispatcher.Create(settings.Dispatch, settings.MaxInboundQueueBytes, settings.MaxQueuedEvents);
@@ -159,7 +160,7 @@ public sealed partial class WsServer : IAsyncDisposable
         }
 
         ServerLog.Started(_logger, LocalEndPoints.Count == 0 ? "no port of its own (Listen is false)" : string.Join(", ", LocalEndPoints));
-        return Task.CompletedTask;
+        return StartBackplaneAsync(cancellationToken);
     }
 
     /// <summary>
@@ -191,6 +192,7 @@ public sealed partial class WsServer : IAsyncDisposable
         try
         {
             await _listener!.StopAcceptingAsync().ConfigureAwait(false);
+            await StopBackplaneAsync(cancellationToken).ConfigureAwait(false);
             var open = _connections.Values.ToArray();
             ServerLog.Stopping(_logger, open.Length);
             foreach (var c in open)

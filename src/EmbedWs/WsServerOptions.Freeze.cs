@@ -57,6 +57,7 @@ public sealed partial class WsServerOptions
             RoutePath = _routePath,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
+            Backplane = _backplane,
         };
     }
 
