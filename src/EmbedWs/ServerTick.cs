@@ -37,7 +37,7 @@ internal sealed class ServerTick : IDisposable
         period = Shortest(period, QuarterOf(settings.MessageReadTimeout));
         period = Shortest(period, QuarterOf(settings.CloseTimeout));
         period = Shortest(period, QuarterOf(settings.HandlerTimeout));
-        period = settings.Backplane is null ? period : Shortest(period, s_maxPeriod);  // presence refresh
+        period = server.Backplane is null ? period : Shortest(period, s_maxPeriod);  // presence refresh
         Period = heartbeatOn ? Shortest(period, heartbeat) : period;
     }
 

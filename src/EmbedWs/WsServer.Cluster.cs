@@ -136,8 +136,12 @@ public sealed partial class WsServer
         }
     }
 
-    /// <summary>Takes the backplane from the settings; its methods may be called from now on.</summary>
-    private void AttachBackplane(WsSettings settings) => _backplane = settings.Backplane;
+    /// <summary>
+    /// Takes the backplane from the options, frozen by now; its methods may be called from now on.
+    /// (Not in WsSettings: the settings sit at the bottom of the layers, the backplane's
+    /// interface speaks of the facade's WsBackplaneNode.)
+    /// </summary>
+    private void AttachBackplane() => _backplane = _options.Backplane;
 
     /// <summary>The end of <see cref="StartAsync"/>: starts the backplane, when there is one.</summary>
     private Task StartBackplaneAsync(CancellationToken cancellationToken) =>

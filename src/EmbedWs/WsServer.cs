@@ -133,7 +133,7 @@ public sealed partial class WsServer : IAsyncDisposable
             }
 
             _settings = settings;
-            AttachBackplane(settings);
+            AttachBackplane();
             _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Server");
             _metrics = new EmbedWsMetrics(() => _connections.Count, Traffic);
             _dispatcher = EventDispatcher.Create(settings.Dispatch, settings.MaxInboundQueueBytes, settings.MaxQueuedEvents);

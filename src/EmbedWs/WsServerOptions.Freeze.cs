@@ -57,7 +57,6 @@ public sealed partial class WsServerOptions
             RoutePath = _routePath,
             TimeProvider = _timeProvider,
             LoggerFactory = _loggerFactory,
-            Backplane = _backplane,
         };
     }
 

@@ -96,9 +96,6 @@ internal sealed class WsSettings
 
     public ILoggerFactory LoggerFactory { get; init; } = null!;
 
-    /// <summary>Null when the server is alone.</summary>
-    public IWsBackplane? Backplane { get; init; }
-
     /// <summary><paramref name="duration"/> in <see cref="TimeProvider"/> timestamp units; 0 for an infinite one (no deadline).</summary>
     public long TimestampTicks(TimeSpan duration) =>
         duration == Timeout.InfiniteTimeSpan ? 0 : Math.Max(1, (long)(duration.Ticks * (TimeProvider.TimestampFrequency / (double)TimeSpan.TicksPerSecond)));
