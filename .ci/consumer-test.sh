@@ -27,6 +27,11 @@ echo "== consumer test: dotnet pack src/EmbedWs ($version)"
 # PackageVersion only: the assemblies keep the repo's version, so a built library is not rebuilt.
 bounded 600 dotnet pack "$repo/src/EmbedWs/EmbedWs.csproj" -c Release -p:PackageVersion="$version" \
     -o "$feed" --nologo -v quiet
+# EmbedWs.Redis (and EmbedWs.Hosting, which it depends on) at the same version.
+for package in EmbedWs.Hosting EmbedWs.Redis; do
+    bounded 600 dotnet pack "$repo/src/$package/$package.csproj" -c Release -p:PackageVersion="$version" \
+        -o "$feed" --nologo -v quiet
+done
 
 # Empty props/targets stop MSBuild's search upwards: nothing outside this folder applies.
 echo '<Project />' > "$app/Directory.Build.props"
@@ -50,6 +55,7 @@ cat > "$app/Consumer.csproj" <<EOF
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="EmbedWs" Version="$version" />
+    <PackageReference Include="EmbedWs.Redis" Version="$version" />
   </ItemGroup>
 </Project>
 EOF
@@ -58,12 +64,14 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using EmbedWs;
+using EmbedWs.Redis;
 
 // Every await is bounded: the whole exchange must finish within 30 s.
 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 try
 {
-    return await EchoAsync(timeout.Token);
+    int echo = await EchoAsync(timeout.Token);
+    return echo != 0 ? echo : await ScaleOutAsync(Environment.GetEnvironmentVariable("CONSUMER_REDIS"), timeout.Token);
 }
 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
 {
@@ -105,6 +113,62 @@ static async Task<int> EchoAsync(CancellationToken token)
     Console.WriteLine($"consumer test: echo received from EmbedWs {version} on port {server.Port}");
     return 0;
 }
+
+// EmbedWs.Redis: a broadcast on one server reaches a client of another, through redis-server.
+static async Task<int> ScaleOutAsync(string? redis, CancellationToken token)
+{
+    if (redis is null)
+    {
+        Console.WriteLine("consumer test: EmbedWs.Redis restored and built; no redis-server, so no scale-out run");
+        return 0;
+    }
+
+    var servers = new List<WsServer>();
+    var backplanes = new List<RedisBackplane>();
+    for (int i = 0; i < 2; i++)
+    {
+        var backplane = new RedisBackplane(new RedisBackplaneOptions { ConnectionString = redis, NodeId = "consumer" + i });
+        var server = new WsServer(new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Backplane = backplane });
+        await server.StartAsync(token);
+        servers.Add(server);
+        backplanes.Add(backplane);
+    }
+
+    while (!backplanes.TrueForAll(b => b.IsConnected && b.SubscribedChannels >= 2))
+    {
+        await Task.Delay(20, token);
+    }
+
+    using var client = new ClientWebSocket();
+    await client.ConnectAsync(new Uri($"ws://127.0.0.1:{servers[1].Port}/"), token);
+    while (servers[1].ConnectionCount == 0)
+    {
+        await Task.Delay(20, token);
+    }
+
+    servers[0].Broadcast("across nodes");
+    var buffer = new byte[1024];
+    var result = await client.ReceiveAsync(buffer.AsMemory(), token);
+    string text = Encoding.UTF8.GetString(buffer, 0, result.Count);
+    foreach (var server in servers)
+    {
+        await server.StopAsync(token);
+    }
+
+    foreach (var backplane in backplanes)
+    {
+        await backplane.DisposeAsync();
+    }
+
+    if (text != "across nodes")
+    {
+        Console.Error.WriteLine($"consumer test: expected the broadcast from the other node, got '{text}'");
+        return 1;
+    }
+
+    Console.WriteLine("consumer test: a broadcast crossed two servers through redis-server with EmbedWs.Redis");
+    return 0;
+}
 EOF
 
 export NUGET_PACKAGES="$work/nuget-packages"
@@ -114,5 +178,13 @@ echo "== consumer test: restore, build and run the app (pack took ${SECONDS} s)"
 test -f "$NUGET_PACKAGES/embedws/$version/embedws.$version.nupkg" ||
     { echo "consumer test: EmbedWs $version was not restored from $feed" >&2; exit 1; }
 (cd "$app" && bounded 300 dotnet build --no-restore --nologo -v quiet -c Release)
+# The scale-out step runs on a redis-server of its own (free port, nothing saved), when there is one.
+if command -v redis-server >/dev/null 2>&1; then
+    redis_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+    redis_pid=$!
+    trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+    export CONSUMER_REDIS="127.0.0.1:$redis_port"
+fi
 (cd "$app" && bounded 60 dotnet run --no-build -c Release)
 echo "== consumer test: passed in ${SECONDS} s"
