@@ -3,6 +3,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
+using EmbedWs.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.ConsoleHost;
@@ -39,6 +40,12 @@ internal static class Program
             .SetMinimumLevel(options.LogLevel));
         var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create(), LoggerFactory = logging };
         options.ApplyLimits(serverOptions);
+
+        // --redis: this host is one node of a cluster; Redis being down does not stop it (it joins when Redis comes).
+        await using var backplane = options.Redis is { } redis
+            ? new RedisBackplane(new RedisBackplaneOptions { ConnectionString = redis }, logging)
+            : null;
+        serverOptions.Backplane = backplane;
         await using var server = ConsoleHostServer.Create(options.Mode, serverOptions);
         try
         {
@@ -65,6 +72,7 @@ internal static class Program
         Console.WriteLine($"Heartbeat: {options.Heartbeat.Describe()}");
         Console.WriteLine($"Limits: messages up to {serverOptions.MaxMessageSize} bytes in up to {serverOptions.MaxFragmentsPerMessage} frames");
         Console.WriteLine($"Compression: {(serverOptions.Compression ? "permessage-deflate when the client offers it" : "off")}");
+        Console.WriteLine(backplane is null ? "Scale-out: none" : $"Scale-out: Redis at {options.Redis}, node {backplane.NodeId}");
         Console.WriteLine("Press Ctrl+C to stop.");
         await stop.Task;
 
