@@ -44,7 +44,7 @@ public class ConsoleHostClusterTests
         int firstPort = await ListeningPortAsync(first);
         int secondPort = await ListeningPortAsync(second);
         await Poll.UntilAsync(() => Joined(first) && Joined(second), "both hosts should log that they joined the cluster", s_timeout);
-        Assert.That(first.StandardOutput, Does.Contain("Scale-out: Redis at " + redis.ConnectionString));
+        await Poll.UntilAsync(() => first.StandardOutput.Contains("Scale-out: Redis at " + redis.ConnectionString + ", node "), "the host says it is a node", s_timeout);
 
         using var ann = await JsonClient.ConnectAsync(firstPort);
         using var bob = await JsonClient.ConnectAsync(secondPort);
