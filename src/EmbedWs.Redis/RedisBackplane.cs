@@ -38,6 +38,7 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
     private volatile bool _connected;
     private long _lostAtFailure;
     private int _started;
+    private int _disposed;
 
     /// <summary>Creates a backplane; it connects when the server starts it.</summary>
     /// <param name="options">Where Redis is, the node id, the channel prefix.</param>
@@ -126,6 +127,11 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _connected = false;
         await _subscriptions.StopAsync().ConfigureAwait(false);
@@ -145,6 +151,11 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
     /// <summary>Closes the connection to Redis when the backplane opened it (not one given in <see cref="RedisBackplaneOptions.Connection"/>).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _connected = false;
         if (_connection is { } connection)
@@ -187,6 +198,12 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
         if (!_connected || _local is not { } local)
         {
             return;
+        }
+
+        // A subscription that failed while Redis was away (or half back) is made again here.
+        if (_subscriptions.HasFailed)
+        {
+            _subscriptions.Resync();
         }
 
         _ = RefreshPresenceAsync(local.Server);
@@ -345,15 +362,21 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (_stopping.IsCancellationRequested || _subscriber is null || !_connection!.IsConnected || _connected)
+        if (_stopping.IsCancellationRequested || _subscriber is null || !_connection!.IsConnected)
         {
             return;
         }
 
         // StackExchange.Redis subscribes its subscriptions again itself; those that failed
-        // while Redis was away are made now. A restarted Redis lost the presence keys.
+        // while Redis was away are made now (at each restored connection: the interactive and
+        // the subscription one may come back apart). A restarted Redis lost the presence keys.
         _subscriptions.Resync();
         _presence.Invalidate();
+        if (_connected)
+        {
+            return;
+        }
+
         _connected = true;
         RedisLog.Restored(_logger, _metrics.Lost - _lostAtFailure);
     }

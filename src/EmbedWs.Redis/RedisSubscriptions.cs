@@ -23,6 +23,7 @@ internal sealed class RedisSubscriptions
     private ISubscriber? _subscriber;
     private bool _sharded;
     private bool _stopped;
+    private volatile bool _failed;
 
     public RedisSubscriptions(Action<ChannelMessage> onMessage, ILogger logger)
     {
@@ -48,6 +49,9 @@ internal sealed class RedisSubscriptions
         }
     }
 
+    /// <summary>True when a subscription failed since the last <see cref="Resync"/> (Redis was away): the next one tries it again.</summary>
+    public bool HasFailed => _failed;
+
     /// <summary>From now on subscriptions are made, with sharded pub/sub or plain.</summary>
     public void Attach(ISubscriber subscriber, bool sharded)
     {
@@ -69,6 +73,7 @@ internal sealed class RedisSubscriptions
     {
         lock (_gate)
         {
+            _failed = false;
             foreach (var pair in new List<KeyValuePair<string, Entry>>(_channels))
             {
                 Sync(pair.Key, pair.Value);
@@ -182,6 +187,7 @@ internal sealed class RedisSubscriptions
             }
             else
             {
+                _failed = true;
                 RedisLog.SubscribeFailed(_logger, channel, subscribe.Exception?.GetBaseException().Message ?? "cancelled");
             }
 
