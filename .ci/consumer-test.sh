@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Consumer test: does the EmbedWs package work for someone who only has the .nupkg?
-# Packs src/EmbedWs into a temporary feed, then builds and runs a fresh console app outside the
-# repo (so none of the repo's Directory.Build.props applies) that takes EmbedWs as a
-# PackageReference, starts a WsServer on 127.0.0.1 port 0, sends a message with
-# ClientWebSocket and expects the echo. Exits 0 on success, non-zero otherwise.
+# Consumer test: do the EmbedWs packages work for someone who only has the .nupkg files?
+# Packs src/EmbedWs, src/EmbedWs.Hosting, src/EmbedWs.AspNetCore, src/EmbedWs.Testing and src/EmbedWs.Redis into a
+# temporary feed, then builds and runs a fresh app outside the repo (so none of the repo's
+# Directory.Build.props applies) that takes them as PackageReferences and checks one thing each:
+# a WsServer on 127.0.0.1 port 0 echoes to ClientWebSocket (EmbedWs); an ASP.NET Core app on
+# port 0 with AddEmbedWs and MapEmbedWs echoes on Kestrel's port (EmbedWs.Hosting and
+# EmbedWs.AspNetCore); WsTestClient gets a routed reply with no socket (EmbedWs.Testing); with
+# redis-server on PATH, a broadcast crosses two servers on a redis-server of the script's own (EmbedWs.Redis).
+# Exits 0 on success, non-zero otherwise.
 #
 # The package gets a version no other build has (0.0.0-consumer.<time>.<pid>) and the app
 # restores into its own empty NUGET_PACKAGES folder, so an EmbedWs cached in ~/.nuget/packages
@@ -23,14 +27,13 @@ mkdir -p "$feed" "$app"
 # A step that could hang (restore, a socket) is cut off; the app bounds itself too.
 bounded() { timeout --kill-after=10 "$1" "${@:2}"; }
 
-echo "== consumer test: dotnet pack src/EmbedWs ($version)"
-# PackageVersion only: the assemblies keep the repo's version, so a built library is not rebuilt.
-bounded 600 dotnet pack "$repo/src/EmbedWs/EmbedWs.csproj" -c Release -p:PackageVersion="$version" \
-    -o "$feed" --nologo -v quiet
-# EmbedWs.Redis (and EmbedWs.Hosting, which it depends on) at the same version.
-for package in EmbedWs.Hosting EmbedWs.Redis; do
-    bounded 600 dotnet pack "$repo/src/$package/$package.csproj" -c Release -p:PackageVersion="$version" \
-        -o "$feed" --nologo -v quiet
+packages=(EmbedWs EmbedWs.Hosting EmbedWs.AspNetCore EmbedWs.Testing EmbedWs.Redis)
+for package in "${packages[@]}"; do
+  echo "== consumer test: dotnet pack src/$package ($version)"
+  # PackageVersion only: the assemblies keep the repo's version, so a built library is not rebuilt.
+  # The packages depend on each other at the same version, which the feed then holds.
+  bounded 600 dotnet pack "$repo/src/$package/$package.csproj" -c Release -p:PackageVersion="$version" \
+      -o "$feed" --nologo -v quiet
 done
 
 # Empty props/targets stop MSBuild's search upwards: nothing outside this folder applies.
@@ -45,7 +48,7 @@ cat > "$app/nuget.config" <<EOF
 </configuration>
 EOF
 cat > "$app/Consumer.csproj" <<EOF
-<Project Sdk="Microsoft.NET.Sdk">
+<Project Sdk="Microsoft.NET.Sdk.Web">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
     <TargetFramework>net10.0</TargetFramework>
@@ -55,41 +58,91 @@ cat > "$app/Consumer.csproj" <<EOF
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="EmbedWs" Version="$version" />
+    <PackageReference Include="EmbedWs.AspNetCore" Version="$version" />
+    <PackageReference Include="EmbedWs.Testing" Version="$version" />
     <PackageReference Include="EmbedWs.Redis" Version="$version" />
   </ItemGroup>
 </Project>
 EOF
 cat > "$app/Program.cs" <<'EOF'
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using EmbedWs;
+using EmbedWs.AspNetCore;
+using EmbedWs.Hosting;
 using EmbedWs.Redis;
+using EmbedWs.Testing;
 
-// Every await is bounded: the whole exchange must finish within 30 s.
-using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+// Every await is bounded: the whole run must finish within 60 s.
+using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 try
 {
-    int echo = await EchoAsync(timeout.Token);
-    return echo != 0 ? echo : await ScaleOutAsync(Environment.GetEnvironmentVariable("CONSUMER_REDIS"), timeout.Token);
+    await ListenerEchoAsync(timeout.Token);
+    await MountedEchoAsync(timeout.Token);
+    await TestClientRouteAsync();
+    await ScaleOutAsync(Environment.GetEnvironmentVariable("CONSUMER_REDIS"), timeout.Token);
+    Console.WriteLine($"consumer test: all passed with EmbedWs {typeof(WsServer).Assembly.GetName().Version}");
+    return 0;
 }
 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
 {
-    Console.Error.WriteLine("consumer test: no echo within 30 s");
+    Console.Error.WriteLine("consumer test: not done within 60 s");
+    return 1;
+}
+catch (ConsumerCheckFailed ex)
+{
+    Console.Error.WriteLine($"consumer test: {ex.Message}");
     return 1;
 }
 
-static async Task<int> EchoAsync(CancellationToken token)
+// EmbedWs: its own listener.
+static async Task ListenerEchoAsync(CancellationToken token)
 {
-    await using var server = new WsServer(new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0) });
+    await using var server = new WsServer(new WsServerOptions { Url = "ws://127.0.0.1:0" });
     server.OnMessage += (conn, msg) => _ = msg.IsText ? conn.Send(msg.Text) : conn.Send(msg.Data);
     await server.StartAsync(token);
+    await EchoAsync(new Uri($"ws://127.0.0.1:{server.Port}/"), "listener", token);
+    await server.StopAsync(token);
+    Console.WriteLine($"consumer test: listener echo on port {server.Port}");
+}
 
+// EmbedWs.Hosting and EmbedWs.AspNetCore: mounted in a minimal app on Kestrel's port.
+static async Task MountedEchoAsync(CancellationToken token)
+{
+    var builder = WebApplication.CreateBuilder();
+    builder.WebHost.UseUrls("http://127.0.0.1:0");
+    builder.Logging.ClearProviders();
+    builder.Services.AddEmbedWs().Configure((services, server) => server.OnMessage += (conn, msg) => conn.Send(msg.Text));
+    await using var app = builder.Build();
+    app.MapEmbedWs("/ws");
+    await app.StartAsync(token);
+    int port = new Uri(app.Urls.First()).Port;             // the port Kestrel bound
+    await EchoAsync(new Uri($"ws://127.0.0.1:{port}/ws"), "mounted", token);
+    await app.StopAsync(token);
+    Console.WriteLine($"consumer test: mounted echo through Kestrel on port {port}");
+}
+
+// EmbedWs.Testing: a routed request in memory, no socket.
+static async Task TestClientRouteAsync()
+{
+    await using var server = new WsServer(new WsServerOptions { Listen = false });
+    server.Route<Add, Sum>("math.add", (conn, add) => Task.FromResult(new Sum(add.A + add.B)));
+    await server.StartAsync();
+    await using var client = await WsTestClient.ConnectAsync(server, "/rpc");
+    var reply = await client.RequestAsync<Sum>("math.add", new Add(1, 2));
+    if (reply?.Value != 3)
+    {
+        throw new ConsumerCheckFailed($"math.add 1+2 replied {reply?.Value}");
+    }
+
+    Console.WriteLine("consumer test: WsTestClient routed math.add in memory");
+}
+
+static async Task EchoAsync(Uri uri, string text, CancellationToken token)
+{
     using var client = new ClientWebSocket();
-    await client.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/"), token);
-    const string sent = "hello from a package consumer";
-    await client.SendAsync(Encoding.UTF8.GetBytes(sent), WebSocketMessageType.Text, true, token);
-
+    await client.ConnectAsync(uri, token);
+    await client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, token);
     var buffer = new byte[1024];
     var received = new StringBuilder();
     ValueWebSocketReceiveResult result;
@@ -101,26 +154,19 @@ static async Task<int> EchoAsync(CancellationToken token)
     while (!result.EndOfMessage);
 
     await client.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", token);
-    await server.StopAsync(token);
-
-    if (result.MessageType != WebSocketMessageType.Text || received.ToString() != sent)
+    if (result.MessageType != WebSocketMessageType.Text || received.ToString() != text)
     {
-        Console.Error.WriteLine($"consumer test: expected the echo '{sent}', got {result.MessageType} '{received}'");
-        return 1;
+        throw new ConsumerCheckFailed($"expected the echo '{text}' from {uri}, got {result.MessageType} '{received}'");
     }
-
-    string? version = typeof(WsServer).Assembly.GetName().Version?.ToString();
-    Console.WriteLine($"consumer test: echo received from EmbedWs {version} on port {server.Port}");
-    return 0;
 }
 
 // EmbedWs.Redis: a broadcast on one server reaches a client of another, through redis-server.
-static async Task<int> ScaleOutAsync(string? redis, CancellationToken token)
+static async Task ScaleOutAsync(string? redis, CancellationToken token)
 {
     if (redis is null)
     {
         Console.WriteLine("consumer test: EmbedWs.Redis restored and built; no redis-server, so no scale-out run");
-        return 0;
+        return;
     }
 
     var servers = new List<WsServer>();
@@ -128,7 +174,7 @@ static async Task<int> ScaleOutAsync(string? redis, CancellationToken token)
     for (int i = 0; i < 2; i++)
     {
         var backplane = new RedisBackplane(new RedisBackplaneOptions { ConnectionString = redis, NodeId = "consumer" + i });
-        var server = new WsServer(new WsServerOptions { Endpoint = new IPEndPoint(IPAddress.Loopback, 0), Backplane = backplane });
+        var server = new WsServer(new WsServerOptions { Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Backplane = backplane });
         await server.StartAsync(token);
         servers.Add(server);
         backplanes.Add(backplane);
@@ -162,21 +208,28 @@ static async Task<int> ScaleOutAsync(string? redis, CancellationToken token)
 
     if (text != "across nodes")
     {
-        Console.Error.WriteLine($"consumer test: expected the broadcast from the other node, got '{text}'");
-        return 1;
+        throw new ConsumerCheckFailed($"expected the broadcast from the other node, got '{text}'");
     }
 
     Console.WriteLine("consumer test: a broadcast crossed two servers through redis-server with EmbedWs.Redis");
-    return 0;
 }
+
+public sealed record Add(int A, int B);
+
+public sealed record Sum(int Value);
+
+public sealed class ConsumerCheckFailed(string message) : Exception(message);
 EOF
 
 export NUGET_PACKAGES="$work/nuget-packages"
 echo "== consumer test: restore, build and run the app (pack took ${SECONDS} s)"
 (cd "$app" && bounded 600 dotnet restore --nologo -v quiet)
 # The package actually used must be the one just packed.
-test -f "$NUGET_PACKAGES/embedws/$version/embedws.$version.nupkg" ||
-    { echo "consumer test: EmbedWs $version was not restored from $feed" >&2; exit 1; }
+for package in "${packages[@]}"; do
+  id="${package,,}"
+  test -f "$NUGET_PACKAGES/$id/$version/$id.$version.nupkg" ||
+      { echo "consumer test: $package $version was not restored from $feed" >&2; exit 1; }
+done
 (cd "$app" && bounded 300 dotnet build --no-restore --nologo -v quiet -c Release)
 # The scale-out step runs on a redis-server of its own (free port, nothing saved), when there is one.
 if command -v redis-server >/dev/null 2>&1; then
@@ -186,5 +239,5 @@ if command -v redis-server >/dev/null 2>&1; then
     trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
     export CONSUMER_REDIS="127.0.0.1:$redis_port"
 fi
-(cd "$app" && bounded 60 dotnet run --no-build -c Release)
+(cd "$app" && bounded 120 dotnet run --no-build -c Release)
 echo "== consumer test: passed in ${SECONDS} s"

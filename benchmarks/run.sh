@@ -7,7 +7,10 @@
 # echoing through an async handler), consolehost (samples/EmbedWs.Samples.ConsoleHost as users
 # run it: --mode echo, every other option its default), embedws-mount (the bench server's handlers
 # mounted in Kestrel with MapEmbedWs: Kestrel's handshake, EmbedWs's frames), kestrel, rawtcp (echo: bytes back as they
-# came; fanout: EmbedWs's broadcast and batching at the byte level).
+# came; fanout: EmbedWs's broadcast and batching at the byte level), embedws-stj (the bench server
+# routing with System.Text.Json), embedws-optimal (the bench server compressing at
+# CompressionLevel.Optimal, zlib level 6 as Kestrel does), ws (Node's ws package, benchmarks/node/ws-bench-server.js; needs
+# node, and runs `npm ci` in benchmarks/node once).
 # Environment: DURATION (s, default 5), WARMUP (s, default 10), RUNS (default 3),
 # TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir),
 # SERVERS_0_1 (a Release build of 0.1's EmbedWs.Benchmarks.Servers.dll: every row with embedws
@@ -32,14 +35,19 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 mkdir -p "$logs"
 : >"$results"
 
-# name | load mode | server mode | servers | load arguments
+# name | load mode | server mode | servers | load arguments | server arguments (every server of the row
+# takes them: the bench servers, the console host and the Node ws server all know --compression on)
 TABLE=(
   "echo-50x8-32B|echo|echo|embedws embedws-async embedws-mount consolehost kestrel rawtcp|--connections 50 --inflight 8 --size 32"
   "echo-1x1-32B|echo|echo|embedws embedws-async embedws-mount consolehost kestrel rawtcp|--connections 1 --inflight 1 --size 32"
   "echo-10x4-64KiB|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 10 --inflight 4 --size 65536"
   "fanout-1000-64B|fanout|fanout|embedws kestrel rawtcp|--connections 1000 --inflight 8 --size 64"
   "conns-10000|conns|conns|embedws kestrel rawtcp|--connections 10000 --hold 2 --concurrency 100"
-  "route-50x8|route|route|embedws kestrel|--connections 50 --inflight 8"
+  "route-50x8|route|route|embedws embedws-stj kestrel|--connections 50 --inflight 8 --server-stats"
+  "echo-50x8-4KiB-json|echo|echo|embedws consolehost kestrel ws|--connections 50 --inflight 8 --size 4096 --json --server-stats"
+  "echo-50x8-4KiB-json-deflate|echo|echo|embedws embedws-optimal consolehost kestrel ws|--connections 50 --inflight 8 --size 4096 --json --deflate --server-stats|--compression on"
+  "fanout-1000-4KiB-json-deflate|fanout|fanout|embedws kestrel ws|--connections 1000 --inflight 8 --size 4096 --json --deflate|--compression on"
+  "conns-1000-deflate|conns|conns|embedws kestrel ws|--connections 1000 --hold 2 --concurrency 100 --messages 3 --size 4096 --json --deflate|--compression on"
 )
 TESTS="${TESTS:-$(printf '%s\n' "${TABLE[@]}" | cut -d'|' -f1 | tr '\n' ' ')}"
 
@@ -58,6 +66,22 @@ done
 server_dll="$here/EmbedWs.Benchmarks.Servers/bin/Release/net10.0/EmbedWs.Benchmarks.Servers.dll"
 load_dll="$here/EmbedWs.Benchmarks.Load/bin/Release/net10.0/EmbedWs.Benchmarks.Load.dll"
 host_dll="$repo/samples/EmbedWs.Samples.ConsoleHost/bin/Release/net10.0/EmbedWs.Samples.ConsoleHost.dll"
+ws_js="$here/node/ws-bench-server.js"
+
+# Node's ws, for the rows that name it: its package is installed once into benchmarks/node.
+ws_ok=""
+for row in "${TABLE[@]}"; do
+  IFS='|' read -r test _ _ servers _ <<<"$row"
+  case " $TESTS " in *" $test "*) ;; *) continue ;; esac
+  case " $servers " in *" ws "*) ;; *) continue ;; esac
+  if ! command -v node >/dev/null; then
+    ws_ok="node is not installed (apt-get install nodejs npm)"
+  elif [ ! -d "$here/node/node_modules/ws" ] \
+       && ! (cd "$here/node" && npm ci --no-audit --no-fund >"$logs/npm-ci.log" 2>&1); then
+    ws_ok="npm ci in benchmarks/node failed (see $logs/npm-ci.log)"
+  fi
+  break
+done
 
 port=$PORT_BASE
 server_pid=""
@@ -77,9 +101,9 @@ error_line() {
   printf '{"test":"%s","server":"%s","run":%s,"mode":"%s","error":"%s"}\n' "$1" "$2" "$3" "$4" "$5" >>"$results"
 }
 
-# run_one TEST LOADMODE SERVERMODE SERVER RUN ARGS...
+# run_one TEST LOADMODE SERVERMODE SERVER RUN SERVERARGS LOADARGS...
 run_one() {
-  local test=$1 lmode=$2 smode=$3 server=$4 run=$5; shift 5
+  local test=$1 lmode=$2 smode=$3 server=$4 run=$5 sargs=$6; shift 6
   port=$((port + 1))
   local log="$logs/$test-$server-$run.log" ready='^ready'
   case $server in
@@ -88,17 +112,34 @@ run_one() {
       # It writes one console line per connect, message and close: into $log.out here.
       [ "$smode" = echo ] || { error_line "$test" "$server" "$run" "$lmode" "consolehost serves echo only"; return; }
       ready='listening on'
-      taskset -c 0 dotnet "$host_dll" --mode echo --host 127.0.0.1 --port "$port" >"$log.out" 2>"$log" &
+      # shellcheck disable=SC2086 # the arguments are meant to split
+      taskset -c 0 dotnet "$host_dll" --mode echo --host 127.0.0.1 --port "$port" $sargs >"$log.out" 2>"$log" &
+      ;;
+    ws)
+      [ -z "$ws_ok" ] || { error_line "$test" "$server" "$run" "$lmode" "$ws_ok"; return; }
+      # shellcheck disable=SC2086
+      taskset -c 0 node "$ws_js" --port "$port" --mode "$smode" $sargs >"$log.out" 2>"$log" &
+      ;;
+    embedws-optimal)
+      # shellcheck disable=SC2086
+      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode "$smode" --compression-level optimal $sargs >"$log.out" 2>"$log" &
+      ;;
+    embedws-stj)
+      [ "$smode" = route ] || { error_line "$test" "$server" "$run" "$lmode" "embedws-stj serves route only"; return; }
+      # shellcheck disable=SC2086
+      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode route --serializer stj $sargs >"$log.out" 2>"$log" &
       ;;
     embedws-0.1)
       taskset -c 0 dotnet "$SERVERS_0_1" --server embedws --port "$port" --mode "$smode" >"$log.out" 2>"$log" &
       ;;
     embedws-async)
       [ "$smode" = echo ] || { error_line "$test" "$server" "$run" "$lmode" "embedws-async serves echo only"; return; }
-      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode echo-async >"$log.out" 2>"$log" &
+      # shellcheck disable=SC2086
+      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode echo-async $sargs >"$log.out" 2>"$log" &
       ;;
     *)
-      taskset -c 0 dotnet "$server_dll" --server "$server" --port "$port" --mode "$smode" >"$log.out" 2>"$log" &
+      # shellcheck disable=SC2086
+      taskset -c 0 dotnet "$server_dll" --server "$server" --port "$port" --mode "$smode" $sargs >"$log.out" 2>"$log" &
       ;;
   esac
   server_pid=$!
@@ -148,16 +189,17 @@ keep_output() {
 } >&2
 start=$(date +%s)
 for row in "${TABLE[@]}"; do
-  IFS='|' read -r test lmode smode servers args <<<"$row"
+  IFS='|' read -r test lmode smode servers args sargs <<<"$row"
   case " $TESTS " in *" $test "*) ;; *) continue ;; esac
   echo "== $test" >&2
-  if [ -n "${SERVERS_0_1:-}" ]; then
+  if [ -n "${SERVERS_0_1:-}" ] && [ -z "$sargs" ]; then
+    # 0.1 had no compression and one serializer: only the rows without server arguments.
     servers=${servers/embedws /embedws embedws-0.1 }
   fi
   for run in $(seq "$RUNS"); do
     for server in $servers; do
       # shellcheck disable=SC2086 # the arguments are meant to split
-      run_one "$test" "$lmode" "$smode" "$server" "$run" $args
+      run_one "$test" "$lmode" "$smode" "$server" "$run" "$sargs" $args
     done
   done
 done

@@ -13,7 +13,11 @@ namespace EmbedWs.Benchmarks.Load;
 /// conns: opens N connections as fast as it can (--concurrency handshakes at a time), holds them
 /// idle, and reads the server's VmRSS (/proc/PID/status) before and after: the growth divided by
 /// the connections opened is the server's memory per idle connection. A few connections are
-/// opened first (and held) so that code paths run once before the "before" reading.
+/// opened first (and held) so that code paths run once before the "before" reading. With
+/// <c>--messages K</c> every connection (the first few too) echoes K messages once it is open,
+/// so that the figure is the memory of a connection that has been used, not one fresh from its
+/// handshake: with <c>--deflate</c>, a compressed connection holding whatever zlib state the
+/// server keeps between messages.
 /// </summary>
 internal static class ConnsMode
 {
@@ -26,11 +30,17 @@ internal static class ConnsMode
             throw new ArgumentException("conns needs --server-pid to read the server's memory");
         }
 
-        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader);
+        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader, o.Deflate);
+        var exchange = o.Messages > 0 ? new Exchange(o) : null;
         var (warm, warmFailures, warmError) = await Connections.TryOpenAsync(o, request, WarmupConnections, 4, deadline);
         if (warmFailures > 0)
         {
             throw new InvalidOperationException($"warm-up connections failed: {warmError}");
+        }
+
+        if (exchange is not null)
+        {
+            await exchange.RunAsync(warm, deadline);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(Math.Min(o.Warmup, 1)), deadline);
@@ -38,6 +48,7 @@ internal static class ConnsMode
         var sw = Stopwatch.StartNew();
         var (clients, failures, firstError) = await Connections.TryOpenAsync(o, request, o.Connections, o.Concurrency, deadline);
         double seconds = sw.Elapsed.TotalSeconds;
+        int exchangeFailures = exchange is null ? 0 : await exchange.RunAsync(clients, deadline);
         await Task.Delay(TimeSpan.FromSeconds(o.Hold), deadline);
         long after = VmRssKiB(o.ServerPid);
 
@@ -55,6 +66,8 @@ internal static class ConnsMode
             ["rssBeforeKiB"] = before,
             ["rssAfterKiB"] = after,
             ["kibPerConn"] = clients.Count == 0 ? 0 : Math.Round((after - before) / (double)clients.Count, 2),
+            ["messagesPerConn"] = o.Messages,
+            ["exchangeFailures"] = exchangeFailures,
         };
         if (firstError is not null)
         {

@@ -20,29 +20,47 @@ internal static class EchoMode
     public const string RouteRequest = "{\"type\":\"math.add\",\"id\":1,\"data\":{\"a\":1,\"b\":2}}";
     public const string RouteReply = "{\"type\":\"math.add\",\"id\":1,\"data\":{\"sum\":3}}";
 
+    /// <summary>Distinct messages in a --json run: each connection cycles through them.</summary>
+    private const int JsonMessages = 64;
+
     public static async Task<Dictionary<string, object>> RunAsync(LoadOptions o, CancellationToken deadline)
     {
         bool route = o.Mode == "route";
-        byte[] payload = route ? Encoding.UTF8.GetBytes(RouteRequest) : new byte[o.Size];
-        if (!route)
+        byte[][] payloads;
+        if (route)
+        {
+            payloads = new[] { Encoding.UTF8.GetBytes(RouteRequest) };
+        }
+        else if (o.Json)
+        {
+            payloads = JsonPayloads.Create(JsonMessages, o.Size);
+        }
+        else
         {
             // Printable bytes, so the same payload is valid as text (--text) too.
-            payload.AsSpan().Fill((byte)'x');
+            payloads = new[] { new byte[o.Size] };
+            payloads[0].AsSpan().Fill((byte)'x');
         }
 
-        byte opcode = route || o.Text ? (byte)1 : (byte)2;
+        byte opcode = route || o.Text || o.Json ? (byte)1 : (byte)2;
         long expected = route ? Encoding.UTF8.GetByteCount(RouteReply) : o.Size;
-        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader);
+        // With --deflate each message is compressed once, here, not per send (ClientDeflate).
+        var frames = payloads.Select(p => o.Deflate ? WsClient.BuildFrame(opcode, ClientDeflate.Compress(p), rsv1: true)
+            : WsClient.BuildFrame(opcode, p)).ToArray();
+        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader, o.Deflate);
         var sw = Stopwatch.StartNew();
         var clients = await Connections.OpenAsync(o, request, o.Concurrency, deadline);
         double connectSeconds = sw.Elapsed.TotalSeconds;
-        var loops = clients.Select(c => new EchoClient(c.Socket, c.Leftover, opcode, payload, o.InFlight, expected)).ToArray();
+        var loops = clients.Select(c => new EchoClient(c.Socket, c.Leftover, new FrameRing(frames, o.InFlight), o.InFlight, expected)).ToArray();
         var tasks = loops.Select(l => l.RunAsync()).ToArray();
 
         Func<long> messages = () => Sum(loops, l => l.Messages), bytesCounter = () => Sum(loops, l => l.Bytes);
+        Func<long> wireIn = () => Sum(loops, l => l.WireIn), wireOut = () => Sum(loops, l => l.WireOut), sent = () => Sum(loops, l => l.Sent);
         // Per connection too: how evenly the server serves its clients.
         var perConnection = loops.Select(l => (Func<long>)(() => l.Messages)).ToArray();
-        var window = await Measurement.RunAsync(o, deadline, perConnection.Prepend(bytesCounter).Prepend(messages).ToArray());
+        var stats = o.ServerStats ? new ServerStats(o) : null;
+        var counters = new[] { messages, bytesCounter, wireIn, wireOut, sent }.Concat(stats?.Counters ?? Array.Empty<Func<long>>());
+        var window = await Measurement.RunAsync(o, deadline, counters.Concat(perConnection).ToArray());
         long bytes = window.Of(bytesCounter);
         var shares = perConnection.Select(window.Of).ToList();
         foreach (var l in loops)
@@ -52,11 +70,11 @@ internal static class EchoMode
 
         await Connections.CloseAsync(clients.Select(c => c.Socket), tasks);
         var h = Latency.Merge();
-        return new Dictionary<string, object>
+        var result = new Dictionary<string, object>
         {
             ["connections"] = o.Connections,
             ["inflight"] = o.InFlight,
-            ["size"] = route ? payload.Length : o.Size,
+            ["size"] = route ? payloads[0].Length : o.Size,
             ["connectSeconds"] = Math.Round(connectSeconds, 3),
             ["seconds"] = Math.Round(window.Seconds, 3),
             ["messages"] = window.Count,
@@ -72,7 +90,13 @@ internal static class EchoMode
             ["fairness"] = shares.Max() == 0 ? 0 : Math.Round(shares.Min() / (double)shares.Max(), 3),
             ["badReplies"] = Sum(loops, l => l.BadReplies),
             ["closedByServer"] = loops.Count(l => l.Closed),
+            // WebSocket frames (headers and payloads) per message, each way: with --deflate, what
+            // compression saves on the wire.
+            ["wireOutPerMsg"] = window.Of(sent) == 0 ? 0 : Math.Round(window.Of(wireOut) / (double)window.Of(sent), 1),
+            ["wireInPerMsg"] = window.Count == 0 ? 0 : Math.Round(window.Of(wireIn) / (double)window.Count, 1),
         };
+        stats?.AddTo(result, window, window.Count);
+        return result;
     }
 
     private static long Sum(EchoClient[] loops, Func<EchoClient, long> f)
@@ -90,8 +114,7 @@ internal static class EchoMode
     {
         private readonly Socket _socket;
         private readonly byte[] _leftover;
-        private readonly byte[] _frames;
-        private readonly int _frameLength;
+        private readonly FrameRing _frames;
         private readonly int _inFlight;
         private readonly long _expected;
         private readonly long[] _sentAt;
@@ -104,24 +127,26 @@ internal static class EchoMode
         private long _now;
         private volatile bool _stopping;
 
-        public EchoClient(Socket socket, byte[] leftover, byte opcode, byte[] payload, int inFlight, long expected)
+        public EchoClient(Socket socket, byte[] leftover, FrameRing frames, int inFlight, long expected)
         {
             _socket = socket;
             _leftover = leftover;
             _inFlight = inFlight;
             _expected = expected;
-            _frames = WsClient.BuildFrame(opcode, payload, inFlight);
-            _frameLength = _frames.Length / inFlight;
+            _frames = frames;
             _sentAt = new long[inFlight];
 
             // Small windows are refilled from the receive loop itself (one thread, no handoff). A
             // large window gets its own sender, so a send waiting on a full socket never stops
             // this client from reading what the server sends back.
-            _separateSender = _frames.Length > 64 * 1024;
+            _separateSender = (long)frames.MaxFrame * inFlight > 64 * 1024;
         }
 
         public long Messages;
         public long Bytes;
+        public long Sent;
+        public long WireIn;
+        public long WireOut;
         public long BadReplies;
         public bool Closed;
 
@@ -142,7 +167,7 @@ internal static class EchoMode
                     await SendAsync(_inFlight);
                 }
 
-                var buffer = new byte[Math.Max(64 * 1024, 2 * _frameLength)];
+                var buffer = new byte[Math.Max(64 * 1024, 2 * _frames.MaxFrame)];
                 Receive(_leftover);
                 while (!_stopping)
                 {
@@ -153,6 +178,7 @@ internal static class EchoMode
                         break;
                     }
 
+                    WireIn += n;
                     Receive(buffer.AsSpan(0, n));
                     if (_received > 0 && !_stopping)
                     {
@@ -221,7 +247,10 @@ internal static class EchoMode
                 _sentAt[_tail++ % _inFlight] = now;
             }
 
-            return WsClient.SendAllAsync(_socket, _frames.AsMemory(0, count * _frameLength));
+            var block = _frames.Next(count);
+            Sent += count;
+            WireOut += block.Length;
+            return WsClient.SendAllAsync(_socket, block);
         }
     }
 }

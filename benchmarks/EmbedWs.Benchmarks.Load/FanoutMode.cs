@@ -14,7 +14,10 @@ namespace EmbedWs.Benchmarks.Load;
 /// other connection. Each payload carries a sequence number and the send timestamp (same process,
 /// same clock), so every delivery gives a latency and gaps show lost messages. The publisher
 /// keeps at most W messages undelivered (counted over all subscribers), so no queue grows
-/// without bound; at the end it stops and waits up to 3 s for the last deliveries.
+/// without bound; at the end it stops and waits up to 3 s for the last deliveries. With
+/// <c>--json</c> the payload after those 16 bytes is a JSON state message (<see cref="JsonPayloads"/>);
+/// with <c>--deflate</c> the publisher compresses each message as it sends it, and subscribers
+/// inflate what arrives (<see cref="ClientDeflate"/>).
 /// </summary>
 internal static class FanoutMode
 {
@@ -23,7 +26,7 @@ internal static class FanoutMode
     public static async Task<Dictionary<string, object>> RunAsync(LoadOptions o, CancellationToken deadline)
     {
         int size = Math.Max(o.Size, 16);
-        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader);
+        byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader, o.Deflate);
         var sw = Stopwatch.StartNew();
         var subscribers = (await Connections.OpenAsync(o, request, o.Concurrency, deadline))
             .Select(c => new Subscriber(c.Socket, c.Leftover)).ToArray();
@@ -40,12 +43,20 @@ internal static class FanoutMode
         }
 
         var loops = subscribers.Select(s => s.RunAsync()).ToList();
-        var publisher = new Publisher(pubSocket, shared, size, o.InFlight);
+        var template = new byte[size];
+        if (o.Json)
+        {
+            JsonPayloads.Create(1, size - 16)[0].CopyTo(template, 16);
+        }
+
+        var publisher = new Publisher(pubSocket, shared, template, o.InFlight, o.Deflate);
         var publishing = publisher.RunAsync();
         using var nudge = new Timer(_ => shared.Wake(), null, 100, 100);
 
         Func<long> delivered = () => Volatile.Read(ref shared.Delivered);
-        var window = await Measurement.RunAsync(o, deadline, delivered);
+        Func<long> wireIn = () => subscribers.Sum(s => Volatile.Read(ref s.WireIn));
+        Func<long> published = () => Volatile.Read(ref publisher.Published), wireOut = () => Volatile.Read(ref publisher.WireOut);
+        var window = await Measurement.RunAsync(o, deadline, delivered, wireIn, published, wireOut);
         publisher.Stop();
         await publishing;
         long expected = publisher.Published * o.Connections;
@@ -81,6 +92,9 @@ internal static class FanoutMode
             ["lost"] = Math.Max(0, expected - deliveredTotal),
             ["gaps"] = subscribers.Sum(s => s.Gaps),
             ["closedByServer"] = subscribers.Count(s => s.Closed),
+            // WebSocket frames per message: from the publisher to the server, and from the server to one subscriber.
+            ["wireOutPerMsg"] = window.Of(published) == 0 ? 0 : Math.Round(window.Of(wireOut) / (double)window.Of(published), 1),
+            ["wireInPerMsg"] = window.Count == 0 ? 0 : Math.Round(window.Of(wireIn) / (double)window.Count, 1),
         };
     }
 
@@ -123,6 +137,7 @@ internal static class FanoutMode
         public Shared Shared { get; set; } = null!;
         public volatile bool Stopping;
         public long Gaps;
+        public long WireIn;
         public bool Closed;
 
         public async Task RunAsync()
@@ -140,6 +155,7 @@ internal static class FanoutMode
                         return;
                     }
 
+                    Volatile.Write(ref WireIn, WireIn + n);
                     Receive(buffer.AsSpan(0, n));
                 }
             }
@@ -189,19 +205,23 @@ internal static class FanoutMode
         private readonly byte[] _frames;
         private readonly int _frameLength;
         private readonly int _payloadOffset;
+        private readonly byte[]? _template;
         private volatile bool _stopping;
 
-        public Publisher(Socket socket, Shared shared, int size, int window)
+        public Publisher(Socket socket, Shared shared, byte[] payload, int window, bool deflate)
         {
             _socket = socket;
             _shared = shared;
             _window = window;
-            _frames = WsClient.BuildFrame(2, new byte[size], Batch);
+            _frames = WsClient.BuildFrame(2, payload, Batch);
             _frameLength = _frames.Length / Batch;
-            _payloadOffset = WsClient.PayloadOffset(size);
+            _payloadOffset = WsClient.PayloadOffset(payload.Length);
+            // Compressed messages differ in length: built per batch from the payload (see Frames).
+            _template = deflate ? (byte[])payload.Clone() : null;
         }
 
         public long Published;
+        public long WireOut;
 
         public void Stop() => _stopping = true;
 
@@ -230,21 +250,41 @@ internal static class FanoutMode
                     }
 
                     int k = (int)Math.Min(allowed, Batch);
-                    long now = Stopwatch.GetTimestamp();
-                    for (int i = 0; i < k; i++)
-                    {
-                        var payload = _frames.AsSpan((i * _frameLength) + _payloadOffset, 16);
-                        BinaryPrimitives.WriteInt64LittleEndian(payload, Published + i);
-                        BinaryPrimitives.WriteInt64LittleEndian(payload.Slice(8), now);
-                    }
-
-                    await WsClient.SendAllAsync(_socket, _frames.AsMemory(0, k * _frameLength));
-                    Published += k;
+                    var frames = Frames(k, Stopwatch.GetTimestamp());
+                    await WsClient.SendAllAsync(_socket, frames);
+                    Volatile.Write(ref WireOut, WireOut + frames.Length);
+                    Volatile.Write(ref Published, Published + k);
                 }
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
             }
+        }
+
+        /// <summary>The next <paramref name="k"/> messages, numbered from <see cref="Published"/> and stamped with <paramref name="now"/>.</summary>
+        private ReadOnlyMemory<byte> Frames(int k, long now)
+        {
+            if (_template is null)
+            {
+                for (int i = 0; i < k; i++)
+                {
+                    var payload = _frames.AsSpan((i * _frameLength) + _payloadOffset, 16);
+                    BinaryPrimitives.WriteInt64LittleEndian(payload, Published + i);
+                    BinaryPrimitives.WriteInt64LittleEndian(payload.Slice(8), now);
+                }
+
+                return _frames.AsMemory(0, k * _frameLength);
+            }
+
+            var compressed = new List<byte[]>(k);
+            for (int i = 0; i < k; i++)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(_template, Published + i);
+                BinaryPrimitives.WriteInt64LittleEndian(_template.AsSpan(8), now);
+                compressed.Add(WsClient.BuildFrame(2, ClientDeflate.Compress(_template), rsv1: true));
+            }
+
+            return compressed.SelectMany(f => f).ToArray();
         }
     }
 }

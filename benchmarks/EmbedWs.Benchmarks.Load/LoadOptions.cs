@@ -21,6 +21,18 @@ internal sealed class LoadOptions
     public string Server { get; private set; } = "";
     public int Run { get; private set; } = 1;
     public bool Text { get; private set; }
+
+    /// <summary>--json: text messages of JSON entity states (<see cref="JsonPayloads"/>), 64 different ones of --size bytes.</summary>
+    public bool Json { get; private set; }
+
+    /// <summary>--deflate: offer permessage-deflate, send compressed, inflate what comes back (<see cref="ClientDeflate"/>).</summary>
+    public bool Deflate { get; private set; }
+
+    /// <summary>--server-stats: read the server's allocations over the window from its GET /stats (<see cref="ServerStats"/>).</summary>
+    public bool ServerStats { get; private set; }
+
+    /// <summary>conns --messages K: every connection echoes K messages before it is held idle.</summary>
+    public int Messages { get; private set; }
     public double Hold { get; private set; } = 2;
     public int Concurrency { get; private set; } = 100;
 
@@ -33,9 +45,12 @@ internal sealed class LoadOptions
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
-            if (name == "--text")
+            if (name is "--text" or "--json" or "--deflate" or "--server-stats")
             {
-                o.Text = true;
+                o.Text |= name == "--text";
+                o.Json |= name == "--json";
+                o.Deflate |= name == "--deflate";
+                o.ServerStats |= name == "--server-stats";
                 continue;
             }
 
@@ -60,6 +75,7 @@ internal sealed class LoadOptions
                 case "--run": o.Run = Int(v, 1, 1000, name); break;
                 case "--hold": o.Hold = Num(v, 0, 600, name); break;
                 case "--concurrency": o.Concurrency = Int(v, 1, 10_000, name); break;
+                case "--messages": o.Messages = Int(v, 0, 1000, name); break;
                 case "--deadline": o.Deadline = Num(v, 1, 3600, name); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }

@@ -24,11 +24,14 @@ internal static class Report
     {
         ("embedws", "EmbedWs"),
         ("embedws-0.1", "EmbedWs 0.1"),
+        ("embedws-stj", "EmbedWs System.Text.Json"),
+        ("embedws-optimal", "EmbedWs CompressionLevel.Optimal"),
         ("embedws-async", "EmbedWs async handler"),
         ("embedws-mount", "EmbedWs in Kestrel (MapEmbedWs)"),
         ("consolehost", "console host"),
         ("kestrel", "Kestrel"),
         ("rawtcp", "raw TCP"),
+        ("ws", "Node ws"),
     };
 
     // Ratio columns: (server, reference).
@@ -42,15 +45,23 @@ internal static class Report
         ("embedws-mount", "kestrel"),
         ("embedws-mount", "embedws"),
         ("embedws", "embedws-0.1"),
+        ("embedws", "ws"),
+        ("embedws-stj", "embedws"),
+        ("embedws-optimal", "kestrel"),
     };
 
-    // (JSON field, label, decimals) per mode.
+    // (JSON field, label, decimals) per mode; a metric no run of a test reported (e.g. bytes on
+    // the wire, measured by newer load generators) has no line for that test.
     private static readonly Dictionary<string, (string Field, string Label, int Decimals)[]> s_metrics = new()
     {
-        ["echo"] = new[] { ("msgPerSec", "messages/s", 0), ("mbPerSec", "MB/s", 1), ("p50Us", "p50 µs", 1), ("p90Us", "p90 µs", 1), ("p99Us", "p99 µs", 1), ("p999Us", "p99.9 µs", 1), ("fairness", "fairness (min/max per connection)", 2) },
-        ["route"] = new[] { ("msgPerSec", "replies/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("fairness", "fairness (min/max per connection)", 2) },
-        ["fanout"] = new[] { ("deliveriesPerSec", "deliveries/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("lost", "lost messages", 0) },
-        ["conns"] = new[] { ("connPerSec", "connections/s", 0), ("kibPerConn", "server KiB/connection", 1), ("failures", "failures", 0) },
+        ["echo"] = new[] { ("msgPerSec", "messages/s", 0), ("mbPerSec", "MB/s", 1), ("p50Us", "p50 µs", 1), ("p90Us", "p90 µs", 1), ("p99Us", "p99 µs", 1), ("p999Us", "p99.9 µs", 1), ("fairness", "fairness (min/max per connection)", 2),
+            ("wireOutPerMsg", "bytes on the wire per message, client → server", 1), ("wireInPerMsg", "bytes on the wire per message, server → client", 1),
+            ("allocBytesPerMsg", "server bytes allocated per message", 0) },
+        ["route"] = new[] { ("msgPerSec", "replies/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("fairness", "fairness (min/max per connection)", 2),
+            ("allocBytesPerMsg", "server bytes allocated per reply", 0) },
+        ["fanout"] = new[] { ("deliveriesPerSec", "deliveries/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("lost", "lost messages", 0),
+            ("wireOutPerMsg", "bytes on the wire per message, publisher → server", 1), ("wireInPerMsg", "bytes on the wire per message, server → subscriber", 1) },
+        ["conns"] = new[] { ("connPerSec", "connections/s", 0), ("kibPerConn", "server KiB/connection", 1), ("failures", "failures", 0), ("exchangeFailures", "connections whose messages failed", 0) },
     };
 
     private static List<JsonElement> s_rows = new();
@@ -97,6 +108,11 @@ internal static class Report
             string mode = s_rows.First(r => Test(r) == test).GetProperty("mode").GetString()!;
             foreach (var (field, label, decimals) in s_metrics[mode])
             {
+                if (!s_rows.Any(r => Test(r) == test && r.TryGetProperty(field, out _)))
+                {
+                    continue;
+                }
+
                 var cells = servers.Select(s => Cell(test, s.Name, field, decimals));
                 var ratioCells = ratios.Select(p => RatioCell(test, field, p.A, p.B));
                 Console.WriteLine($"| {test} | {label} | {string.Join(" | ", cells)} | {string.Join(" | ", ratioCells)} |");
@@ -160,6 +176,11 @@ internal static class Report
         }
 
         Target("route, 50 × 8: ≥ 0.6 × our own echo messages/s", "route-50x8", "msgPerSec", "embedws", E50, "msgPerSec", "embedws", 0.6, atLeast: true);
+        const string Deflate = "echo-50x8-4KiB-json-deflate", DeflateConns = "conns-1000-deflate";
+        Target("compressed echo 50 × 8, 4 KiB JSON, default path: ≥ 1.5 × Kestrel's compressed echo messages/s", Deflate, "msgPerSec", "embedws", Deflate, "msgPerSec", "kestrel", 1.5, atLeast: true);
+        Target("compressed echo 50 × 8, 4 KiB JSON, console host: ≥ 1.5 × Kestrel's compressed echo messages/s", Deflate, "msgPerSec", "consolehost", Deflate, "msgPerSec", "kestrel", 1.5, atLeast: true);
+        Target("compressed echo 50 × 8, 4 KiB JSON, at Kestrel's level (Optimal): ≥ 1.5 × Kestrel's compressed echo messages/s", Deflate, "msgPerSec", "embedws-optimal", Deflate, "msgPerSec", "kestrel", 1.5, atLeast: true);
+        Target("compressed connection, used (3 messages) then idle: server memory ≤ Node ws's", DeflateConns, "kibPerConn", "embedws", DeflateConns, "kibPerConn", "ws", 1.0, atLeast: false);
         Console.WriteLine("| steady state: 0 allocations per echoed message in the engine | see the micro benchmark EchoLoopback (Allocated per op) | |");
     }
 
@@ -282,7 +303,9 @@ internal static class Report
         var v = Values(test, server, field);
         if (v.Count == 0)
         {
-            return s_rows.Any(r => Test(r) == test && Server(r) == server) ? "error" : "–";
+            // "error" for a server whose run failed; "–" for one that ran but does not report
+            // this metric (no GET /stats in the console host or Node, for instance).
+            return s_rows.Any(r => Test(r) == test && Server(r) == server && r.TryGetProperty("error", out _)) ? "error" : "–";
         }
 
         return v.Count == 1 ? Format(v[0], decimals) : $"{Format(Median(v), decimals)} ({Format(v.Min(), decimals)}–{Format(v.Max(), decimals)})";

@@ -24,6 +24,7 @@ internal static class WsClient
     /// Connects (from <paramref name="source"/> when given: another 127.x address gives another
     /// set of ephemeral ports), sends the upgrade request and waits for "HTTP/1.1 101"; returns
     /// the bytes read after the head. The socket closes with a reset unless its LingerState is changed.
+    /// When the request offers permessage-deflate, the 101 must agree to it (<see cref="ClientDeflate.Agreed"/>).
     /// </summary>
     public static async Task<(Socket Socket, byte[] Leftover)> ConnectAsync(IPEndPoint endPoint, byte[] request, CancellationToken ct, IPAddress? source = null)
     {
@@ -64,6 +65,12 @@ internal static class WsClient
                         throw new IOException("handshake refused: " + Encoding.ASCII.GetString(buffer, 0, eol));
                     }
 
+                    if (request.AsSpan().IndexOf("permessage-deflate"u8) >= 0
+                        && !ClientDeflate.Agreed(Encoding.ASCII.GetString(buffer, 0, head), out var answer))
+                    {
+                        throw new IOException($"the server did not agree to '{ClientDeflate.Offer}': Sec-WebSocket-Extensions: {answer ?? "(none)"}");
+                    }
+
                     return (socket, buffer.AsSpan(head + 4, filled - head - 4).ToArray());
                 }
 
@@ -80,23 +87,26 @@ internal static class WsClient
         }
     }
 
-    public static byte[] UpgradeRequest(string path, string hostHeader) => Encoding.ASCII.GetBytes(
+    /// <summary>The upgrade request; with <paramref name="deflate"/>, offering <see cref="ClientDeflate.Offer"/>.</summary>
+    public static byte[] UpgradeRequest(string path, string hostHeader, bool deflate = false) => Encoding.ASCII.GetBytes(
         $"GET {path} HTTP/1.1\r\nHost: {hostHeader}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-        $"Sec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        $"Sec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n" +
+        (deflate ? $"Sec-WebSocket-Extensions: {ClientDeflate.Offer}\r\n" : "") + "\r\n");
 
     /// <summary>
     /// One client frame: FIN, the opcode, MASK set with a zero key. RFC 6455 §5.3 asks for a key
     /// the server cannot predict, but any key is valid on the wire, and XOR with zero leaves the
     /// payload as it is: the frame is built once and sent many times with no masking work.
+    /// <paramref name="rsv1"/> marks a compressed message (RFC 7692 §6: RSV1 on its first frame).
     /// </summary>
-    public static byte[] BuildFrame(byte opcode, ReadOnlySpan<byte> payload, int copies = 1)
+    public static byte[] BuildFrame(byte opcode, ReadOnlySpan<byte> payload, int copies = 1, bool rsv1 = false)
     {
         int len = payload.Length;
         int h = len <= 125 ? 2 : len <= ushort.MaxValue ? 4 : 10;
         int frameLength = h + 4 + len;
         var frames = new byte[frameLength * copies];
         var f = frames.AsSpan(0, frameLength);
-        f[0] = (byte)(0x80 | opcode);
+        f[0] = (byte)(0x80 | (rsv1 ? 0x40 : 0) | opcode);
         if (len <= 125)
         {
             f[1] = (byte)(0x80 | len);
@@ -157,10 +167,15 @@ internal interface IMessageSink
 /// raw TCP server echoes the client's frames with their zero key), payload lengths, and the
 /// first 16 payload bytes of each message (the fanout's sequence number and timestamp).
 /// Resumes anywhere, even inside a header. Close and ping frames are reported with their
-/// payload; pongs are skipped.
+/// payload; pongs are skipped. A compressed message (RSV1 on its first frame, RFC 7692 §6) is
+/// kept whole and inflated (<see cref="ClientDeflate.Inflate"/>): the sink sees its inflated
+/// length and first bytes.
 /// </summary>
 internal sealed class FrameScanner
 {
+    private byte[] _compressed = Array.Empty<byte>();
+    private int _compressedLength;
+    private bool _isCompressed;
     private readonly byte[] _head = new byte[14];
     private readonly byte[] _prefix = new byte[16];
     // RFC 6455 §5.5: a control frame carries at most 125 bytes and may come between the fragments of a message.
@@ -211,7 +226,11 @@ internal sealed class FrameScanner
             }
 
             int n = (int)Math.Min(_remaining, data.Length - i);
-            if (_opcode < 8 && _prefixLength < _prefix.Length)
+            if (_opcode < 8 && _isCompressed)
+            {
+                Keep(data.Slice(i, n));
+            }
+            else if (_opcode < 8 && _prefixLength < _prefix.Length)
             {
                 int copy = Math.Min(n, _prefix.Length - _prefixLength);
                 data.Slice(i, copy).CopyTo(_prefix.AsSpan(_prefixLength));
@@ -248,6 +267,8 @@ internal sealed class FrameScanner
         {
             _messageLength = 0;
             _prefixLength = 0;
+            _isCompressed = (_head[0] & 0x40) != 0;
+            _compressedLength = 0;
         }
 
         _opcode = opcode;
@@ -267,9 +288,25 @@ internal sealed class FrameScanner
         {
             sink.OnPing(_control.AsSpan(0, _controlLength));
         }
+        else if (_opcode < 8 && _fin && _isCompressed)
+        {
+            var inflated = ClientDeflate.Inflate(_compressed.AsSpan(0, _compressedLength));
+            sink.OnMessage(inflated.Length, inflated.Prefix);
+        }
         else if (_opcode < 8 && _fin)
         {
             sink.OnMessage(_messageLength, _prefix.AsSpan(0, _prefixLength));
         }
+    }
+
+    private void Keep(ReadOnlySpan<byte> chunk)
+    {
+        if (_compressedLength + chunk.Length > _compressed.Length)
+        {
+            Array.Resize(ref _compressed, Math.Max(_compressedLength + chunk.Length, Math.Max(4096, _compressed.Length * 2)));
+        }
+
+        chunk.CopyTo(_compressed.AsSpan(_compressedLength));
+        _compressedLength += chunk.Length;
     }
 }

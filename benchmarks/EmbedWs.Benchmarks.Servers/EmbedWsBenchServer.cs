@@ -8,16 +8,23 @@ namespace EmbedWs.Benchmarks.Servers;
 /// EmbedWs through its public API only, as a user would write it: default options (Inline
 /// dispatch: handlers run on the connection's read loop and are awaited there) except that the
 /// heartbeat is off, as it is for the other servers. Mode "echo-async" echoes through an async
-/// handler that awaits a completed task, to show what awaiting costs.
+/// handler that awaits a completed task, to show what awaiting costs. <see cref="BenchSettings"/>
+/// may turn compression on (every other compression option its default) or choose
+/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated.
 /// </summary>
 internal static class EmbedWsBenchServer
 {
-    public static async Task RunAsync(int port, string mode, CancellationToken stop)
+    public static async Task RunAsync(int port, string mode, BenchSettings settings, CancellationToken stop)
     {
         var server = new WsServer(new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
             Heartbeat = HeartbeatPolicy.None,
+            Compression = settings.Compression,
+            CompressionLevel = settings.CompressionLevel,
+            JsonSerializer = settings.JsonSerializer(),
+            HttpHandler = info => new ValueTask<WsHttpResponse?>(
+                info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson()) : null),
         });
         Wire(server, mode);
 

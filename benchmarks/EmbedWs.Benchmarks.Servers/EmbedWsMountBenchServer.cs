@@ -17,9 +17,16 @@ namespace EmbedWs.Benchmarks.Servers;
 /// </summary>
 internal static class EmbedWsMountBenchServer
 {
-    public static async Task RunAsync(int port, string mode, CancellationToken stop)
+    public static async Task RunAsync(int port, string mode, BenchSettings settings, CancellationToken stop)
     {
-        var server = new WsServer(new WsServerOptions { Listen = false, Heartbeat = HeartbeatPolicy.None });
+        var server = new WsServer(new WsServerOptions
+        {
+            Listen = false,
+            Heartbeat = HeartbeatPolicy.None,
+            Compression = settings.Compression,
+            CompressionLevel = settings.CompressionLevel,
+            JsonSerializer = settings.JsonSerializer(),
+        });
         EmbedWsBenchServer.Wire(server, mode);
         await server.StartAsync();
 

@@ -20,6 +20,10 @@ namespace EmbedWs.Benchmarks.Servers;
 /// The reference: Kestrel with ASP.NET Core's WebSockets middleware, default options, written
 /// the way the ASP.NET Core docs write an echo server (a 4 KiB buffer per connection, grown only
 /// for a longer message). Logging is at Warning so no per-connection log line is paid for.
+/// With <c>--compression on</c> it accepts permessage-deflate offers
+/// (<see cref="WebSocketAcceptContext.DangerousEnableCompression"/>, without server context
+/// takeover as EmbedWs's default; the runtime's deflater has no level or threshold setting).
+/// <c>GET /stats</c> answers the bytes allocated.
 /// </summary>
 internal static class KestrelBenchServer
 {
@@ -28,7 +32,7 @@ internal static class KestrelBenchServer
     private static readonly ConcurrentDictionary<long, Subscriber> s_subscribers = new();
     private static long s_nextId;
 
-    public static async Task RunAsync(int port, string mode, CancellationToken stop)
+    public static async Task RunAsync(int port, string mode, BenchSettings settings, CancellationToken stop)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -36,15 +40,25 @@ internal static class KestrelBenchServer
         builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         app.UseWebSockets();
+        var accept = new WebSocketAcceptContext { DangerousEnableCompression = settings.Compression, DisableServerContextTakeover = true };
         app.Run(async context =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
+                if (context.Request.Path == "/stats")
+                {
+                    var body = BenchSettings.StatsJson();
+                    context.Response.ContentType = "application/json";
+                    context.Response.ContentLength = body.Length;
+                    await context.Response.Body.WriteAsync(body);
+                    return;
+                }
+
                 context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
                 return;
             }
 
-            using var ws = await context.WebSockets.AcceptWebSocketAsync();
+            using var ws = await context.WebSockets.AcceptWebSocketAsync(accept);
             try
             {
                 await (mode switch

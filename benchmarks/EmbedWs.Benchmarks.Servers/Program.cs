@@ -1,4 +1,5 @@
 using System;
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -6,8 +7,10 @@ using System.Threading.Tasks;
 namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
-/// <c>--server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns</c>:
-/// listens on 127.0.0.1:P, prints "ready" once listening, and runs until SIGTERM or Ctrl+C.
+/// <c>--server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns
+/// [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]</c>: listens on 127.0.0.1:P, prints
+/// "ready" once listening, and runs until SIGTERM or Ctrl+C. EmbedWs and Kestrel answer
+/// <c>GET /stats</c> with the bytes the process allocated (<see cref="BenchSettings.StatsJson"/>).
 /// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout.
 /// </summary>
 public static class Program
@@ -16,6 +19,7 @@ public static class Program
     {
         string server = "embedws", mode = "echo";
         int port = 0;
+        var settings = BenchSettings.Default;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -23,6 +27,11 @@ public static class Program
                 case "--server": server = args[i + 1]; break;
                 case "--port": port = int.Parse(args[i + 1]); break;
                 case "--mode": mode = args[i + 1]; break;
+                case "--compression" when args[i + 1] is "on" or "off": settings = settings with { Compression = args[i + 1] == "on" }; break;
+                case "--compression-level" when args[i + 1] is "fastest" or "optimal":
+                    settings = settings with { CompressionLevel = args[i + 1] == "optimal" ? CompressionLevel.Optimal : CompressionLevel.Fastest };
+                    break;
+                case "--serializer" when args[i + 1] is "newtonsoft" or "stj": settings = settings with { Serializer = args[i + 1] }; break;
                 default: return Usage($"unknown option {args[i]}");
             }
         }
@@ -44,19 +53,25 @@ public static class Program
             return Usage("--mode echo-async is for --server embedws only");
         }
 
+        if ((settings.Compression && server == "rawtcp")
+            || ((settings.Serializer != "newtonsoft" || settings.CompressionLevel != CompressionLevel.Fastest) && server is not ("embedws" or "embedws-mount")))
+        {
+            return Usage("--compression is for the WebSocket servers, --compression-level and --serializer for EmbedWs");
+        }
+
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         switch (server)
         {
             case "embedws":
-                await EmbedWsBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
+                await EmbedWsBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, settings, stop.Token);
                 return 0;
             case "embedws-mount":
-                await EmbedWsMountBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
+                await EmbedWsMountBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, settings, stop.Token);
                 return 0;
             case "kestrel":
-                await KestrelBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, stop.Token);
+                await KestrelBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, settings, stop.Token);
                 return 0;
             case "rawtcp" when mode == "fanout":
                 // The fan-out ceiling: EmbedWs's broadcast and send batching at the byte level.
@@ -86,7 +101,8 @@ public static class Program
     private static int Usage(string error)
     {
         Console.Error.WriteLine(error);
-        Console.Error.WriteLine("usage: --server embedws|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns");
+        Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns");
+        Console.Error.WriteLine("       [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]");
         return 2;
     }
 }

@@ -42,10 +42,11 @@ public static class EmbedWsEndpointRouteBuilderExtensions
 
     /// <summary>
     /// Serves <paramref name="server"/>, a server you create, at <paramref name="pattern"/>: for a
-    /// second server beside the container's (an echo endpoint with limits of its own, say). You
-    /// start it (usually with <see cref="WsServerOptions.Listen"/> false); when the app begins to
-    /// stop, it is stopped (clients get 1001) while Kestrel still runs. Until it has started,
-    /// handshakes get 503.
+    /// second server beside the container's (an echo endpoint with limits of its own, say). As
+    /// with the container's, unless its options set <see cref="WsServerOptions.Url"/> it opens no
+    /// port of its own. If you have not started it when the app has started, the app starts it
+    /// (handshakes that come before get 503); when the app begins to stop, it is stopped (clients
+    /// get 1001) while Kestrel still runs.
     /// </summary>
     /// <param name="endpoints">The app (or a route group).</param>
     /// <param name="pattern">The route pattern, e.g. <c>/echo</c>.</param>
@@ -58,7 +59,13 @@ public static class EmbedWsEndpointRouteBuilderExtensions
             throw new ArgumentNullException(nameof(endpoints));
         }
 
-        return Map(endpoints, pattern, server ?? throw new ArgumentNullException(nameof(server)));
+        if (server is null)
+        {
+            throw new ArgumentNullException(nameof(server));
+        }
+
+        TurnOffOwnListener(server, pattern, endpoints.ServiceProvider.GetService<ILoggerFactory>());
+        return Map(endpoints, pattern, server);
     }
 
     private static IEndpointConventionBuilder Map(IEndpointRouteBuilder endpoints, string pattern, WsServer server)
@@ -74,11 +81,42 @@ public static class EmbedWsEndpointRouteBuilderExtensions
         var lifetime = endpoints.ServiceProvider.GetService<IHostApplicationLifetime>();
         lifetime?.ApplicationStopping.Register(() => _ = server.StopAsync());
 
+        // A server the app's host does not start (one the user created and did not start) starts
+        // with the app, as every other endpoint's code does.
+        var logger = endpoints.ServiceProvider.GetService<ILoggerFactory>()?.CreateLogger("EmbedWs.AspNetCore");
+        lifetime?.ApplicationStarted.Register(() => StartWithApp(server, pattern, logger));
+
         var endpoint = new UpgradeEndpoint(server);
 
         // Every method: the server answers a POST with 405 and Allow: GET as its listener does,
         // and HTTP/2's extended CONNECT is a method of its own.
         return endpoints.Map(pattern, endpoint.HandleAsync).WithDisplayName("EmbedWs " + pattern);
+    }
+
+    private static void StartWithApp(WsServer server, string pattern, ILogger? logger)
+    {
+        if (server.IsRunning)
+        {
+            return;
+        }
+
+        try
+        {
+            // Synchronous: binding (when it has a port of its own) does not wait.
+            server.StartAsync().GetAwaiter().GetResult();
+            if (logger is not null)
+            {
+                MountLog.StartedWithApp(logger, pattern);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.IO.IOException)
+        {
+            // Started meanwhile, stopped before, inconsistent options, or its own port is taken.
+            if (logger is not null && !server.IsRunning)
+            {
+                MountLog.StartFailed(logger, pattern, ex);
+            }
+        }
     }
 
     private static void TurnOffOwnListener(WsServer server, string pattern, ILoggerFactory? loggers)

@@ -1,4 +1,7 @@
 using System;
+#if NET8_0_OR_GREATER
+using System.Diagnostics.CodeAnalysis;
+#endif
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -42,7 +45,11 @@ public sealed class EmbedWsBuilder
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <param name="type">The envelope's "type"; each type has one route.</param>
     /// <returns>This builder.</returns>
-    public EmbedWsBuilder AddRouteHandler<T, THandler>(string type)
+    public EmbedWsBuilder AddRouteHandler<T,
+#if NET8_0_OR_GREATER
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] // the container constructs it (trimming keeps the constructor)
+#endif
+        THandler>(string type)
         where THandler : class, IWsRouteHandler<T>
     {
         CheckType(type);
@@ -65,7 +72,11 @@ public sealed class EmbedWsBuilder
     /// <typeparam name="THandler">The handler class.</typeparam>
     /// <param name="type">The envelope's "type"; each type has one route.</param>
     /// <returns>This builder.</returns>
-    public EmbedWsBuilder AddRouteHandler<TRequest, TReply, THandler>(string type)
+    public EmbedWsBuilder AddRouteHandler<TRequest, TReply,
+#if NET8_0_OR_GREATER
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] // the container constructs it (trimming keeps the constructor)
+#endif
+        THandler>(string type)
         where THandler : class, IWsRouteHandler<TRequest, TReply>
     {
         CheckType(type);

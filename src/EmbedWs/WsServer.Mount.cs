@@ -43,8 +43,11 @@ public sealed partial class WsServer
     /// OnConnect, messages in order, exactly one OnClose, the limits, the slow-consumer policy,
     /// the heartbeat, groups, metrics and dispatch. The returned task completes when the
     /// connection has ended and its OnClose was raised (queued, with Queued dispatch); it never
-    /// faults. The stream is not disposed: the other server owns it, and ends the connection when
-    /// this task completes (keep the request running until then).
+    /// faults. When the client may still be writing (it broke the protocol, or its close did not
+    /// arrive), the task first reads and drops what it sends, until it ends its side or for at
+    /// most a second, so that the other server does not end the connection with bytes unread
+    /// (its TCP would reset the connection). The stream is not disposed: the other server owns
+    /// it, and ends the connection when this task completes (keep the request running until then).
     /// </summary>
     /// <param name="decision">An accepted decision of <see cref="AdmitAsync"/>, used once.</param>
     /// <param name="stream">The upgraded connection's stream.</param>
@@ -70,13 +73,21 @@ public sealed partial class WsServer
                 : $"The handshake was refused ({decision.StatusCode}): send the decision's answer instead.");
         }
 
-        var connection = _listener!.Mount(stream, decision.Info!, lease, decision.Compression);
+        var mounted = new MountedStream(stream);
+        var connection = _listener!.Mount(mounted, decision.Info!, lease, decision.Compression);
         var handler = ((IConnectionAcceptor)this).Adopt(connection, decision.Items);
         var completion = connection.Completion;
 
         // The read loop's buffer, as the listener hands over the one its handshake read into.
         _ = connection.RunAsync(handler, ArrayPool<byte>.Shared.Rent(WsConnection.ReceiveBufferSize), 0);
-        return completion;
+        return EndMountedAsync(completion, mounted);
+    }
+
+    /// <summary>The connection's end, then what a client still writing sends (see <see cref="MountedStream.DrainAsync"/>).</summary>
+    private static async Task EndMountedAsync(Task completion, MountedStream stream)
+    {
+        await completion.ConfigureAwait(false);
+        await stream.DrainAsync().ConfigureAwait(false);
     }
 
     private void EnsureStartedForMount()

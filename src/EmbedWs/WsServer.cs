@@ -62,6 +62,9 @@ public sealed partial class WsServer : IAsyncDisposable
     /// <summary>The options the server was created with. Once it started they are frozen: setting one throws.</summary>
     public WsServerOptions Options => _options;
 
+    /// <summary>True from <see cref="StartAsync"/> until a stop begins.</summary>
+    public bool IsRunning => Volatile.Read(ref _state) == Running;
+
     /// <summary>The port listened on (the real one when 0 was asked); 0 before start.</summary>
     public int Port => LocalEndPoints.Count == 0 ? 0 : LocalEndPoints[0].Port;
 

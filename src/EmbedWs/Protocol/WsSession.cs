@@ -78,6 +78,9 @@ internal sealed class WsSession : IDisposable
     /// <summary>False once the client's close frame or a protocol error ended the reading of frames.</summary>
     public bool IsReceiving => !_discarding;
 
+    /// <summary>True once the client's close frame arrived: by §5.5.1 it sends no data after it.</summary>
+    public bool PeerClosed { get; private set; }
+
     /// <summary>True while a fragmented message or a frame's payload is half-read.</summary>
     public bool IsMidMessage => _decoder is { IsMidMessage: true };
 
@@ -299,6 +302,7 @@ internal sealed class WsSession : IDisposable
     private void OnCloseFrame(ushort code, ReadOnlySpan<byte> reason)
     {
         _discarding = true;
+        PeerClosed = true;
         if (Leave(WsConnectionState.CloseReceived))
         {
             SetCloseInfo(code, reason.IsEmpty ? string.Empty : Encoding.UTF8.GetString(reason), WsCloseCause.ClientClosed);

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,14 +17,25 @@ namespace EmbedWs.Transport;
 /// </summary>
 internal sealed class MountedStream : Stream
 {
+    // What a client still writing after the server's close may send before the other server ends
+    // the connection anyway: as long as the listener lingers on a refused handshake.
+    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
+    private const long MaxDrainBytes = 16L * 1024 * 1024;
+
     private readonly Stream _inner;
     private readonly CancellationTokenSource _end = new();
+    private volatile bool _drain;
 
     public MountedStream(Stream inner) => _inner = inner;
 
-    /// <summary>Ends the connection: pending and later reads return 0, pending writes are cancelled.</summary>
-    public void End()
+    /// <summary>
+    /// Ends the connection: pending and later reads return 0, pending writes are cancelled. With
+    /// <paramref name="drain"/> (the client's close has not arrived, so it may still be writing),
+    /// <see cref="DrainAsync"/> reads what it sends before the other server ends the connection.
+    /// </summary>
+    public void End(bool drain = false)
     {
+        _drain |= drain;
         try
         {
             _end.Cancel();
@@ -31,6 +43,46 @@ internal sealed class MountedStream : Stream
         catch (AggregateException)
         {
             // A callback of the other server's read threw while cancelling; the connection ends anyway.
+        }
+    }
+
+    /// <summary>
+    /// After the connection's end, when <see cref="End"/> asked for it: reads and drops what the
+    /// client still sends, until it ends its side, for at most a second. The listener reads after
+    /// its FIN in the same way; a mount cannot half-close (the other server ends the whole
+    /// connection when the request completes), and ending it with bytes unread would make the
+    /// client's TCP reset it, which can destroy the close frame before the client reads it.
+    /// </summary>
+    public async Task DrainAsync()
+    {
+        if (!_drain)
+        {
+            return;
+        }
+
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var linger = new CancellationTokenSource(DrainTime);
+            long total = 0;
+            while (total < MaxDrainBytes)
+            {
+                int n = await _inner.ReadAsync(scratch.AsMemory(), linger.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The second is over, or the client reset or the other server ended the connection.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
         }
     }
 

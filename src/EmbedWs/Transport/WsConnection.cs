@@ -209,8 +209,10 @@ internal sealed partial class WsConnection : IOutboxOwner
             }
             else
             {
-                // A mount: the other server ends the connection once the read loop has ended.
-                (_stream as MountedStream)?.End();
+                // A mount: the other server ends the connection once the read loop has ended;
+                // a client whose close has not arrived may still be writing, so its bytes are
+                // read first (MountedStream.DrainAsync), as the listener reads them after its FIN.
+                (_stream as MountedStream)?.End(drain: !_session.PeerClosed);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)

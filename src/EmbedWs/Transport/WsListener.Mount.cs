@@ -1,4 +1,3 @@
-using System.IO;
 using System.Threading;
 using EmbedWs.Protocol;
 using Microsoft.Extensions.Logging;
@@ -13,8 +12,8 @@ internal sealed partial class WsListener
     internal ILogger Logger => _logger;
 
     /// <summary>A connection over <paramref name="stream"/>, already upgraded; it holds <paramref name="lease"/> until it ends.</summary>
-    public WsConnection Mount(Stream stream, WsConnectionInfo info, ConnectionLease? lease, DeflateParameters? compression) =>
-        new(Interlocked.Increment(ref _nextId), new MountedStream(stream), socket: null, info, _shared, ConnectionCompression.Create(compression, _settings))
+    public WsConnection Mount(MountedStream stream, WsConnectionInfo info, ConnectionLease? lease, DeflateParameters? compression) =>
+        new(Interlocked.Increment(ref _nextId), stream, socket: null, info, _shared, ConnectionCompression.Create(compression, _settings))
         {
             Lease = lease,
         };

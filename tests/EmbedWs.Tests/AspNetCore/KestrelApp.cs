@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using EmbedWs.Tests.TestSupport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -28,11 +29,21 @@ internal sealed class KestrelApp : IAsyncDisposable
 
     public Uri Ws(string path) => new($"ws://127.0.0.1:{Port}{path}");
 
+    public Uri Wss(string path) => new($"wss://127.0.0.1:{Port}{path}");
+
+    // With a certificate, Kestrel serves TLS, and HTTP/2 is agreed by ALPN.
     public static async Task<KestrelApp> StartAsync(Action<WebApplication> map, Action<WebApplicationBuilder>? configure = null,
-        HttpProtocols protocols = HttpProtocols.Http1)
+        HttpProtocols protocols = HttpProtocols.Http1, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = protocols));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = protocols;
+            if (certificate is not null)
+            {
+                l.UseHttps(certificate);
+            }
+        }));
         builder.Logging.ClearProviders();
         configure?.Invoke(builder);
         var app = builder.Build();
@@ -44,14 +55,14 @@ internal sealed class KestrelApp : IAsyncDisposable
 
     // An app whose only endpoint is a recording echo server (Listen false) at /ws.
     public static async Task<(KestrelApp App, RecordingServer Server)> StartEchoAsync(Action<WsServerOptions>? configure = null,
-        HttpProtocols protocols = HttpProtocols.Http1)
+        HttpProtocols protocols = HttpProtocols.Http1, X509Certificate2? certificate = null)
     {
         var server = await RecordingServer.StartEchoAsync(o =>
         {
             o.Listen = false;
             configure?.Invoke(o);
         });
-        var app = await StartAsync(a => EmbedWs.AspNetCore.EmbedWsEndpointRouteBuilderExtensions.MapEmbedWs(a, "/ws", server.Server), protocols: protocols);
+        var app = await StartAsync(a => EmbedWs.AspNetCore.EmbedWsEndpointRouteBuilderExtensions.MapEmbedWs(a, "/ws", server.Server), protocols: protocols, certificate: certificate);
         return (app, server);
     }
 

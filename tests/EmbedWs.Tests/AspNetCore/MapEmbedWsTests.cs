@@ -128,6 +128,33 @@ public class MapEmbedWsTests
     }
 
     [Test]
+    public async Task Map_ClientWebSocketHttp2_ExtendedConnectOverTls_Echoes()
+    {
+        using var certificate = Transport.ListenerTests.CreateCertificate();
+        var (app, server) = await KestrelApp.StartEchoAsync(protocols: HttpProtocols.Http1AndHttp2, certificate: certificate);
+        await using var _ = app;
+        await using var __ = server;
+        using var ws = new ClientWebSocket();
+        ws.Options.HttpVersion = HttpVersion.Version20;
+        ws.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        ws.Options.CollectHttpResponseDetails = true;
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;   // the test's own self-signed certificate
+        using var invoker = new HttpMessageInvoker(handler);
+        using var cts = new CancellationTokenSource(RawClient.Timeout);
+
+        await ws.ConnectAsync(app.Wss("/ws"), invoker, cts.Token);
+        var reply = await EchoAsync(ws, "over HTTP/2 and TLS", cts.Token);
+        var connection = await server.NextConnectionAsync();
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
+
+        Assert.That(reply, Is.EqualTo("over HTTP/2 and TLS"));
+        Assert.That(connection.Info.Method, Is.EqualTo("CONNECT"), "HTTP/2 extended CONNECT (RFC 8441), agreed by ALPN");
+        Assert.That(connection.Info.IsSecure, Is.True);
+        Assert.That((await server.CloseOfAsync(connection)).Code, Is.EqualTo(1000));
+    }
+
+    [Test]
     public async Task Map_AppStops_ClientsGet1001()
     {
         var (app, server) = await KestrelApp.StartEchoAsync();
@@ -194,6 +221,7 @@ public class MapEmbedWsTests
                 });
             }));
         await using var first = await RawClient.OpenAsync(app.Port, path: "/ws");
+        await server.NextConnectionAsync();   // its OnConnect ran (the 101 can come before it)
         await using var second = await RawClient.ConnectAsync(app.Port);
 
         await second.SendAsync(new RawRequest(app.Port, "/ws").ToBytes());
@@ -221,9 +249,31 @@ public class MapEmbedWsTests
     }
 
     [Test]
-    public async Task Map_ServerNotStarted_Gets503()
+    public async Task Map_ServerNotStarted_StartsWithTheAppOnKestrelsPortOnly()
+    {
+        // Default options: Listen is true and no Url is set, as a user's `new WsServer()` has.
+        await using var server = new WsServer(new WsServerOptions());
+        server.OnMessage += (conn, msg) => conn.Send(msg.Text);
+        await using var app = await KestrelApp.StartAsync(a => a.MapEmbedWs("/ws", server));
+        using var ws = new ClientWebSocket();
+        using var cts = new CancellationTokenSource(RawClient.Timeout);
+
+        await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{app.Port}/ws"), cts.Token);
+        await ws.SendAsync("started"u8.ToArray(), WebSocketMessageType.Text, true, cts.Token);
+        var buffer = new byte[64];
+        var received = await ws.ReceiveAsync(buffer, cts.Token);
+
+        Assert.That(server.IsRunning, Is.True);
+        Assert.That(server.LocalEndPoints, Is.Empty, "no port of its own: Kestrel's is the one");
+        Assert.That(System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count), Is.EqualTo("started"));
+    }
+
+    [Test]
+    public async Task Map_ServerStopped_Gets503()
     {
         var server = new WsServer(new WsServerOptions { Listen = false });
+        await server.StartAsync();
+        await server.StopAsync();
         await using var app = await KestrelApp.StartAsync(a => a.MapEmbedWs("/ws", server));
         await using var client = await RawClient.ConnectAsync(app.Port);
 

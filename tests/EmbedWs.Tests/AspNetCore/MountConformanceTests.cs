@@ -1,4 +1,6 @@
 using System.Linq;
+using System.Net.Sockets;
+using System.Threading;
 using System.Text;
 using EmbedWs.Tests.TestSupport;
 
@@ -117,6 +119,26 @@ public class MountConformanceTests
         Assert.That((await client.ReadCloseAsync()).Code, Is.EqualTo(code));
         await client.AssertServerClosedAsync(RawClient.Timeout);
         Assert.That((await _server.CloseOfAsync(connection)).Code, Is.EqualTo(code));
+    }
+
+    [Test]
+    public async Task Violation_ClientStillWritingTheFrame_ItsBytesAreReadThenTheConnectionEndsWithoutReset()
+    {
+        await using var client = await OpenAsync();
+        var frame = ClientFrame.Binary(new byte[(2 * 1024 * 1024) + 1]);
+
+        // The header declares a message over the limit; the client goes on writing its payload
+        // after the server's 1009, as a client writing a large message in one go does.
+        await client.SendAsync(frame.AsSpan(0, 14).ToArray());
+        Assert.That((await client.ReadCloseAsync()).Code, Is.EqualTo(1009));
+        await client.SendAsync(frame.AsSpan(14).ToArray());
+        client.Socket.Shutdown(SocketShutdown.Send);
+
+        // Ended with a FIN once the client ended its side: no bytes were left unread to reset it.
+        using var timeout = new CancellationTokenSource(RawClient.Timeout);
+        var buffer = new byte[1024];
+        int n = await client.Socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token);
+        Assert.That(n, Is.Zero, "the server ends TCP cleanly (a reset would throw here)");
     }
 
     [Test]
