@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Consumer test: do the EmbedWs packages work for someone who only has the .nupkg files?
-# Packs src/EmbedWs, src/EmbedWs.Hosting, src/EmbedWs.AspNetCore and src/EmbedWs.Testing into a
+# Packs src/EmbedWs, src/EmbedWs.Hosting, src/EmbedWs.AspNetCore, src/EmbedWs.Testing and src/EmbedWs.Redis into a
 # temporary feed, then builds and runs a fresh app outside the repo (so none of the repo's
 # Directory.Build.props applies) that takes them as PackageReferences and checks one thing each:
 # a WsServer on 127.0.0.1 port 0 echoes to ClientWebSocket (EmbedWs); an ASP.NET Core app on
 # port 0 with AddEmbedWs and MapEmbedWs echoes on Kestrel's port (EmbedWs.Hosting and
-# EmbedWs.AspNetCore); WsTestClient gets a routed reply with no socket (EmbedWs.Testing).
+# EmbedWs.AspNetCore); WsTestClient gets a routed reply with no socket (EmbedWs.Testing); with
+# redis-server on PATH, a broadcast crosses two servers on a redis-server of the script's own (EmbedWs.Redis).
 # Exits 0 on success, non-zero otherwise.
 #
 # The package gets a version no other build has (0.0.0-consumer.<time>.<pid>) and the app
@@ -26,7 +27,7 @@ mkdir -p "$feed" "$app"
 # A step that could hang (restore, a socket) is cut off; the app bounds itself too.
 bounded() { timeout --kill-after=10 "$1" "${@:2}"; }
 
-packages=(EmbedWs EmbedWs.Hosting EmbedWs.AspNetCore EmbedWs.Testing)
+packages=(EmbedWs EmbedWs.Hosting EmbedWs.AspNetCore EmbedWs.Testing EmbedWs.Redis)
 for package in "${packages[@]}"; do
   echo "== consumer test: dotnet pack src/$package ($version)"
   # PackageVersion only: the assemblies keep the repo's version, so a built library is not rebuilt.
@@ -59,6 +60,7 @@ cat > "$app/Consumer.csproj" <<EOF
     <PackageReference Include="EmbedWs" Version="$version" />
     <PackageReference Include="EmbedWs.AspNetCore" Version="$version" />
     <PackageReference Include="EmbedWs.Testing" Version="$version" />
+    <PackageReference Include="EmbedWs.Redis" Version="$version" />
   </ItemGroup>
 </Project>
 EOF
@@ -68,6 +70,7 @@ using System.Text;
 using EmbedWs;
 using EmbedWs.AspNetCore;
 using EmbedWs.Hosting;
+using EmbedWs.Redis;
 using EmbedWs.Testing;
 
 // Every await is bounded: the whole run must finish within 60 s.
@@ -77,7 +80,8 @@ try
     await ListenerEchoAsync(timeout.Token);
     await MountedEchoAsync(timeout.Token);
     await TestClientRouteAsync();
-    Console.WriteLine($"consumer test: all three passed with EmbedWs {typeof(WsServer).Assembly.GetName().Version}");
+    await ScaleOutAsync(Environment.GetEnvironmentVariable("CONSUMER_REDIS"), timeout.Token);
+    Console.WriteLine($"consumer test: all passed with EmbedWs {typeof(WsServer).Assembly.GetName().Version}");
     return 0;
 }
 catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -156,6 +160,60 @@ static async Task EchoAsync(Uri uri, string text, CancellationToken token)
     }
 }
 
+// EmbedWs.Redis: a broadcast on one server reaches a client of another, through redis-server.
+static async Task ScaleOutAsync(string? redis, CancellationToken token)
+{
+    if (redis is null)
+    {
+        Console.WriteLine("consumer test: EmbedWs.Redis restored and built; no redis-server, so no scale-out run");
+        return;
+    }
+
+    var servers = new List<WsServer>();
+    var backplanes = new List<RedisBackplane>();
+    for (int i = 0; i < 2; i++)
+    {
+        var backplane = new RedisBackplane(new RedisBackplaneOptions { ConnectionString = redis, NodeId = "consumer" + i });
+        var server = new WsServer(new WsServerOptions { Endpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Backplane = backplane });
+        await server.StartAsync(token);
+        servers.Add(server);
+        backplanes.Add(backplane);
+    }
+
+    while (!backplanes.TrueForAll(b => b.IsConnected && b.SubscribedChannels >= 2))
+    {
+        await Task.Delay(20, token);
+    }
+
+    using var client = new ClientWebSocket();
+    await client.ConnectAsync(new Uri($"ws://127.0.0.1:{servers[1].Port}/"), token);
+    while (servers[1].ConnectionCount == 0)
+    {
+        await Task.Delay(20, token);
+    }
+
+    servers[0].Broadcast("across nodes");
+    var buffer = new byte[1024];
+    var result = await client.ReceiveAsync(buffer.AsMemory(), token);
+    string text = Encoding.UTF8.GetString(buffer, 0, result.Count);
+    foreach (var server in servers)
+    {
+        await server.StopAsync(token);
+    }
+
+    foreach (var backplane in backplanes)
+    {
+        await backplane.DisposeAsync();
+    }
+
+    if (text != "across nodes")
+    {
+        throw new ConsumerCheckFailed($"expected the broadcast from the other node, got '{text}'");
+    }
+
+    Console.WriteLine("consumer test: a broadcast crossed two servers through redis-server with EmbedWs.Redis");
+}
+
 public sealed record Add(int A, int B);
 
 public sealed record Sum(int Value);
@@ -173,5 +231,13 @@ for package in "${packages[@]}"; do
       { echo "consumer test: $package $version was not restored from $feed" >&2; exit 1; }
 done
 (cd "$app" && bounded 300 dotnet build --no-restore --nologo -v quiet -c Release)
+# The scale-out step runs on a redis-server of its own (free port, nothing saved), when there is one.
+if command -v redis-server >/dev/null 2>&1; then
+    redis_port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+    redis_pid=$!
+    trap 'kill "$redis_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+    export CONSUMER_REDIS="127.0.0.1:$redis_port"
+fi
 (cd "$app" && bounded 120 dotnet run --no-build -c Release)
 echo "== consumer test: passed in ${SECONDS} s"

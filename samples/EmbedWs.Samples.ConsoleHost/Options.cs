@@ -22,6 +22,7 @@ internal sealed class Options
                    [--heartbeat pingpong|json|idle|none] [--heartbeat-interval S] [--heartbeat-timeout S]
                    [--max-message-size BYTES] [--max-fragments N] [--compression on|off]
                    [--log-level LEVEL] [--simulate CONDITIONS] [--dashboard] [--dashboard-token T]
+                   [--redis HOST:PORT]
 
           --port N      TCP port, 0-65535 (0 picks a free one). Default: 8080.
           --host NAME   Where to listen: localhost, an IP address, or * for every interface.
@@ -64,6 +65,9 @@ internal sealed class Options
                                    printed at start.
           --dashboard-token T      The dashboard's token (16 characters or more, no spaces);
                                    turns the dashboard on.
+          --redis HOST:PORT        Join a cluster of hosts on this Redis (EmbedWs.Redis): broadcasts
+                                   and chat rooms reach the clients of every host started with
+                                   the same --redis. Default: none (this host alone).
           --help        Show this help.
 
         Open http://HOST:PORT/ in a browser for the test page; WebSocket clients may use any path.
@@ -87,6 +91,9 @@ internal sealed class Options
 
     /// <summary><c>--max-fragments</c>; null keeps the library's default (1,024).</summary>
     public int? MaxFragmentsPerMessage { get; private set; }
+
+    /// <summary><c>--redis HOST:PORT</c>: the Redis of the cluster this host joins; null for none.</summary>
+    public string? Redis { get; private set; }
 
     /// <summary><c>--compression on|off</c>; off (the library's default) unless given.</summary>
     public bool Compression { get; private set; }
@@ -178,7 +185,7 @@ internal sealed class Options
                     options.Dashboard = true;
                     continue;
                 case "--port" or "--host" or "--mode" or "--heartbeat" or "--heartbeat-interval" or "--heartbeat-timeout"
-                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level" or "--dashboard-token" or "--simulate":
+                    or "--max-message-size" or "--max-fragments" or "--compression" or "--log-level" or "--dashboard-token" or "--simulate" or "--redis":
                     break;
                 default:
                     error = $"Unknown argument '{args[i]}'.";
@@ -294,6 +301,16 @@ internal sealed class Options
                     return $"--simulate: {ex.Message}";
                 }
 
+                return null;
+            case "--redis":
+                int colon = value.LastIndexOf(':');
+                if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int redisPort)
+                    || redisPort is 0 or > 65535 || value.IndexOfAny(new[] { ' ', ',', '/' }) >= 0)
+                {
+                    return $"--redis must be HOST:PORT (e.g. localhost:6379), not '{value}'.";
+                }
+
+                Redis = value;
                 return null;
             case "--log-level":
                 if (!TryParseLogLevel(value, out var level))

@@ -3,6 +3,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
+using EmbedWs.Redis;
 using Microsoft.Extensions.Logging;
 
 namespace EmbedWs.Samples.ConsoleHost;
@@ -40,6 +41,12 @@ internal static class Program
         var serverOptions = new WsServerOptions { Url = options.ListenUrl, Heartbeat = options.Heartbeat.Create(), LoggerFactory = logging };
         options.ApplyLimits(serverOptions);
         string? dashboardToken = options.ApplyDashboard(serverOptions);
+
+        // --redis: this host is one node of a cluster; Redis being down does not stop it (it joins when Redis comes).
+        await using var backplane = options.Redis is { } redis
+            ? new RedisBackplane(new RedisBackplaneOptions { ConnectionString = redis }, logging)
+            : null;
+        serverOptions.Backplane = backplane;
         await using var server = ConsoleHostServer.Create(options.Mode, serverOptions);
         try
         {
@@ -71,6 +78,7 @@ internal static class Program
             Console.WriteLine($"Dashboard: {options.DashboardUrl(server.Port, dashboardToken)}");
         }
 
+        Console.WriteLine(backplane is null ? "Scale-out: none" : $"Scale-out: Redis at {options.Redis}, node {backplane.NodeId}");
         Console.WriteLine("Press Ctrl+C to stop.");
         await stop.Task;
 

@@ -41,6 +41,7 @@ internal sealed class ServerTick : IDisposable
         period = Shortest(period, QuarterOf(settings.CloseTimeout));
         period = Shortest(period, QuarterOf(settings.HandlerTimeout));
         period = settings.DashboardPath is null ? period : Shortest(period, s_maxPeriod); // the dashboard's update, about once a second
+        period = server.Backplane is null ? period : Shortest(period, s_maxPeriod);        // presence refresh
         period = heartbeatOn ? Shortest(period, heartbeat) : period;
 
         // Rate limits' buckets are refilled in tenths of a second (docs/rate-limits.md).
@@ -112,6 +113,7 @@ internal sealed class ServerTick : IDisposable
             }
 
             _server.Dashboard?.OnTick(now);
+            _server.Backplane?.OnTick();
         }
         finally
         {

@@ -15,16 +15,18 @@ public sealed partial class WsGroups
     /// <param name="text">The message.</param>
     /// <param name="delivery">Reliable, droppable or latest by key (<see cref="WsDelivery"/>).</param>
     /// <param name="except">A member to leave out (typically the sender); null for none.</param>
-    public int Send(string group, string text, WsDelivery delivery, IWsConnection? except = null) =>
-        SendFrame(group, text ?? throw new ArgumentNullException(nameof(text)), default, delivery, except);
+    public int Send(string group, string text, WsDelivery delivery, IWsConnection? except = null) => delivery.IsReliable
+        ? Send(group, text, except)
+        : SendFrame(group, text ?? throw new ArgumentNullException(nameof(text)), default, delivery, except);
 
     /// <summary>Queues a binary message to every member of a group with a delivery class; as the text overload.</summary>
     /// <param name="group">The group name.</param>
     /// <param name="data">The message.</param>
     /// <param name="delivery">Reliable, droppable or latest by key.</param>
     /// <param name="except">A member to leave out; null for none.</param>
-    public int Send(string group, ReadOnlyMemory<byte> data, WsDelivery delivery, IWsConnection? except = null) =>
-        SendFrame(group, null, data.Span, delivery, except);
+    public int Send(string group, ReadOnlyMemory<byte> data, WsDelivery delivery, IWsConnection? except = null) => delivery.IsReliable
+        ? Send(group, data, except)
+        : SendFrame(group, null, data.Span, delivery, except);
 
     /// <summary>
     /// Queues the JSON message <c>{"type":type,"data":data}</c> to every member of a group with a
@@ -42,6 +44,12 @@ public sealed partial class WsGroups
             throw new ArgumentNullException(nameof(group));
         }
 
+        if (delivery.IsReliable)
+        {
+            return SendJson(group, type, data, except);
+        }
+
+        _server.WarnDeliveryIsLocal(delivery);
         if (!_groups.TryGetValue(group, out var members))
         {
             return 0;
@@ -65,6 +73,7 @@ public sealed partial class WsGroups
             throw new ArgumentNullException(nameof(group));
         }
 
+        _server.WarnDeliveryIsLocal(delivery);
         if (!_groups.TryGetValue(group, out var members))
         {
             return 0;

@@ -45,7 +45,13 @@ public sealed partial class WsGroups
             }
 
             (own.GroupNames ??= new HashSet<string>(StringComparer.Ordinal)).Add(group);
-            return _groups.GetOrAdd(group, _ => new ConcurrentDictionary<long, ServerConnection>()).TryAdd(own.Id, own);
+            if (!_groups.TryGetValue(group, out var members))
+            {
+                members = _groups[group] = new ConcurrentDictionary<long, ServerConnection>();
+                _server.OnFirstLocalMember(group);
+            }
+
+            return members.TryAdd(own.Id, own);
         }
     }
 
@@ -110,7 +116,8 @@ public sealed partial class WsGroups
             throw new ArgumentNullException(nameof(group));
         }
 
-        if (!_groups.TryGetValue(group, out var members))
+        var backplane = _server.Backplane;
+        if (!_groups.TryGetValue(group, out var members) && backplane is null)
         {
             return 0;
         }
@@ -118,7 +125,8 @@ public sealed partial class WsGroups
         byte[] frame = _server.RentJsonFrame(type, data, out int length);
         try
         {
-            return WsServer.SendFrame(members, frame.AsSpan(0, length), except);
+            backplane?.PublishToGroup(group, frame.AsSpan(0, length));
+            return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except);
         }
         finally
         {
@@ -153,7 +161,8 @@ public sealed partial class WsGroups
             throw new ArgumentNullException(nameof(group));
         }
 
-        if (!_groups.TryGetValue(group, out var members))
+        var backplane = _server.Backplane;
+        if (!_groups.TryGetValue(group, out var members) && backplane is null)
         {
             return 0;
         }
@@ -161,13 +170,19 @@ public sealed partial class WsGroups
         byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
         try
         {
-            return WsServer.SendFrame(members, frame.AsSpan(0, length), except);
+            // Other nodes' members get the same encoded frame; this node's get it here, with no round trip.
+            backplane?.PublishToGroup(group, frame.AsSpan(0, length));
+            return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(frame);
         }
     }
+
+    /// <summary>Queues a frame that arrived from another node to this server's members of a group.</summary>
+    internal int SendEncoded(string group, ReadOnlySpan<byte> frame) =>
+        _groups.TryGetValue(group, out var members) ? WsServer.SendFrame(members, frame, except: null) : 0;
 
     // Called under the gate, so that a group is not removed while another thread adds to it.
     private bool RemoveMember(string group, long id)
@@ -180,6 +195,7 @@ public sealed partial class WsGroups
         if (members.IsEmpty)
         {
             _groups.TryRemove(group, out _);
+            _server.OnLastLocalMemberLeft(group);
         }
 
         return true;

@@ -32,7 +32,7 @@ public sealed partial class WsServer
     /// <param name="except">A connection to leave out; null for none.</param>
     public int BroadcastJson(string type, object? data, IWsConnection? except = null)
     {
-        if (_connections.IsEmpty)
+        if (_connections.IsEmpty && _backplane is null)
         {
             return 0;
         }
@@ -40,6 +40,7 @@ public sealed partial class WsServer
         byte[] frame = RentJsonFrame(type, data, out int length);
         try
         {
+            _backplane?.PublishToAll(frame.AsSpan(0, length));
             return SendFrame(_connections, frame.AsSpan(0, length), except);
         }
         finally
@@ -93,7 +94,7 @@ public sealed partial class WsServer
 
     private int SendToAll(string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
     {
-        if (_connections.IsEmpty)
+        if (_connections.IsEmpty && _backplane is null)
         {
             return 0;
         }
@@ -101,6 +102,8 @@ public sealed partial class WsServer
         byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
         try
         {
+            // Other nodes get the same encoded frame; this node's own connections get it here, with no round trip.
+            _backplane?.PublishToAll(frame.AsSpan(0, length));
             return SendFrame(_connections, frame.AsSpan(0, length), except);
         }
         finally

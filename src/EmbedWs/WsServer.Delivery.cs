@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Threading;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
 
@@ -16,15 +17,17 @@ public sealed partial class WsServer
     /// <param name="text">The message.</param>
     /// <param name="delivery">Reliable, droppable or latest by key (<see cref="WsDelivery"/>).</param>
     /// <param name="except">A connection to leave out, typically the sender; null for none.</param>
-    public int Broadcast(string text, WsDelivery delivery, IWsConnection? except = null) =>
-        SendToAll(text ?? throw new ArgumentNullException(nameof(text)), default, delivery, except);
+    public int Broadcast(string text, WsDelivery delivery, IWsConnection? except = null) => delivery.IsReliable
+        ? Broadcast(text, except)
+        : SendToAll(text ?? throw new ArgumentNullException(nameof(text)), default, delivery, except);
 
     /// <summary>Queues a binary message to every open connection with a delivery class; as the text overload.</summary>
     /// <param name="data">The message.</param>
     /// <param name="delivery">Reliable, droppable or latest by key.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public int Broadcast(ReadOnlyMemory<byte> data, WsDelivery delivery, IWsConnection? except = null) =>
-        SendToAll(null, data.Span, delivery, except);
+    public int Broadcast(ReadOnlyMemory<byte> data, WsDelivery delivery, IWsConnection? except = null) => delivery.IsReliable
+        ? Broadcast(data, except)
+        : SendToAll(null, data.Span, delivery, except);
 
     /// <summary>
     /// Queues the JSON message <c>{"type":type,"data":data}</c> to every open connection with a
@@ -36,6 +39,12 @@ public sealed partial class WsServer
     /// <param name="except">A connection to leave out; null for none.</param>
     public int BroadcastJson(string type, object? data, WsDelivery delivery, IWsConnection? except = null)
     {
+        if (delivery.IsReliable)
+        {
+            return BroadcastJson(type, data, except);
+        }
+
+        WarnDeliveryIsLocal(delivery);
         if (_connections.IsEmpty)
         {
             return 0;
@@ -52,8 +61,23 @@ public sealed partial class WsServer
         }
     }
 
+    /// <summary>
+    /// A backplane carries frames without their delivery class (yet): a droppable or latest-by-key
+    /// broadcast or group send reaches this server's connections only. Said once in the log.
+    /// </summary>
+    internal void WarnDeliveryIsLocal(WsDelivery delivery)
+    {
+        if (_backplane is not null && Interlocked.Exchange(ref _deliveryLocalWarned, 1) == 0)
+        {
+            ServerLog.DeliveryClassIsLocal(_logger, delivery.Kind);
+        }
+    }
+
+    private int _deliveryLocalWarned;
+
     private int SendToAll(string? text, ReadOnlySpan<byte> binary, WsDelivery delivery, IWsConnection? except)
     {
+        WarnDeliveryIsLocal(delivery);
         if (_connections.IsEmpty)
         {
             return 0;

@@ -136,6 +136,7 @@ public sealed partial class WsServer : IAsyncDisposable
             }
 
             _settings = settings;
+            AttachBackplane();
             _logger = settings.LoggerFactory.CreateLogger("EmbedWs.Server");
             _metrics = new EmbedWsMetrics(() => _connections.Count, Traffic);
             _metrics.ObserveSending(SendQueues);
@@ -165,7 +166,7 @@ public sealed partial class WsServer : IAsyncDisposable
 
         ServerLog.Started(_logger, LocalEndPoints.Count == 0 ? "no port of its own (Listen is false)" : string.Join(", ", LocalEndPoints));
         LogSimulation();
-        return Task.CompletedTask;
+        return StartBackplaneAsync(cancellationToken);
     }
 
     /// <summary>
@@ -197,6 +198,7 @@ public sealed partial class WsServer : IAsyncDisposable
         try
         {
             await _listener!.StopAcceptingAsync().ConfigureAwait(false);
+            await StopBackplaneAsync(cancellationToken).ConfigureAwait(false);
             var open = _connections.Values.ToArray();
             ServerLog.Stopping(_logger, open.Length);
             foreach (var c in open)

@@ -137,7 +137,8 @@ public class ReadmeTests
                 bool hosting = ns == "EmbedWs.Hosting" && name.StartsWith("Hosting", StringComparison.Ordinal);
                 bool aspNetCore = ns is "EmbedWs.Hosting" or "EmbedWs.AspNetCore" && name.StartsWith("AspNetCore", StringComparison.Ordinal);
                 bool testing = ns == "EmbedWs.Testing" && name.StartsWith("Testing", StringComparison.Ordinal);
-                Assert.That(hosting || aspNetCore || testing, Is.True, $"{name}: 'using {ns};': an app needs only 'using EmbedWs;' (and EmbedWs.Hosting for the generic host, in a Hosting*.cs snippet; with EmbedWs.AspNetCore in an AspNetCore*.cs one; EmbedWs.Testing in a Testing*.cs one)");
+                bool scaleOut = ns is "EmbedWs.Redis" or "EmbedWs.Hosting" && name.StartsWith("ScaleOut", StringComparison.Ordinal);
+                Assert.That(hosting || aspNetCore || testing || scaleOut, Is.True, $"{name}: 'using {ns};': an app needs only 'using EmbedWs;' (and EmbedWs.Hosting for the generic host, in a Hosting*.cs snippet; with EmbedWs.AspNetCore in an AspNetCore*.cs one; EmbedWs.Testing in a Testing*.cs one; EmbedWs.Redis, with EmbedWs.Hosting, in a ScaleOut*.cs one)");
             }
         }
     }

@@ -23,4 +23,20 @@ internal static class Poll
             await Task.Delay(2);
         }
     }
+
+    /// <summary>As the other overload, for a condition that asks something over the network (each check awaited before the next).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string because, TimeSpan? within = null)
+    {
+        var limit = within ?? Timeout;
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.Elapsed > limit)
+            {
+                Assert.Fail($"{because} (not within {limit.TotalSeconds} s)");
+            }
+
+            await Task.Delay(10);
+        }
+    }
 }
