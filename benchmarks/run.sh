@@ -12,7 +12,8 @@
 # CompressionLevel.Optimal, zlib level 6 as Kestrel does), ws (Node's ws package, benchmarks/node/ws-bench-server.js; needs
 # node, and runs `npm ci` in benchmarks/node once).
 # Environment: DURATION (s, default 5), WARMUP (s, default 10), RUNS (default 3),
-# TESTS (space-separated test names, default all), PORT_BASE (default 18300), OUT (results dir),
+# TESTS (space-separated test names, default all), SERVERS (space-separated server names, default
+# every server of each row; embedws-0.1 is one when SERVERS_0_1 is set), PORT_BASE (default 18300), OUT (results dir),
 # SERVERS_0_1 (a Release build of 0.1's EmbedWs.Benchmarks.Servers.dll: every row with embedws
 # then also runs it as embedws-0.1, so 0.2 is compared with 0.1 on the same machine in the same
 # run; README "Comparing with 0.1").
@@ -195,6 +196,14 @@ for row in "${TABLE[@]}"; do
   if [ -n "${SERVERS_0_1:-}" ] && [ -z "$sargs" ]; then
     # 0.1 had no compression and one serializer: only the rows without server arguments.
     servers=${servers/embedws /embedws embedws-0.1 }
+  fi
+  if [ -n "${SERVERS:-}" ]; then
+    # Only the servers asked for (SERVERS="embedws kestrel"), in the row's order.
+    picked=""
+    for server in $servers; do
+      case " $SERVERS " in *" $server "*) picked="$picked $server" ;; esac
+    done
+    servers=$picked
   fi
   for run in $(seq "$RUNS"); do
     for server in $servers; do
