@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,9 +18,12 @@ namespace EmbedWs.Transport;
 /// </summary>
 internal sealed class MountedStream : Stream
 {
-    // What a client still writing after the server's close may send before the other server ends
-    // the connection anyway: as long as the listener lingers on a refused handshake.
-    private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
+    // How long a client still writing after the server's close may send before the other server
+    // ends the connection anyway: as long as the listener lingers on a refused handshake. A pause
+    // of QuietTime ends it sooner: a client that has answered the close with its own waits for
+    // the server to end TCP (§7.1.1), and sends nothing more.
+    private const int DrainMilliseconds = 1000;
+    private const int QuietMilliseconds = 200;
     private const long MaxDrainBytes = 16L * 1024 * 1024;
 
     private readonly Stream _inner;
@@ -48,7 +52,7 @@ internal sealed class MountedStream : Stream
 
     /// <summary>
     /// After the connection's end, when <see cref="End"/> asked for it: reads and drops what the
-    /// client still sends, until it ends its side, for at most a second. The listener reads after
+    /// client still sends, until it ends its side or pauses, for at most a second. The listener reads after
     /// its FIN in the same way; a mount cannot half-close (the other server ends the whole
     /// connection when the request completes), and ending it with bytes unread would make the
     /// client's TCP reset it, which can destroy the close frame before the client reads it.
@@ -63,10 +67,18 @@ internal sealed class MountedStream : Stream
         var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            using var linger = new CancellationTokenSource(DrainTime);
+            using var linger = new CancellationTokenSource();
+            var clock = Stopwatch.StartNew();
             long total = 0;
             while (total < MaxDrainBytes)
             {
+                long left = DrainMilliseconds - clock.ElapsedMilliseconds;
+                if (left <= 0)
+                {
+                    break;
+                }
+
+                linger.CancelAfter((int)Math.Min(left, QuietMilliseconds));
                 int n = await _inner.ReadAsync(scratch.AsMemory(), linger.Token).ConfigureAwait(false);
                 if (n == 0)
                 {
