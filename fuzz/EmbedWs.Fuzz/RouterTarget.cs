@@ -172,6 +172,22 @@ internal static class RouterTarget
 
         public bool SendJson(string type, object? data) => throw new InvalidOperationException("the router sends through its host");
 
+        public bool Send(string text, WsDelivery delivery) => throw new InvalidOperationException("the router sends through its host");
+
+        public bool Send(ReadOnlyMemory<byte> data, WsDelivery delivery) => throw new InvalidOperationException("the router sends text");
+
+        public bool SendJson(string type, object? data, WsDelivery delivery) => throw new InvalidOperationException("the router sends through its host");
+
+        public int SendQueueBytes => 0;
+
+        public bool IsCongested => false;
+
+        public long MessagesDropped => 0;
+
+        public long MessagesReplaced => 0;
+
+        public ValueTask<bool> WhenUncongestedAsync(CancellationToken cancellationToken = default) => new(true);
+
         public ValueTask<bool> FlushAsync(CancellationToken cancellationToken = default) => new(true);
 
         public void Close(ushort code = 1000, string? reason = null) => throw new InvalidOperationException("the router never closes");
