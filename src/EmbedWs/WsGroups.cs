@@ -109,14 +109,16 @@ public sealed partial class WsGroups
     /// <param name="type">The message type.</param>
     /// <param name="data">The payload.</param>
     /// <param name="except">A member to leave out; null for none.</param>
-    public int SendJson(string group, string type, object? data, IWsConnection? except = null)
+    public int SendJson(string group, string type, object? data, IWsConnection? except = null) => SendJsonCore(group, type, data, default, except);
+
+    private int SendJsonCore(string group, string type, object? data, WsDelivery delivery, IWsConnection? except)
     {
         if (group is null)
         {
             throw new ArgumentNullException(nameof(group));
         }
 
-        var backplane = _server.Backplane;
+        var backplane = _server.BackplaneFor(delivery);
         if (!_groups.TryGetValue(group, out var members) && backplane is null)
         {
             return 0;
@@ -126,7 +128,7 @@ public sealed partial class WsGroups
         try
         {
             backplane?.PublishToGroup(group, frame.AsSpan(0, length));
-            return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except);
+            return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except, delivery);
         }
         finally
         {
@@ -154,14 +156,14 @@ public sealed partial class WsGroups
         }
     }
 
-    private int SendFrame(string group, string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
+    private int SendFrame(string group, string? text, ReadOnlySpan<byte> binary, IWsConnection? except, WsDelivery delivery = default)
     {
         if (group is null)
         {
             throw new ArgumentNullException(nameof(group));
         }
 
-        var backplane = _server.Backplane;
+        var backplane = _server.BackplaneFor(delivery);
         if (!_groups.TryGetValue(group, out var members) && backplane is null)
         {
             return 0;
@@ -172,7 +174,7 @@ public sealed partial class WsGroups
         {
             // Other nodes' members get the same encoded frame; this node's get it here, with no round trip.
             backplane?.PublishToGroup(group, frame.AsSpan(0, length));
-            return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except);
+            return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except, delivery);
         }
         finally
         {

@@ -30,9 +30,12 @@ public sealed partial class WsServer
     /// <param name="type">The message type, e.g. <c>game.reset</c>.</param>
     /// <param name="data">The payload; null sends <c>"data":null</c>.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public int BroadcastJson(string type, object? data, IWsConnection? except = null)
+    public int BroadcastJson(string type, object? data, IWsConnection? except = null) => BroadcastJsonCore(type, data, default, except);
+
+    private int BroadcastJsonCore(string type, object? data, WsDelivery delivery, IWsConnection? except)
     {
-        if (_connections.IsEmpty && _backplane is null)
+        var backplane = BackplaneFor(delivery);
+        if (_connections.IsEmpty && backplane is null)
         {
             return 0;
         }
@@ -40,8 +43,8 @@ public sealed partial class WsServer
         byte[] frame = RentJsonFrame(type, data, out int length);
         try
         {
-            _backplane?.PublishToAll(frame.AsSpan(0, length));
-            return SendFrame(_connections, frame.AsSpan(0, length), except);
+            backplane?.PublishToAll(frame.AsSpan(0, length));
+            return SendFrame(_connections, frame.AsSpan(0, length), except, delivery);
         }
         finally
         {
@@ -92,9 +95,10 @@ public sealed partial class WsServer
         }
     }
 
-    private int SendToAll(string? text, ReadOnlySpan<byte> binary, IWsConnection? except)
+    private int SendToAll(string? text, ReadOnlySpan<byte> binary, IWsConnection? except, WsDelivery delivery = default)
     {
-        if (_connections.IsEmpty && _backplane is null)
+        var backplane = BackplaneFor(delivery);
+        if (_connections.IsEmpty && backplane is null)
         {
             return 0;
         }
@@ -103,8 +107,8 @@ public sealed partial class WsServer
         try
         {
             // Other nodes get the same encoded frame; this node's own connections get it here, with no round trip.
-            _backplane?.PublishToAll(frame.AsSpan(0, length));
-            return SendFrame(_connections, frame.AsSpan(0, length), except);
+            backplane?.PublishToAll(frame.AsSpan(0, length));
+            return SendFrame(_connections, frame.AsSpan(0, length), except, delivery);
         }
         finally
         {

@@ -17,17 +17,15 @@ public sealed partial class WsServer
     /// <param name="text">The message.</param>
     /// <param name="delivery">Reliable, droppable or latest by key (<see cref="WsDelivery"/>).</param>
     /// <param name="except">A connection to leave out, typically the sender; null for none.</param>
-    public int Broadcast(string text, WsDelivery delivery, IWsConnection? except = null) => delivery.IsReliable
-        ? Broadcast(text, except)
-        : SendToAll(text ?? throw new ArgumentNullException(nameof(text)), default, delivery, except);
+    public int Broadcast(string text, WsDelivery delivery, IWsConnection? except = null) =>
+        SendToAll(text ?? throw new ArgumentNullException(nameof(text)), default, except, delivery);
 
     /// <summary>Queues a binary message to every open connection with a delivery class; as the text overload.</summary>
     /// <param name="data">The message.</param>
     /// <param name="delivery">Reliable, droppable or latest by key.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public int Broadcast(ReadOnlyMemory<byte> data, WsDelivery delivery, IWsConnection? except = null) => delivery.IsReliable
-        ? Broadcast(data, except)
-        : SendToAll(null, data.Span, delivery, except);
+    public int Broadcast(ReadOnlyMemory<byte> data, WsDelivery delivery, IWsConnection? except = null) =>
+        SendToAll(null, data.Span, except, delivery);
 
     /// <summary>
     /// Queues the JSON message <c>{"type":type,"data":data}</c> to every open connection with a
@@ -37,64 +35,31 @@ public sealed partial class WsServer
     /// <param name="data">The payload; null sends <c>"data":null</c>.</param>
     /// <param name="delivery">Reliable, droppable or latest by key.</param>
     /// <param name="except">A connection to leave out; null for none.</param>
-    public int BroadcastJson(string type, object? data, WsDelivery delivery, IWsConnection? except = null)
-    {
-        if (delivery.IsReliable)
-        {
-            return BroadcastJson(type, data, except);
-        }
-
-        WarnDeliveryIsLocal(delivery);
-        if (_connections.IsEmpty)
-        {
-            return 0;
-        }
-
-        byte[] frame = RentJsonFrame(type, data, out int length);
-        try
-        {
-            return SendFrame(_connections, frame.AsSpan(0, length), except, delivery);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-        }
-    }
+    public int BroadcastJson(string type, object? data, WsDelivery delivery, IWsConnection? except = null) =>
+        BroadcastJsonCore(type, data, delivery, except);
 
     /// <summary>
-    /// A backplane carries frames without their delivery class (yet): a droppable or latest-by-key
-    /// broadcast or group send reaches this server's connections only. Said once in the log.
+    /// The backplane a send goes through: a backplane carries frames without their delivery class
+    /// (yet), so a droppable or latest-by-key broadcast or group send reaches this server's
+    /// connections only, which the log says once.
     /// </summary>
-    internal void WarnDeliveryIsLocal(WsDelivery delivery)
+    internal IWsBackplane? BackplaneFor(WsDelivery delivery)
     {
-        if (_backplane is not null && Interlocked.Exchange(ref _deliveryLocalWarned, 1) == 0)
+        if (delivery.IsReliable || _backplane is null)
+        {
+            return _backplane;
+        }
+
+        if (Interlocked.Exchange(ref _deliveryLocalWarned, 1) == 0)
         {
             ServerLog.DeliveryClassIsLocal(_logger, delivery.Kind);
         }
+
+        return null;
     }
 
     private int _deliveryLocalWarned;
 
-    private int SendToAll(string? text, ReadOnlySpan<byte> binary, WsDelivery delivery, IWsConnection? except)
-    {
-        WarnDeliveryIsLocal(delivery);
-        if (_connections.IsEmpty)
-        {
-            return 0;
-        }
-
-        byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
-        try
-        {
-            return SendFrame(_connections, frame.AsSpan(0, length), except, delivery);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(frame);
-        }
-    }
-
-    /// <summary>The open connections' send queues, for the metrics (read when a listener collects).</summary>
     private SendQueueTotals SendQueues()
     {
         long bytes = 0;
