@@ -74,12 +74,13 @@ internal static class DashboardTable
     }
 
     /// <summary>
-    /// True when <paramref name="filter"/> is the connection's id, or is in its address, its path
-    /// or the name of one of its groups (ignoring case).
+    /// True when <paramref name="filter"/>, all digits, is the connection's id; else when it is in
+    /// its address, its path or the name of one of its groups (ignoring case). Digits alone name an
+    /// id only: as text they would be in nearly every address ("127.0.0.1:50312").
     /// </summary>
     public static bool Matches(WsConnectionSnapshot c, string filter, Func<long, string> groupsOf) =>
-        c.Id.ToString(CultureInfo.InvariantCulture) == filter
-        || Contains(c.RemoteEndPoint?.ToString(), filter)
+        IsNumber(filter) ? c.Id.ToString(CultureInfo.InvariantCulture) == filter
+        : Contains(c.RemoteEndPoint?.ToString(), filter)
         || Contains(c.Path, filter)
         || Contains(groupsOf(c.Id), filter);
 
@@ -159,6 +160,19 @@ internal static class DashboardTable
     {
         int c = first.CompareTo(second);
         return c != 0 ? c : a.Id.CompareTo(b.Id);
+    }
+
+    private static bool IsNumber(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        return text.Length > 0;
     }
 
     private static bool Contains(string? text, string filter) =>

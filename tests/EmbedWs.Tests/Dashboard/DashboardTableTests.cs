@@ -31,6 +31,7 @@ public class DashboardTableTests
     }
 
     [TestCase("12", new long[] { 12 }, Description = "an id matches whole: not 112 or 120")]
+    [TestCase("7", new long[] { 7 }, Description = "digits name an id only, though 10.0.0.7 holds them")]
     [TestCase("10.0.0.7", new long[] { 7 }, Description = "in the address")]
     [TestCase("/ADMIN", new long[] { 3, 6, 9 }, Description = "in the path, ignoring case")]
     [TestCase("red", new long[] { 2, 4 }, Description = "in a group's name")]
