@@ -68,7 +68,7 @@
     table(m.table);
     updates++;
     const u = $('updates');
-    u.textContent = updates + ' updates';
+    u.textContent = updates + (updates === 1 ? ' update' : ' updates');
     u.dataset.count = String(updates);
   }
 
@@ -135,6 +135,7 @@
       if (n) g.fillText(String(n), i * bw + 2, h - 21 - bh);
     });
     const measured = rtt.counts.reduce((a, b) => a + b, 0);
+    if (!measured) { g.fillStyle = css('--dim'); g.fillText('no round trip measured yet', w / 2 - 60, h / 2); }
     $('rtt-note').textContent = 'ms, ' + measured + ' measured by ping/pong, ' + rtt.unmeasured + ' not';
   }
 
