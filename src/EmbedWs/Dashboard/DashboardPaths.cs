@@ -31,7 +31,7 @@ internal static class DashboardPaths
     /// The answer to the base path without its final slash (<c>/embedws</c>): 308 to the base path,
     /// the query kept. The page's relative links (its script, style and socket) resolve against
     /// the slash, so it must be there. 308 rather than 301 (RFC 9110 §15.4.9): the method is kept
-    /// (a HEAD stays a HEAD), and every current browser follows it; no-store, so that a browser does
+    /// (a 301 lets a client turn a POST into a GET), and every current browser follows it; no-store, so that a browser does
     /// not remember it past a change of DashboardPath.
     /// </summary>
     public static WsHttpResponse Redirect(string basePath, string query)
