@@ -20,7 +20,7 @@ public sealed partial class WsServer
     /// <c>MapEmbedWsDashboard</c>, or any server that mounts this one): its page, to those let in
     /// (the token, <see cref="WsUpgradeRequest.IsAuthorizedByHost"/>, or the accept hook's
     /// <see cref="WsAcceptContext.AllowDashboard"/>; else 401 or 403, logged), or its script and
-    /// style. The dashboard's socket is a WebSocket handshake like any other: give it to
+    /// style, or the redirect (308) from the path without its final slash. The dashboard's socket is a WebSocket handshake like any other: give it to
     /// <see cref="AdmitAsync"/>. Returns null when the path is none of the dashboard's files, or the
     /// dashboard is off (<see cref="WsServerOptions.Dashboard"/>).
     /// </summary>
@@ -36,8 +36,9 @@ public sealed partial class WsServer
 
         EnsureStartedForMount();
         var settings = _settings!;
-        if (settings.DashboardPath is not { } path || !request.Path.StartsWith(path, StringComparison.Ordinal)
-            || DashboardAssets.Find(request.Path.Substring(path.Length)) is null || settings.HttpHandler is not { } gate)
+        if (settings.DashboardPath is not { } path || settings.HttpHandler is not { } gate
+            || !DashboardPaths.IsBaseWithoutSlash(request.Path, path)
+            && (!request.Path.StartsWith(path, StringComparison.Ordinal) || DashboardAssets.Find(request.Path.Substring(path.Length)) is null))
         {
             return null;
         }

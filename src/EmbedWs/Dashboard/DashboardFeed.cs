@@ -8,8 +8,9 @@ namespace EmbedWs.Dashboard;
 /// What the dashboard's socket sends: the figures of a <see cref="DashboardSample"/> as one JSON
 /// message. The charts and the table are described by the two tables below, and the page draws
 /// whatever they name: a new figure is one line here (and, for a sum over connections, one
-/// line in <see cref="DashboardSample"/>), with no change to the page. Bounded: the table holds
-/// at most <c>maxRows</c> connections, the groups as many, whatever the server holds.
+/// line in <see cref="DashboardSample"/>), with no change to the page. Bounded: the table is one
+/// page of <see cref="DashboardTable"/> (at most <c>maxRows</c> rows), the groups as many, whatever
+/// the server holds.
 /// </summary>
 internal static class DashboardFeed
 {
@@ -35,32 +36,12 @@ internal static class DashboardFeed
         new("handshakes", "rejected/s", s => s.Rate(n => n.HandshakesRejected)),
     };
 
-    /// <summary>The table's columns: name, and its value for a connection. One line per column.</summary>
-    internal static readonly DashboardColumn[] Columns =
-    {
-        new("id", (c, _) => c.Id),
-        new("address", (c, _) => c.RemoteEndPoint?.ToString()),
-        new("path", (c, _) => c.Path),
-        new("state", (c, _) => c.State.ToString()),
-        new("age s", (c, ctx) => Math.Round((ctx.Now - c.ConnectedAt).TotalSeconds)),
-        new("rtt ms", (c, _) => c.RoundTripTime is { } rtt ? Math.Round(rtt.TotalMilliseconds, 2) : null),
-        new("queued B", (c, _) => c.SendQueueBytes),
-        new("congested", (c, _) => c.IsCongested),
-        new("dropped", (c, _) => c.MessagesDropped),
-        new("msgs in", (c, _) => c.MessagesReceived),
-        new("msgs out", (c, _) => c.MessagesSent),
-        new("groups", (c, ctx) => ctx.GroupsOf(c.Id)),
-    };
-
-    /// <summary>The orders the table can be sorted in, the first the default: each puts the connections to look at first on top.</summary>
-    internal static readonly string[] Sorts = { "queued", "rtt", "age", "traffic", "id" };
-
     /// <summary>
     /// The message for one viewer. <paramref name="history"/>: the points to send (the last one
     /// only, or all kept for a viewer that just came); with <paramref name="describe"/> the
     /// charts' names come too.
     /// </summary>
-    public static string Write(DashboardSample sample, IReadOnlyList<double[]> history, bool describe, string sort, int maxRows,
+    public static string Write(DashboardSample sample, IReadOnlyList<double[]> history, bool describe, DashboardView view, int maxRows,
         IReadOnlyList<KeyValuePair<string, int>> groups, Func<long, string> groupsOf)
     {
         var w = new DashboardJsonWriter();
@@ -85,7 +66,7 @@ internal static class DashboardFeed
 
                 w.WriteEndArray();
                 w.WritePropertyName("sorts");
-                WriteStrings(w, Sorts);
+                WriteStrings(w, DashboardTable.Sorts);
             }
 
             // Each point: its time (Unix ms), then one value per series, in the order of Series.
@@ -161,7 +142,8 @@ internal static class DashboardFeed
 
             w.WriteEndObject();
 
-            WriteTable(w, now, sort, maxRows, groupsOf);
+            w.WritePropertyName("table");
+            DashboardTable.Write(w, now, view, maxRows, groupsOf);
 
             w.WritePropertyName("groups");
             w.WriteStartObject();
@@ -198,71 +180,6 @@ internal static class DashboardFeed
         return point;
     }
 
-    /// <summary>The connections in the order <paramref name="sort"/> names (unknown: the default), at most <paramref name="maxRows"/>.</summary>
-    public static List<WsConnectionSnapshot> Top(IReadOnlyList<WsConnectionSnapshot> connections, string sort, int maxRows)
-    {
-        var rows = new List<WsConnectionSnapshot>(connections);
-        Comparison<WsConnectionSnapshot> order = sort switch
-        {
-            "rtt" => static (a, b) => Compare(b.RoundTripTime?.Ticks ?? -1, a.RoundTripTime?.Ticks ?? -1, a, b),
-            "age" => static (a, b) => Compare(a.ConnectedAt.UtcTicks, b.ConnectedAt.UtcTicks, a, b),
-            "traffic" => static (a, b) => Compare(b.BytesReceived + b.BytesSent, a.BytesReceived + a.BytesSent, a, b),
-            "id" => static (a, b) => a.Id.CompareTo(b.Id),
-            _ => static (a, b) => Compare(b.SendQueueBytes, a.SendQueueBytes, a, b),
-        };
-        rows.Sort(order);
-        if (rows.Count > maxRows)
-        {
-            rows.RemoveRange(maxRows, rows.Count - maxRows);
-        }
-
-        return rows;
-    }
-
-    private static void WriteTable(DashboardJsonWriter w, WsServerSnapshot now, string sort, int maxRows, Func<long, string> groupsOf)
-    {
-        if (Array.IndexOf(Sorts, sort) < 0)
-        {
-            sort = Sorts[0];
-        }
-
-        var context = new DashboardRowContext(now.Timestamp, groupsOf);
-        w.WritePropertyName("table");
-        w.WriteStartObject();
-        WriteNumber(w, "total", now.Connections.Count);
-        w.WritePropertyName("sort");
-        w.WriteValue(sort);
-        w.WritePropertyName("columns");
-        w.WriteStartArray();
-        foreach (var column in Columns)
-        {
-            w.WriteValue(column.Name);
-        }
-
-        w.WriteEndArray();
-        w.WritePropertyName("rows");
-        w.WriteStartArray();
-        foreach (var c in Top(now.Connections, sort, maxRows))
-        {
-            w.WriteStartArray();
-            foreach (var column in Columns)
-            {
-                w.WriteValue(column.Read(c, context));
-            }
-
-            w.WriteEndArray();
-        }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    private static int Compare(long first, long second, WsConnectionSnapshot a, WsConnectionSnapshot b)
-    {
-        int c = first.CompareTo(second);
-        return c != 0 ? c : a.Id.CompareTo(b.Id);
-    }
-
     private static void WriteNumber(DashboardJsonWriter w, string name, long value)
     {
         w.WritePropertyName(name);
@@ -296,34 +213,4 @@ internal sealed class DashboardSeries
     public string Name { get; }
 
     public Func<DashboardSample, double> Read { get; }
-}
-
-/// <summary>One column of the connections table.</summary>
-internal sealed class DashboardColumn
-{
-    public DashboardColumn(string name, Func<WsConnectionSnapshot, DashboardRowContext, object?> read)
-    {
-        Name = name;
-        Read = read;
-    }
-
-    public string Name { get; }
-
-    public Func<WsConnectionSnapshot, DashboardRowContext, object?> Read { get; }
-}
-
-/// <summary>What a column may need besides its connection: the sample's time, and the connection's groups.</summary>
-internal readonly struct DashboardRowContext
-{
-    private readonly Func<long, string> _groupsOf;
-
-    public DashboardRowContext(DateTimeOffset now, Func<long, string> groupsOf)
-    {
-        Now = now;
-        _groupsOf = groupsOf;
-    }
-
-    public DateTimeOffset Now { get; }
-
-    public string GroupsOf(long id) => _groupsOf(id);
 }

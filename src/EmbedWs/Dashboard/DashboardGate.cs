@@ -1,6 +1,4 @@
 using System;
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -10,11 +8,13 @@ namespace EmbedWs.Dashboard;
 /// Who may see the dashboard, and what its paths answer. It stands in front of the user's
 /// accept hook and HTTP handler (the server's settings hold its two methods in their place):
 /// requests for the dashboard are answered here, every other request goes on to the user's.
-/// A request for the page or the socket is let in when it presents the configured token
-/// (compared in constant time), or the host authorized it (a mount's endpoint with an
-/// authorization policy), or the user's accept hook called <see cref="WsAcceptContext.AllowDashboard"/>;
-/// else 401 (403 for a wrong token), logged. The script and the style are the same for every
-/// server and hold no data: they are served without a check. Safe from any thread.
+/// A request for the page or the socket is let in when it presents the configured token (see
+/// <see cref="DashboardCredentials"/>: query, bearer header or the page's cookie), or the host
+/// authorized it (a mount's endpoint with an authorization policy), or the user's accept hook
+/// called <see cref="WsAcceptContext.AllowDashboard"/>; else 401 with a <c>WWW-Authenticate</c>
+/// challenge (403 for a wrong token), logged. The script and the style are the same for every
+/// server and hold no data: they are served without a check. The base path without its final
+/// slash is redirected to it. Safe from any thread.
 /// </summary>
 internal sealed class DashboardGate
 {
@@ -26,7 +26,7 @@ internal sealed class DashboardGate
 
     private readonly string _base;
     private readonly string _socketPath;
-    private readonly byte[]? _tokenHash;
+    private readonly DashboardCredentials? _credentials;
     private readonly Func<WsAcceptContext, ValueTask>? _userAccept;
     private readonly Func<WsConnectionInfo, ValueTask<WsHttpResponse?>>? _userHttp;
     private readonly ILogger _logger;
@@ -36,7 +36,7 @@ internal sealed class DashboardGate
     {
         _base = basePath;
         _socketPath = basePath + DashboardPaths.Socket;
-        _tokenHash = token is null ? null : Hash(token);
+        _credentials = token is null ? null : new DashboardCredentials(token);
         _userAccept = userAccept;
         _userHttp = userHttp;
         _logger = loggerFactory.CreateLogger("EmbedWs.Dashboard");
@@ -92,6 +92,11 @@ internal sealed class DashboardGate
     public async ValueTask<WsHttpResponse?> ServeHttpAsync(WsConnectionInfo info)
     {
         string path = info.Path;
+        if (DashboardPaths.IsBaseWithoutSlash(path, _base))
+        {
+            return DashboardPaths.Redirect(_base, info.QueryString);
+        }
+
         if (path.Length > _base.Length && path.StartsWith(_base, StringComparison.Ordinal)
             && DashboardAssets.Find(path.Substring(_base.Length)) is { } asset && !asset.IsPage)
         {
@@ -109,21 +114,37 @@ internal sealed class DashboardGate
         {
             status = context.IsRejected ? context.RejectStatus : status;
             Refuse(info, status, reason);
-            return WsHttpResponse.Text(context.RejectBody ?? StatusText(status), statusCode: status);
+            var refusal = WsHttpResponse.Text(context.RejectBody ?? StatusText(status), statusCode: status);
+            if (status == 401)
+            {
+                // RFC 9110 §11.6.1: a 401 names the scheme that would let the request in; here the
+                // token as a bearer token (RFC 6750 §3).
+                refusal.Headers["WWW-Authenticate"] = DashboardCredentials.Challenge;
+            }
+
+            return refusal;
         }
 
         DashboardLog.PageServed(_logger, info.RemoteEndPoint);
-        return DashboardAssets.Page.Response();
+        var page = DashboardAssets.Page.Response();
+        if (reason == DashboardCredentials.ViaQuery)
+        {
+            // The token came in the URL: from now on the page's cookie carries it, and the page
+            // takes it out of the address bar (history.replaceState), so reloads and bookmarks hold no secret.
+            page.Headers["Set-Cookie"] = _credentials!.Cookie(_base, info.IsSecure);
+        }
+
+        return page;
     }
 
     /// <summary>0 when the request may see the dashboard; else the status to refuse it with, and why (for the log).</summary>
     private async ValueTask<(int Status, string Reason)> AuthorizeAsync(WsAcceptContext context)
     {
         var info = context.Info;
-        bool presented = info.Query.TryGetValue("token", out var token);
-        if (presented && _tokenHash is not null && TokenMatches(token!))
+        var (via, match) = DashboardCredentials.Check(info, _credentials);
+        if (match)
         {
-            return (0, "token");
+            return (0, via!);
         }
 
         if (info.DashboardAuthorizedByHost)
@@ -145,17 +166,7 @@ internal sealed class DashboardGate
             }
         }
 
-        return presented ? (403, "wrong token") : (401, "no token, and the accept hook did not allow it");
-    }
-
-    private bool TokenMatches(string presented) =>
-        // Hashes of equal length: the comparison's time says nothing of the token's length or content.
-        CryptographicOperations.FixedTimeEquals(Hash(presented), _tokenHash);
-
-    private static byte[] Hash(string text)
-    {
-        using var sha = SHA256.Create();
-        return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+        return via is not null ? (403, "wrong token") : (401, "no token, and the accept hook did not allow it");
     }
 
     private static bool SameHost(string origin, string? host) =>
@@ -167,7 +178,7 @@ internal sealed class DashboardGate
 
     private static string StatusText(int status) => status switch
     {
-        401 => "The dashboard needs its token (?token=) or the accept hook's permission.",
+        401 => "The dashboard needs its token (?token=, or Authorization: Bearer) or the accept hook's permission.",
         403 => "Forbidden.",
         _ => "Refused.",
     };

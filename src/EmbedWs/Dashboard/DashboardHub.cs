@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
@@ -146,8 +147,10 @@ internal sealed class DashboardHub
 
     /// <summary>
     /// A command from a viewer's page, an envelope as JSON routing's (one strict pass, no tree):
-    /// <c>{"type":"close","id":N}</c> closes connection N; <c>{"type":"sort","data":"rtt"}</c>
-    /// orders the table. Anything else is answered with an error and logged.
+    /// <c>{"type":"close","id":N}</c> closes connection N; <c>sort</c>, <c>filter</c> and
+    /// <c>page</c> (with <c>data</c>) change the viewer's table and are answered with it at once;
+    /// <c>{"type":"group","data":"name"}</c> is answered with the group's members. Anything else
+    /// is answered with an error and logged.
     /// </summary>
     public void Command(DashboardViewer viewer, WsMessage message)
     {
@@ -160,6 +163,7 @@ internal sealed class DashboardHub
         }
 
         var type = command.Type.Of(text);
+        var data = command.Data;
         if (type.SequenceEqual("\"close\""u8) && command.Id.Kind == JsonKind.Number
             && Utf8Parser.TryParse(command.Id.Of(text), out long target, out int used) && used == command.Id.End - command.Id.Start)
         {
@@ -173,9 +177,26 @@ internal sealed class DashboardHub
 
             viewer.Send("{\"type\":\"closed\",\"id\":" + target + ",\"found\":" + (found ? "true" : "false") + "}");
         }
-        else if (type.SequenceEqual("\"sort\""u8) && command.Data.Kind == JsonKind.String && SortNamed(command.Data.Of(text)) is { } sort)
+        else if (type.SequenceEqual("\"sort\""u8) && data.Kind == JsonKind.String && SortNamed(data.Of(text)) is { } sort)
         {
-            viewer.Sort = sort;
+            viewer.View = viewer.View.WithSort(sort);
+            SendTable(viewer);
+        }
+        else if (type.SequenceEqual("\"filter\""u8) && data.Kind == JsonKind.String
+            && JsonEnvelopeScanner.Unescape(data.Of(text)).Trim() is { Length: <= DashboardView.MaxFilterLength } filter)
+        {
+            viewer.View = viewer.View.WithFilter(filter);
+            SendTable(viewer);
+        }
+        else if (type.SequenceEqual("\"page\""u8) && data.Kind == JsonKind.Number
+            && Utf8Parser.TryParse(data.Of(text), out int page, out used) && used == data.End - data.Start && page >= 0)
+        {
+            viewer.View = viewer.View.WithPage(page);
+            SendTable(viewer);
+        }
+        else if (type.SequenceEqual("\"group\""u8) && data.Kind == JsonKind.String)
+        {
+            viewer.Send(DashboardGroups.WriteMembers(_server.Groups, JsonEnvelopeScanner.Unescape(data.Of(text)), _settings.DashboardMaxRows));
         }
         else
         {
@@ -183,10 +204,28 @@ internal sealed class DashboardHub
         }
     }
 
+    /// <summary>The viewer's table now, from the last update's snapshot (none before the first: that update carries it).</summary>
+    private void SendTable(DashboardViewer viewer)
+    {
+        if (Volatile.Read(ref _previous) is not { } snapshot)
+        {
+            return;
+        }
+
+        var w = new DashboardJsonWriter();
+        w.WriteStartObject();
+        w.WritePropertyName("type");
+        w.WriteValue("table");
+        w.WritePropertyName("table");
+        DashboardTable.Write(w, snapshot, viewer.View, _settings.DashboardMaxRows, GroupsOf);
+        w.WriteEndObject();
+        viewer.Send(w.ToString());
+    }
+
     /// <summary>The order a quoted name (no escapes) stands for, or null.</summary>
     private static string? SortNamed(ReadOnlySpan<byte> quoted)
     {
-        foreach (var sort in DashboardFeed.Sorts)
+        foreach (var sort in DashboardTable.Sorts)
         {
             if (quoted.Length == sort.Length + 2 && Encoding.ASCII.GetString(quoted.Slice(1, sort.Length)) == sort)
             {
@@ -208,7 +247,7 @@ internal sealed class DashboardHub
         var snapshot = _server.GetSnapshot();
         var closes = Closes.Read();
         var sample = new DashboardSample(snapshot, _previous, closes, _previousCloses);
-        _previous = snapshot;
+        Volatile.Write(ref _previous, snapshot);
         _previousCloses = closes;
         var point = DashboardFeed.Point(sample);
         if (_history.Count == HistoryLength)
@@ -222,7 +261,7 @@ internal sealed class DashboardHub
         foreach (var viewer in viewers)
         {
             bool first = viewer.TakeFirst();
-            viewer.Send(DashboardFeed.Write(sample, first ? _history.ToArray() : last, first, viewer.Sort,
+            viewer.Send(DashboardFeed.Write(sample, first ? _history.ToArray() : last, first, viewer.View,
                 _settings.DashboardMaxRows, groups, GroupsOf));
         }
     }

@@ -19,6 +19,9 @@ internal sealed class DashboardJsonWriter
     private readonly Stack<bool> _written = new();
     private bool _afterName;
 
+    /// <summary>The characters written so far.</summary>
+    public int Length => _text.Length;
+
     public void WriteStartObject() => Open('{');
 
     public void WriteEndObject() => Close('}');

@@ -14,7 +14,7 @@ namespace EmbedWs.Dashboard;
 internal sealed class DashboardViewer : IConnectionHandler
 {
     private readonly DashboardHub _hub;
-    private string _sort = DashboardFeed.Sorts[0];
+    private DashboardView _view = DashboardView.Default;
     private int _described;
 
     public DashboardViewer(DashboardHub hub, WsConnection connection)
@@ -25,11 +25,11 @@ internal sealed class DashboardViewer : IConnectionHandler
 
     public WsConnection Connection { get; }
 
-    /// <summary>The table's order this viewer asked for.</summary>
-    public string Sort
+    /// <summary>The table's order, filter and page this viewer asked for.</summary>
+    public DashboardView View
     {
-        get => Volatile.Read(ref _sort);
-        set => Volatile.Write(ref _sort, value);
+        get => Volatile.Read(ref _view);
+        set => Volatile.Write(ref _view, value);
     }
 
     /// <summary>True once, for the first update: that one carries the charts' names and history.</summary>

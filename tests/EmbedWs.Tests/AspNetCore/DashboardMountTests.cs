@@ -66,15 +66,29 @@ public class DashboardMountTests
     public async Task NoPolicy_TheTokenOpensThePage_WithoutIt401FromTheServer()
     {
         await using var app = await StartAsync(requireAuthorization: false);
-        using var http = new HttpClient();
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }); // the page's cookie would open the second request
 
         using var allowed = await http.GetAsync($"http://127.0.0.1:{app.Port}/embedws/?token={Token}");
         using var refused = await http.GetAsync($"http://127.0.0.1:{app.Port}/embedws/");
         using var missing = await http.GetAsync($"http://127.0.0.1:{app.Port}/embedws/nothing-here");
 
         Assert.That(allowed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(allowed.Headers.GetValues("Set-Cookie"), Has.One.Contains("; Path=/embedws/; HttpOnly; SameSite=Strict"));
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(refused.Headers.WwwAuthenticate.ToString(), Is.EqualTo("Bearer realm=\"EmbedWs dashboard\""));
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task BasePathWithoutSlash_RedirectsWith308ThroughTheMount()
+    {
+        await using var app = await StartAsync(requireAuthorization: false);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        using var answer = await http.GetAsync($"http://127.0.0.1:{app.Port}/embedws?token={Token}");
+
+        Assert.That((int)answer.StatusCode, Is.EqualTo(308));
+        Assert.That(answer.Headers.Location?.ToString(), Is.EqualTo($"/embedws/?token={Token}"));
     }
 
     private static Task<KestrelApp> StartAsync(bool requireAuthorization) =>

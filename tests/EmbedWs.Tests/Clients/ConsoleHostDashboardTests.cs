@@ -83,7 +83,7 @@ public class ConsoleHostDashboardTests
 
         string url = (await line.Task.WaitAsync(s_timeout)).Substring("Dashboard: ".Length).Trim();
         Assert.That(url, Does.Match(@"^http://127\.0\.0\.1:\d+/embedws/\?token=[0-9a-f]{32}$"));
-        using var http = new HttpClient { Timeout = s_timeout };
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { Timeout = s_timeout }; // no cookie: the second request has no token
         using var page = await http.GetAsync(url);
         using var refused = await http.GetAsync(url.Substring(0, url.IndexOf('?')));
 

@@ -71,6 +71,123 @@ public class DashboardBrowserTests : ChromiumTest
         await page.CloseAsync();
     }
 
+    [Test]
+    public async Task Dashboard_ManyConnections_FindsPagesSortsAndShowsAGroupsMembers()
+    {
+        await using var server = await StartHostAsync(HostMode.Chat, configure: o =>
+        {
+            o.Dashboard = true;
+            o.DashboardToken = Token;
+            o.DashboardMaxRows = 5;
+        });
+        var clients = new List<ClientWebSocket>();
+        for (int i = 0; i < 12; i++)
+        {
+            var client = new ClientWebSocket();
+            using var timeout = new CancellationTokenSource(TestServer.Timeout);
+            await client.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/chat"), timeout.Token);
+            if (i < 2)
+            {
+                await SendAsync(client, "{\"type\":\"room.join\",\"id\":1,\"data\":{\"room\":\"arena\"}}", timeout.Token);
+            }
+
+            clients.Add(client);
+        }
+
+        await Poll.UntilAsync(() => server.ConnectionCount == 12 && server.Groups.Count("room:arena") == 2, "the clients are in");
+        var page = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await page.GotoAsync($"http://127.0.0.1:{server.Port}/embedws?token={Token}");
+
+        // The slashless address came to /embedws/, and the token left the address for a cookie that opened the socket.
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("open");
+        Assert.That(page.Url, Is.EqualTo($"http://127.0.0.1:{server.Port}/embedws/"));
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "embedws_dashboard");
+        Assert.That((cookie.HttpOnly, cookie.SameSite, cookie.Path), Is.EqualTo((true, SameSiteAttribute.Strict, "/embedws/")));
+
+        // 12 connections, 5 a page: three pages.
+        await Assertions.Expect(page.Locator("#connections tbody tr")).ToHaveCountAsync(5);
+        await Assertions.Expect(page.Locator("#page-note")).ToHaveTextAsync("page 1 of 3");
+        await page.Locator("#next").ClickAsync();
+        await page.Locator("#next").ClickAsync();
+        await Assertions.Expect(page.Locator("#page-note")).ToHaveTextAsync("page 3 of 3");
+        await Assertions.Expect(page.Locator("#connections tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("#next")).ToBeDisabledAsync();
+
+        // A column's header orders the table; ordering starts again at the first page.
+        await page.Locator("#connections thead th", new() { HasTextString = "id" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator("#connections thead th").First).ToHaveTextAsync("id ▾");
+        await Assertions.Expect(page.Locator("#page-note")).ToHaveTextAsync("page 1 of 3");
+        long lowest = server.Connections.Min(c => c.Id);
+        await Assertions.Expect(page.Locator("#connections tbody tr").First).ToHaveAttributeAsync("data-id", lowest.ToString());
+
+        // A group's members on click; a member on click is found in the table.
+        await page.Locator("#groups tbody tr", new() { HasTextString = "room:arena" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#members-title")).ToHaveTextAsync("room:arena");
+        await Assertions.Expect(page.Locator("#members-list tbody tr")).ToHaveCountAsync(2);
+        await SaveScreenshotAsync(page, "dashboard-members.png");
+        long member = server.Groups.Members("room:arena").Max(c => c.Id);
+        await page.Locator("#members-list tbody tr").Nth(1).ClickAsync(); // by id: the second is the larger
+        await Assertions.Expect(page.Locator("#connections tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#connections tbody tr").First).ToHaveAttributeAsync("data-id", member.ToString());
+
+        // Typing finds by path; nothing found says so.
+        await page.Locator("#filter").FillAsync("no-such-thing");
+        await Assertions.Expect(page.Locator("#connections td.empty")).ToHaveTextAsync("No connection matches “no-such-thing”");
+        await page.Locator("#filter").FillAsync("/chat");
+        await Assertions.Expect(page.Locator("#connections-total")).ToContainTextAsync("12 of 12 match");
+
+        clients.ForEach(c => c.Abort());
+        await page.CloseAsync();
+    }
+
+    [Test]
+    public async Task Dashboard_ServerGoesAwayAndComesBack_ShowsABannerThenReconnects()
+    {
+        Action<WsServerOptions> configure = o =>
+        {
+            o.Dashboard = true;
+            o.DashboardToken = Token;
+        };
+        var server = await StartHostAsync(HostMode.Echo, configure: configure);
+        int port = server.Port;
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{port}/embedws/?token={Token}");
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("open");
+        await Assertions.Expect(page.Locator("#connections td.empty")).ToHaveTextAsync("No connections yet");
+        await Assertions.Expect(page.Locator("#groups td.empty")).ToHaveTextAsync("No groups with members");
+        await Assertions.Expect(page.Locator("#banner")).ToBeHiddenAsync();
+
+        await server.DisposeAsync();
+        await Assertions.Expect(page.Locator("#banner")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#banner-text")).ToContainTextAsync("The server stopped.");
+        await SaveScreenshotAsync(page, "dashboard-disconnected.png");
+
+        // The same port and token: the page's cookie still opens the socket, and the banner goes.
+        await using var again = await StartHostAsync(HostMode.Echo, port, configure);
+        await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("open", new() { Timeout = 20000 });
+        await Assertions.Expect(page.Locator("#banner")).ToBeHiddenAsync();
+        await page.CloseAsync();
+    }
+
+    [Test]
+    public async Task Dashboard_DarkColorScheme_UsesDarkColours()
+    {
+        await using var server = await StartHostAsync(HostMode.Echo, configure: o =>
+        {
+            o.Dashboard = true;
+            o.DashboardToken = Token;
+        });
+        var page = await Browser.NewPageAsync(new() { ColorScheme = ColorScheme.Dark, ViewportSize = new() { Width = 1280, Height = 900 } });
+
+        await page.GotoAsync($"http://127.0.0.1:{server.Port}/embedws/?token={Token}");
+        await Assertions.Expect(page.Locator("#updates")).ToHaveAttributeAsync("data-count", new Regex("^[2-9]|\\d\\d+$"));
+
+        string background = await page.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+        Assert.That(background, Is.EqualTo("rgb(21, 25, 30)"));
+        await SaveScreenshotAsync(page, "dashboard-dark.png");
+        await page.CloseAsync();
+    }
+
     private static ILocator Legend(IPage page, string chart, string series) =>
         page.Locator($".chart[data-chart='{chart}'] .legend span[data-series='{series}']");
 

@@ -9,13 +9,13 @@ namespace EmbedWs.Tests.Dashboard;
 /// <summary>The dashboard's feed without sockets: samples built from snapshots, the JSON it writes, its bounds.</summary>
 public class DashboardFeedTests
 {
-    private static readonly DateTimeOffset s_t0 = new(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset T0 = new(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
 
     [Test]
     public void Sample_TwoSnapshotsOneSecondApart_GivesRatesPerSecond()
     {
-        var before = Server(s_t0, messagesIn: 100, messagesOut: 50, bytesIn: 10_240, bytesOut: 2048);
-        var after = Server(s_t0.AddSeconds(2), messagesIn: 300, messagesOut: 250, bytesIn: 30_720, bytesOut: 6144);
+        var before = Server(T0, messagesIn: 100, messagesOut: 50, bytesIn: 10_240, bytesOut: 2048);
+        var after = Server(T0.AddSeconds(2), messagesIn: 300, messagesOut: 250, bytesIn: 30_720, bytesOut: 6144);
 
         var sample = new DashboardSample(after, before, CloseCounts.None, CloseCounts.None);
 
@@ -28,7 +28,7 @@ public class DashboardFeedTests
     [Test]
     public void Sample_First_HasRatesOfZero()
     {
-        var sample = new DashboardSample(Server(s_t0, messagesIn: 100), null, CloseCounts.None, null);
+        var sample = new DashboardSample(Server(T0, messagesIn: 100), null, CloseCounts.None, null);
 
         Assert.That(Value(sample, "messages/s", "in"), Is.Zero);
         Assert.That(Value(sample, "closes/s", "errors"), Is.Zero);
@@ -38,7 +38,7 @@ public class DashboardFeedTests
     public void Sample_RoundTripTimes_FallInBucketsAndPercentiles()
     {
         var rtts = new double?[] { 0.5, 3, 3, 40, 2000, null };
-        var now = Server(s_t0, connections: rtts.Select((ms, i) => Connection(i + 1, rtt: ms)).ToArray());
+        var now = Server(T0, connections: rtts.Select((ms, i) => Connection(i + 1, rtt: ms)).ToArray());
 
         var sample = new DashboardSample(now, null, CloseCounts.None, null);
 
@@ -52,7 +52,7 @@ public class DashboardFeedTests
     [Test]
     public void Sample_SendQueues_AreSummedAndTheLargestKept()
     {
-        var now = Server(s_t0, connections: new[] { Connection(1, queued: 1024), Connection(2, queued: 3072) });
+        var now = Server(T0, connections: new[] { Connection(1, queued: 1024), Connection(2, queued: 3072) });
 
         var sample = new DashboardSample(now, null, CloseCounts.None, null);
 
@@ -70,7 +70,7 @@ public class DashboardFeedTests
         tally.Add(new WsCloseInfo(1008, "slow consumer", WsCloseCause.SlowConsumer));
         tally.Add(new WsCloseInfo(1002, "bad frame", WsCloseCause.ProtocolError));
 
-        var sample = new DashboardSample(Server(s_t0.AddSeconds(1)), Server(s_t0), tally.Read(), before);
+        var sample = new DashboardSample(Server(T0.AddSeconds(1)), Server(T0), tally.Read(), before);
 
         Assert.That(Value(sample, "closes/s", "heartbeat"), Is.EqualTo(1));
         Assert.That(Value(sample, "closes/s", "slow consumer"), Is.EqualTo(1));
@@ -81,25 +81,25 @@ public class DashboardFeedTests
     [Test]
     public void Write_FirstMessage_DescribesEverySeriesOfEveryPoint()
     {
-        var sample = new DashboardSample(Server(s_t0, connections: new[] { Connection(7) }), null, CloseCounts.None, null);
+        var sample = new DashboardSample(Server(T0, connections: new[] { Connection(7) }), null, CloseCounts.None, null);
         var point = DashboardFeed.Point(sample);
 
-        var json = JObject.Parse(DashboardFeed.Write(sample, new[] { point, point }, describe: true, "queued", 10, Groups(), _ => ""));
+        var json = JObject.Parse(DashboardFeed.Write(sample, new[] { point, point }, describe: true, DashboardView.Default, 10, Groups(), _ => ""));
 
         Assert.That((string?)json["type"], Is.EqualTo("update"));
         Assert.That(((JArray)json["series"]!).Count, Is.EqualTo(DashboardFeed.Series.Length));
         Assert.That(((JArray)json["points"]!).Count, Is.EqualTo(2));
         Assert.That(((JArray)json["points"]![0]!).Count, Is.EqualTo(DashboardFeed.Series.Length + 1), "time, then one value per series");
-        Assert.That((long)json["points"]![0]![0]!, Is.EqualTo(s_t0.ToUnixTimeMilliseconds()));
-        Assert.That(json["sorts"]!.Select(s => (string?)s), Is.EqualTo(DashboardFeed.Sorts));
+        Assert.That((long)json["points"]![0]![0]!, Is.EqualTo(T0.ToUnixTimeMilliseconds()));
+        Assert.That(json["sorts"]!.Select(s => (string?)s), Is.EqualTo(DashboardTable.Sorts));
     }
 
     [Test]
     public void Write_LaterMessage_CarriesNoDescription()
     {
-        var sample = new DashboardSample(Server(s_t0), null, CloseCounts.None, null);
+        var sample = new DashboardSample(Server(T0), null, CloseCounts.None, null);
 
-        var json = JObject.Parse(DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: false, "queued", 10, Groups(), _ => ""));
+        var json = JObject.Parse(DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: false, DashboardView.Default, 10, Groups(), _ => ""));
 
         Assert.That(json["series"], Is.Null);
         Assert.That(((JArray)json["points"]!).Count, Is.EqualTo(1));
@@ -109,10 +109,10 @@ public class DashboardFeedTests
     public void Write_Table_HasOneCellPerColumnAndTheConnectionsGroups()
     {
         var remote = new IPEndPoint(IPAddress.Loopback, 50_000);
-        var now = Server(s_t0, connections: new[] { Connection(3, rtt: 12.5, queued: 99, remote: remote, connectedAt: s_t0.AddSeconds(-30)) });
+        var now = Server(T0, connections: new[] { Connection(3, rtt: 12.5, queued: 99, remote: remote, connectedAt: T0.AddSeconds(-30)) });
         var sample = new DashboardSample(now, null, CloseCounts.None, null);
 
-        var json = JObject.Parse(DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: true, "queued", 10,
+        var json = JObject.Parse(DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: true, DashboardView.Default, 10,
             Groups(("lobby", 1)), id => id == 3 ? "lobby" : ""));
 
         var table = json["table"]!;
@@ -129,24 +129,6 @@ public class DashboardFeedTests
         Assert.That((string?)json["groups"]!["rows"]![0]![0], Is.EqualTo("lobby"));
     }
 
-    [TestCase("queued", new long[] { 2, 3, 1 })]
-    [TestCase("rtt", new long[] { 3, 1, 2 })]
-    [TestCase("age", new long[] { 3, 2, 1 })]
-    [TestCase("traffic", new long[] { 1, 3, 2 })]
-    [TestCase("id", new long[] { 1, 2, 3 })]
-    [TestCase("unknown", new long[] { 2, 3, 1 })]
-    public void Top_SortsByTheOrderAsked(string sort, long[] ids)
-    {
-        var connections = new[]
-        {
-            Connection(1, rtt: 5, queued: 10, bytes: 900, connectedAt: s_t0),
-            Connection(2, rtt: 1, queued: 300, bytes: 10, connectedAt: s_t0.AddSeconds(-10)),
-            Connection(3, rtt: 50, queued: 20, bytes: 500, connectedAt: s_t0.AddSeconds(-20)),
-        };
-
-        Assert.That(DashboardFeed.Top(connections, sort, 10).Select(c => c.Id), Is.EqualTo(ids));
-    }
-
     [Test]
     public void Write_TenThousandConnections_StaysSmall()
     {
@@ -154,9 +136,9 @@ public class DashboardFeedTests
             .Select(i => Connection(i, rtt: i % 100, queued: i, remote: new IPEndPoint(IPAddress.Loopback, 10_000 + (i % 50_000))))
             .ToArray();
         var groups = Enumerable.Range(1, 5_000).Select(i => new KeyValuePair<string, int>("room-" + i, 2)).ToList();
-        var sample = new DashboardSample(Server(s_t0, connections: connections), null, CloseCounts.None, null);
+        var sample = new DashboardSample(Server(T0, connections: connections), null, CloseCounts.None, null);
 
-        string json = DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: false, "queued", 100, groups, _ => "room-1");
+        string json = DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: false, DashboardView.Default, 100, groups, _ => "room-1");
 
         var parsed = JObject.Parse(json);
         Assert.That(((JArray)parsed["table"]!["rows"]!).Count, Is.EqualTo(100));
@@ -165,6 +147,30 @@ public class DashboardFeedTests
         Assert.That(((JArray)parsed["groups"]!["rows"]!).Count, Is.EqualTo(100));
         Assert.That(json.Length, Is.LessThan(32 * 1024), "a second's update for 10,000 connections");
         TestContext.Out.WriteLine($"one update for 10,000 connections, 100 rows, 100 of 5,000 groups: {json.Length:N0} characters");
+    }
+
+    [Test]
+    public void Write_TenThousandConnectionsFilteredAndPaged_StaysSmall()
+    {
+        // Long paths and many groups per connection: the cells are cut, the page stays one page.
+        string path = "/game/" + new string('p', 2000);
+        var connections = Enumerable.Range(1, 10_000)
+            .Select(i => Connection(i, rtt: i % 100, queued: i, remote: new IPEndPoint(IPAddress.Loopback, 10_000 + i), path: path))
+            .ToArray();
+        var groups = Enumerable.Range(1, 5_000).Select(i => new KeyValuePair<string, int>("room-" + i, 2)).ToList();
+        var sample = new DashboardSample(Server(T0, connections: connections), null, CloseCounts.None, null);
+        var view = DashboardView.Default.WithSort("rtt").WithFilter("room-7").WithPage(3);
+
+        string json = DashboardFeed.Write(sample, new[] { DashboardFeed.Point(sample) }, describe: false, view, 100, groups,
+            id => id % 10 == 0 ? "room-7," + new string('g', 500) : "room-1");
+
+        var table = JObject.Parse(json)["table"]!;
+        Assert.That((int)table["total"]!, Is.EqualTo(10_000));
+        Assert.That((int)table["matched"]!, Is.EqualTo(1_000));
+        Assert.That((int)table["page"]!, Is.EqualTo(3));
+        Assert.That(((JArray)table["rows"]!).Count, Is.EqualTo(100));
+        Assert.That(json.Length, Is.LessThan(40 * 1024), "a second's update for 10,000 connections, 2 KB paths, filtered and paged");
+        TestContext.Out.WriteLine($"one update for 10,000 connections (2 KB paths), filter matching 1,000, page 4 of 10: {json.Length:N0} characters");
     }
 
     private static double Value(DashboardSample sample, string chart, string name)
@@ -184,8 +190,8 @@ public class DashboardFeedTests
         return new WsServerSnapshot(at, connections.Length, connections.Length, 0, 0, messagesIn, messagesOut, bytesIn, bytesOut, 0, connections);
     }
 
-    private static WsConnectionSnapshot Connection(long id, double? rtt = null, int queued = 0, long bytes = 0, IPEndPoint? remote = null,
-        DateTimeOffset? connectedAt = null) =>
-        new(id, remote, "/game", WsConnectionState.Open, connectedAt ?? s_t0, rtt is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+    internal static WsConnectionSnapshot Connection(long id, double? rtt = null, int queued = 0, long bytes = 0, IPEndPoint? remote = null,
+        DateTimeOffset? connectedAt = null, string path = "/game") =>
+        new(id, remote, path, WsConnectionState.Open, connectedAt ?? T0, rtt is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             queued, 0, 1, 2, bytes, 0);
 }

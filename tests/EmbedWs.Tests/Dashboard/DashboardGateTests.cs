@@ -45,8 +45,68 @@ public class DashboardGateTests
         var (head, _) = await GetAsync(server.Port, "/embedws/");
 
         Assert.That(head.Status, Is.EqualTo(401));
+        Assert.That(head.Header("WWW-Authenticate"), Is.EqualTo("Bearer realm=\"EmbedWs dashboard\""));
         var entry = await log.WaitForAsync(801);
         Assert.That(entry.Message, Does.Contain("401"));
+    }
+
+    [Test]
+    public async Task Page_WithTokenInQuery_SetsACookieScopedToTheDashboardThatOpensPageAndSocket()
+    {
+        await using var server = await DashboardHubTests.StartAsync();
+
+        var (head, _) = await GetAsync(server.Port, "/embedws/?token=" + DashboardClient.Token);
+        string setCookie = head.Header("Set-Cookie")!;
+        string cookie = setCookie.Substring(0, setCookie.IndexOf(';'));
+        var (again, _) = await GetAsync(server.Port, "/embedws/", $"Cookie: {cookie}\r\n");
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Cookie", cookie);
+        using var timeout = new CancellationTokenSource(TestServer.Timeout);
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{server.Port}/embedws/socket"), timeout.Token);
+
+        Assert.That(setCookie, Does.StartWith("embedws_dashboard="));
+        Assert.That(setCookie, Does.Contain("; Path=/embedws/; HttpOnly; SameSite=Strict"));
+        Assert.That(setCookie, Does.Not.Contain(DashboardClient.Token), "the cookie holds a value derived from the token");
+        Assert.That(again.Status, Is.EqualTo(200));
+        Assert.That(again.Header("Set-Cookie"), Is.Null, "set once, when the token came in the URL");
+        await Poll.UntilAsync(() => server.Server.Dashboard!.ViewerCount == 1, "the viewer is in by its cookie");
+        socket.Abort();
+    }
+
+    [Test]
+    public async Task Page_WithBearerHeader_IsServed()
+    {
+        await using var server = await DashboardHubTests.StartAsync();
+
+        var (head, _) = await GetAsync(server.Port, "/embedws/", $"Authorization: Bearer {DashboardClient.Token}\r\n");
+        var (wrong, _) = await GetAsync(server.Port, "/embedws/", "Authorization: Bearer guess-guess-guess-guess\r\n");
+
+        Assert.That(head.Status, Is.EqualTo(200));
+        Assert.That(wrong.Status, Is.EqualTo(403));
+    }
+
+    [Test]
+    public async Task Page_WithACookieOfAnEarlierToken_Is401NotForbidden()
+    {
+        await using var server = await DashboardHubTests.StartAsync();
+
+        var (head, _) = await GetAsync(server.Port, "/embedws/", "Cookie: embedws_dashboard=from-last-run\r\n");
+
+        Assert.That(head.Status, Is.EqualTo(401), "a stale cookie is no guess: the page asks for the token again");
+    }
+
+    [TestCase("/embedws/", "/embedws", "/embedws/")]
+    [TestCase("/embedws/", "/embedws?token=abc", "/embedws/?token=abc")]
+    [TestCase("/ops/live/", "/ops/live?x=1", "/ops/live/?x=1")]
+    public async Task BasePathWithoutSlash_RedirectsWith308KeepingTheQuery(string basePath, string target, string location)
+    {
+        await using var server = await DashboardHubTests.StartAsync(o => o.DashboardPath = basePath);
+
+        var (head, _) = await GetAsync(server.Port, target);
+
+        Assert.That(head.Status, Is.EqualTo(308));
+        Assert.That(head.Header("Location"), Is.EqualTo(location));
+        Assert.That(head.Header("Cache-Control"), Is.EqualTo("no-store"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.WebSockets;
 using System.Threading;
@@ -99,6 +100,9 @@ public class DashboardHubTests
     [TestCase("{\"type\":\"close\",\"id\":\"7\"}")]
     [TestCase("{\"type\":\"close\",\"id\":1.5}")]
     [TestCase("{\"type\":\"sort\",\"data\":\"everything\"}")]
+    [TestCase("{\"type\":\"page\",\"data\":-1}")]
+    [TestCase("{\"type\":\"page\",\"data\":\"2\"}")]
+    [TestCase("{\"type\":\"filter\",\"data\":7}")]
     [TestCase("[1,2]")]
     public async Task Command_NotUnderstood_AnswersErrorAndKeepsStreaming(string command)
     {
@@ -122,6 +126,64 @@ public class DashboardHubTests
         await viewer.SendAsync("{\"type\":\"sort\",\"data\":\"age\"}");
 
         await viewer.ReceiveAsync("update", m => (string?)m["table"]!["sort"] == "age");
+    }
+
+    [Test]
+    public async Task Command_FilterAndPage_AnswerTheSliceAtOnceAndKeepItInUpdates()
+    {
+        await using var server = await StartAsync(o => o.DashboardMaxRows = 2);
+        var users = new List<ClientWebSocket>();
+        for (int i = 0; i < 5; i++)
+        {
+            users.Add(await ConnectUserAsync(server, i < 3 ? "/blue" : "/green"));
+        }
+
+        await using var viewer = await DashboardClient.ConnectAsync(server.Port);
+        await viewer.ReceiveAsync("update", m => (int)m["table"]!["total"]! == 5);
+
+        await viewer.SendAsync("{\"type\":\"filter\",\"data\":\"BLUE\"}");
+        var filtered = (await viewer.ReceiveAsync("table"))["table"]!;
+        await viewer.SendAsync("{\"type\":\"page\",\"data\":1}");
+        var second = (await viewer.ReceiveAsync("table"))["table"]!;
+        var update = await viewer.ReceiveAsync("update");
+
+        Assert.That((int)filtered["matched"]!, Is.EqualTo(3));
+        Assert.That(((JArray)filtered["rows"]!).Count, Is.EqualTo(2), "a page of DashboardMaxRows");
+        Assert.That((int)second["page"]!, Is.EqualTo(1));
+        Assert.That(((JArray)second["rows"]!).Count, Is.EqualTo(1), "the third blue one");
+        Assert.That((string?)update["table"]!["filter"], Is.EqualTo("BLUE"));
+        Assert.That((int)update["table"]!["page"]!, Is.EqualTo(1), "the tick's update keeps the viewer's view");
+        users.ForEach(u => u.Abort());
+    }
+
+    [Test]
+    public async Task Command_Group_AnswersItsMembersBounded()
+    {
+        await using var server = await StartAsync(o => o.DashboardMaxRows = 2);
+        var users = new List<ClientWebSocket>();
+        for (int i = 0; i < 3; i++)
+        {
+            users.Add(await ConnectUserAsync(server, "/room"));
+        }
+
+        foreach (var c in server.Connected)
+        {
+            server.Server.Groups.Add(c, "room:\"quoted\"");
+        }
+
+        await using var viewer = await DashboardClient.ConnectAsync(server.Port);
+
+        await viewer.SendAsync("{\"type\":\"group\",\"data\":\"room:\\\"quoted\\\"\"}");
+        var group = await viewer.ReceiveAsync("group");
+        await viewer.SendAsync("{\"type\":\"group\",\"data\":\"nobody\"}");
+        var empty = await viewer.ReceiveAsync("group");
+
+        Assert.That((string?)group["name"], Is.EqualTo("room:\"quoted\""));
+        Assert.That((int)group["total"]!, Is.EqualTo(3));
+        Assert.That(group["members"]!.Select(m => (long)m[0]!), Is.EqualTo(server.Connected.Select(c => c.Id).OrderBy(id => id).Take(2)));
+        Assert.That((string?)group["members"]![0]![2], Is.EqualTo("/room"));
+        Assert.That((int)empty["total"]!, Is.Zero);
+        users.ForEach(u => u.Abort());
     }
 
     [Test]
