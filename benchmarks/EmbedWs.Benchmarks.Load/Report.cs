@@ -148,6 +148,13 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine("| target | measured (medians) | |");
         Console.WriteLine("|---|---|---|");
+        if (s_rows.All(r => Test(r).Contains("-redis-", StringComparison.Ordinal)))
+        {
+            // redis-fanout.sh's results alone: only the scale-out targets apply.
+            PrintRedisTargets();
+            return;
+        }
+
         const string E50 = "echo-50x8-32B", E1 = "echo-1x1-32B", E64 = "echo-10x4-64KiB", Fan = "fanout-1000-64B";
         foreach (var (server, what) in new[] { ("embedws", "default path (bench server)"), ("consolehost", "console host as users run it") })
         {
