@@ -50,7 +50,8 @@ internal static class Connections
                 timeout.CancelAfter(s_connectTimeout);
                 try
                 {
-                    var (socket, leftover) = await WsClient.ConnectAsync(o.EndPoint, request, timeout.Token);
+                    // Several --urls (the nodes of a cluster): connections go to them in turn.
+                    var (socket, leftover) = await WsClient.ConnectAsync(o.EndPoints[i % o.EndPoints.Count], request, timeout.Token);
                     results[i] = new Client(socket, leftover);
                 }
                 catch (Exception ex)

@@ -17,7 +17,11 @@ namespace EmbedWs.Benchmarks.Load;
 /// without bound; at the end it stops and waits up to 3 s for the last deliveries. With
 /// <c>--json</c> the payload after those 16 bytes is a JSON state message (<see cref="JsonPayloads"/>);
 /// with <c>--deflate</c> the publisher compresses each message as it sends it, and subscribers
-/// inflate what arrives (<see cref="ClientDeflate"/>).
+/// inflate what arrives (<see cref="ClientDeflate"/>). With <c>--signalr</c> every connection
+/// speaks SignalR's JSON hub protocol (<see cref="SignalRWire"/>): the same numbers and times
+/// travel as hex in the argument of a <c>Publish</c> invocation, and the same checks apply. With
+/// several <c>--url</c>s (the nodes of a cluster), subscribers are spread over them in turn and
+/// the publisher connects to the first.
 /// </summary>
 internal static class FanoutMode
 {
@@ -28,9 +32,16 @@ internal static class FanoutMode
         int size = Math.Max(o.Size, 16);
         byte[] request = WsClient.UpgradeRequest(o.Path, o.HostHeader, o.Deflate);
         var sw = Stopwatch.StartNew();
-        var subscribers = (await Connections.OpenAsync(o, request, o.Concurrency, deadline))
-            .Select(c => new Subscriber(c.Socket, c.Leftover)).ToArray();
-        var (pubSocket, _) = await WsClient.ConnectAsync(o.EndPoint, request, deadline);
+        var clients = await Connections.OpenAsync(o, request, o.Concurrency, deadline);
+        var (pubSocket, pubLeftover) = await WsClient.ConnectAsync(o.EndPoint, request, deadline);
+        if (o.SignalR)
+        {
+            // The hub protocol's handshake, answered before the hub sends a client anything.
+            clients = (await Task.WhenAll(clients.Select(async c => c with { Leftover = await SignalRWire.HandshakeAsync(c.Socket, c.Leftover, deadline) }))).ToList();
+            await SignalRWire.HandshakeAsync(pubSocket, pubLeftover, deadline);
+        }
+
+        var subscribers = clients.Select(c => new Subscriber(c.Socket, c.Leftover, o.SignalR)).ToArray();
         double connectSeconds = sw.Elapsed.TotalSeconds;
 
         // The server adds a connection to its set around the time it sends the 101: give the
@@ -49,9 +60,12 @@ internal static class FanoutMode
             JsonPayloads.Create(1, size - 16)[0].CopyTo(template, 16);
         }
 
-        var publisher = new Publisher(pubSocket, shared, template, o.InFlight, o.Deflate);
+        var publisher = new Publisher(pubSocket, shared, template, o.InFlight, o.Deflate, o.SignalR);
         var publishing = publisher.RunAsync();
         using var nudge = new Timer(_ => shared.Wake(), null, 100, 100);
+        // A SignalR server closes a client it has not heard from for 30 s: subscribers ping every
+        // 15 s, as SignalR's own clients do (the publisher is never quiet).
+        using var keepAlive = o.SignalR ? new Timer(_ => Ping(subscribers), null, 15_000, 15_000) : null;
 
         Func<long> delivered = () => Volatile.Read(ref shared.Delivered);
         Func<long> wireIn = () => subscribers.Sum(s => Volatile.Read(ref s.WireIn));
@@ -98,6 +112,20 @@ internal static class FanoutMode
         };
     }
 
+    private static void Ping(Subscriber[] subscribers)
+    {
+        foreach (var s in subscribers)
+        {
+            try
+            {
+                s.Socket.Send(SignalRWire.PingFrame);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+        }
+    }
+
     /// <summary>Deliveries over all subscribers, and the publisher's wake-up when enough arrived.</summary>
     private sealed class Shared
     {
@@ -121,16 +149,19 @@ internal static class FanoutMode
 
     private sealed class Subscriber : IMessageSink
     {
-        private readonly FrameScanner _scanner = new();
+        private readonly FrameScanner? _scanner;
+        private readonly SignalRScanner? _signalR;
         private readonly byte[] _leftover;
         private long _next;
         private int _received;
         private long _now;
 
-        public Subscriber(Socket socket, byte[] leftover)
+        public Subscriber(Socket socket, byte[] leftover, bool signalR)
         {
             Socket = socket;
             _leftover = leftover;
+            _scanner = signalR ? null : new FrameScanner();
+            _signalR = signalR ? new SignalRScanner() : null;
         }
 
         public Socket Socket { get; }
@@ -169,7 +200,15 @@ internal static class FanoutMode
         {
             _received = 0;
             _now = Stopwatch.GetTimestamp();
-            _scanner.Scan(data, this);
+            if (_signalR is null)
+            {
+                _scanner!.Scan(data, this);
+            }
+            else
+            {
+                _signalR.Scan(data, this);
+            }
+
             if (_received > 0)
             {
                 Shared.Add(_received);
@@ -205,17 +244,30 @@ internal static class FanoutMode
         private readonly byte[] _frames;
         private readonly int _frameLength;
         private readonly int _payloadOffset;
+        private readonly bool _hex;
         private readonly byte[]? _template;
         private volatile bool _stopping;
 
-        public Publisher(Socket socket, Shared shared, byte[] payload, int window, bool deflate)
+        public Publisher(Socket socket, Shared shared, byte[] payload, int window, bool deflate, bool signalR)
         {
             _socket = socket;
             _shared = shared;
             _window = window;
-            _frames = WsClient.BuildFrame(2, payload, Batch);
+            if (signalR)
+            {
+                // A text frame per invocation; the stamp is the start of its argument, in hex.
+                var (record, stampOffset) = SignalRWire.Invocation(payload.Length);
+                _frames = WsClient.BuildFrame(1, record, Batch);
+                _payloadOffset = WsClient.PayloadOffset(record.Length) + stampOffset;
+                _hex = true;
+            }
+            else
+            {
+                _frames = WsClient.BuildFrame(2, payload, Batch);
+                _payloadOffset = WsClient.PayloadOffset(payload.Length);
+            }
+
             _frameLength = _frames.Length / Batch;
-            _payloadOffset = WsClient.PayloadOffset(payload.Length);
             // Compressed messages differ in length: built per batch from the payload (see Frames).
             _template = deflate ? (byte[])payload.Clone() : null;
         }
@@ -268,6 +320,12 @@ internal static class FanoutMode
             {
                 for (int i = 0; i < k; i++)
                 {
+                    if (_hex)
+                    {
+                        SignalRWire.WriteStamp(_frames.AsSpan((i * _frameLength) + _payloadOffset, SignalRWire.StampLength), Published + i, now);
+                        continue;
+                    }
+
                     var payload = _frames.AsSpan((i * _frameLength) + _payloadOffset, 16);
                     BinaryPrimitives.WriteInt64LittleEndian(payload, Published + i);
                     BinaryPrimitives.WriteInt64LittleEndian(payload.Slice(8), now);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 
@@ -9,6 +10,12 @@ internal sealed class LoadOptions
 {
     public string Mode { get; private set; } = "echo";
     public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
+
+    /// <summary>
+    /// Every --url's address, the first one's as <see cref="EndPoint"/>: with several (the nodes of
+    /// a cluster), connections go to them in turn; the fan-out's publisher to the first.
+    /// </summary>
+    public List<IPEndPoint> EndPoints { get; } = new();
     public string HostHeader { get; private set; } = "127.0.0.1";
     public string Path { get; private set; } = "/";
     public int Connections { get; private set; } = 1;
@@ -28,6 +35,9 @@ internal sealed class LoadOptions
     /// <summary>--deflate: offer permessage-deflate, send compressed, inflate what comes back (<see cref="ClientDeflate"/>).</summary>
     public bool Deflate { get; private set; }
 
+    /// <summary>fanout --signalr: speak SignalR's JSON hub protocol to a hub (<see cref="SignalRWire"/>).</summary>
+    public bool SignalR { get; private set; }
+
     /// <summary>--server-stats: read the server's allocations over the window from its GET /stats (<see cref="ServerStats"/>).</summary>
     public bool ServerStats { get; private set; }
 
@@ -45,8 +55,9 @@ internal sealed class LoadOptions
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
-            if (name is "--text" or "--json" or "--deflate" or "--server-stats")
+            if (name is "--text" or "--json" or "--deflate" or "--server-stats" or "--signalr")
             {
+                o.SignalR |= name == "--signalr";
                 o.Text |= name == "--text";
                 o.Json |= name == "--json";
                 o.Deflate |= name == "--deflate";
@@ -91,6 +102,11 @@ internal sealed class LoadOptions
             throw new ArgumentException("--url ws://127.0.0.1:PORT/ is required");
         }
 
+        if (o.SignalR && (o.Mode != "fanout" || o.Deflate || o.Json))
+        {
+            throw new ArgumentException("--signalr is for --mode fanout, without --deflate or --json");
+        }
+
         if (o.Deadline == 0)
         {
             // Connecting, warm-up, the measurement, draining and closing, with room to spare.
@@ -108,7 +124,14 @@ internal sealed class LoadOptions
             throw new ArgumentException("--url must be ws://127.x.x.x:PORT/...: the load goes to this machine's loopback only");
         }
 
-        EndPoint = new IPEndPoint(address, uri.Port);
+        EndPoints.Add(new IPEndPoint(address, uri.Port));
+        if (EndPoints.Count > 1)
+        {
+            // The Host header and the path are the first URL's: the nodes serve the same paths.
+            return;
+        }
+
+        EndPoint = EndPoints[0];
         HostHeader = $"{uri.Host}:{uri.Port}";
         Path = uri.PathAndQuery;
     }

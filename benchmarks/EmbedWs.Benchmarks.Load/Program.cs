@@ -29,7 +29,8 @@ public static class Program
             Console.Error.WriteLine(ex.Message);
             Console.Error.WriteLine("usage: --mode echo|fanout|conns|route --url ws://127.0.0.1:P/ [--connections C] [--inflight W] [--size S]");
             Console.Error.WriteLine("       [--duration 10] [--warmup 2] [--text] [--server-pid PID] [--hold 2] [--concurrency 100]");
-            Console.Error.WriteLine("       [--json] [--deflate] [--server-stats] [--messages K (conns)]");
+            Console.Error.WriteLine("       [--json] [--deflate] [--server-stats] [--messages K (conns)] [--signalr (fanout)]");
+            Console.Error.WriteLine("       (--url may repeat: connections go to each in turn, the fanout publisher to the first)");
             Console.Error.WriteLine("       [--test NAME] [--server NAME] [--run N] [--deadline SECONDS]");
             Console.Error.WriteLine("   or: report RESULTS.jsonl... [--baseline baseline-0.1.json]");
             return 2;

@@ -32,6 +32,8 @@ internal static class Report
         ("kestrel", "Kestrel"),
         ("rawtcp", "raw TCP"),
         ("ws", "Node ws"),
+        ("embedws-redis", "EmbedWs + Redis backplane"),
+        ("signalr", "SignalR + Redis backplane"),
     };
 
     // Ratio columns: (server, reference).
@@ -48,6 +50,8 @@ internal static class Report
         ("embedws", "ws"),
         ("embedws-stj", "embedws"),
         ("embedws-optimal", "kestrel"),
+        ("embedws-redis", "signalr"),
+        ("embedws-redis", "embedws"),
     };
 
     // (JSON field, label, decimals) per mode; a metric no run of a test reported (e.g. bytes on
@@ -59,7 +63,7 @@ internal static class Report
             ("allocBytesPerMsg", "server bytes allocated per message", 0) },
         ["route"] = new[] { ("msgPerSec", "replies/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("fairness", "fairness (min/max per connection)", 2),
             ("allocBytesPerMsg", "server bytes allocated per reply", 0) },
-        ["fanout"] = new[] { ("deliveriesPerSec", "deliveries/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("lost", "lost messages", 0),
+        ["fanout"] = new[] { ("deliveriesPerSec", "deliveries/s", 0), ("p50Us", "p50 µs", 1), ("p90Us", "p90 µs", 1), ("p99Us", "p99 µs", 1), ("lost", "lost messages", 0), ("gaps", "sequence gaps", 0),
             ("wireOutPerMsg", "bytes on the wire per message, publisher → server", 1), ("wireInPerMsg", "bytes on the wire per message, server → subscriber", 1) },
         ["conns"] = new[] { ("connPerSec", "connections/s", 0), ("kibPerConn", "server KiB/connection", 1), ("failures", "failures", 0), ("exchangeFailures", "connections whose messages failed", 0) },
     };
@@ -144,6 +148,13 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine("| target | measured (medians) | |");
         Console.WriteLine("|---|---|---|");
+        if (s_rows.All(r => Test(r).Contains("-redis-", StringComparison.Ordinal)))
+        {
+            // redis-fanout.sh's results alone: only the scale-out targets apply.
+            PrintRedisTargets();
+            return;
+        }
+
         const string E50 = "echo-50x8-32B", E1 = "echo-1x1-32B", E64 = "echo-10x4-64KiB", Fan = "fanout-1000-64B";
         foreach (var (server, what) in new[] { ("embedws", "default path (bench server)"), ("consolehost", "console host as users run it") })
         {
@@ -182,6 +193,29 @@ internal static class Report
         Target("compressed echo 50 × 8, 4 KiB JSON, at Kestrel's level (Optimal): ≥ 1.5 × Kestrel's compressed echo messages/s", Deflate, "msgPerSec", "embedws-optimal", Deflate, "msgPerSec", "kestrel", 1.5, atLeast: true);
         Target("compressed connection, used (3 messages) then idle: server memory ≤ Node ws's", DeflateConns, "kibPerConn", "embedws", DeflateConns, "kibPerConn", "ws", 1.0, atLeast: false);
         Console.WriteLine("| steady state: 0 allocations per echoed message in the engine | see the micro benchmark EchoLoopback (Allocated per op) | |");
+        PrintRedisTargets();
+    }
+
+    /// <summary>The scale-out targets (issue 14), when redis-fanout.sh's rows are in the results.</summary>
+    private static void PrintRedisTargets()
+    {
+        const string Two = "fanout-1000-redis-2nodes";
+        if (Values(Two, "embedws-redis", "deliveriesPerSec").Count == 0)
+        {
+            return;
+        }
+
+        Target("Redis fan-out, 2 nodes, 1,000 subscribers, 64 B: ≥ 2 × SignalR's deliveries/s", Two, "deliveriesPerSec", "embedws-redis", Two, "deliveriesPerSec", "signalr", 2.0, atLeast: true);
+        Target("Redis fan-out, 2 nodes: p99 ≤ SignalR's", Two, "p99Us", "embedws-redis", Two, "p99Us", "signalr", 1.0, atLeast: false);
+        foreach (var test in new[] { "fanout-1000-redis-1node", Two })
+        {
+            var lost = Values(test, "embedws-redis", "lost");
+            var gaps = Values(test, "embedws-redis", "gaps");
+            if (lost.Count > 0)
+            {
+                Console.WriteLine($"| {test}: none lost | EmbedWs + Redis lost {lost.Sum()}, gaps {gaps.Sum()} in {lost.Count} runs | {(lost.Sum() + gaps.Sum() == 0 ? "met" : "MISSED")} |");
+            }
+        }
     }
 
     private static void Target(string target, string testA, string field, string serverA, string testB, string fieldB, string serverB, double bound, bool atLeast)

@@ -11,11 +11,15 @@ namespace EmbedWs.Benchmarks.Servers;
 /// (permessage-deflate, each server's own way) and, for EmbedWs, <c>--compression-level
 /// optimal</c> (zlib level 6, Kestrel's, instead of the default <c>Fastest</c>) and
 /// <c>--serializer stj</c> (System.Text.Json with a source-generated context instead of the
-/// Newtonsoft.Json default).
+/// Newtonsoft.Json default); for EmbedWs and SignalR, <c>--backplane redis=HOST:PORT</c> (the
+/// fan-out goes through a Redis backplane: EmbedWs.Redis, or SignalR's <c>AddStackExchangeRedis</c>).
 /// </summary>
-internal sealed record BenchSettings(bool Compression, CompressionLevel CompressionLevel, string Serializer)
+internal sealed record BenchSettings(bool Compression, CompressionLevel CompressionLevel, string Serializer, string? Redis = null)
 {
     public static readonly BenchSettings Default = new(false, CompressionLevel.Fastest, "newtonsoft");
+
+    /// <summary>The channel prefix both backplanes use: one benchmark cluster per redis-server.</summary>
+    public const string ChannelPrefix = "bench";
 
     /// <summary>The serializer of EmbedWs's routes: the default (Newtonsoft.Json), or System.Text.Json.</summary>
     public IWsJsonSerializer JsonSerializer() => Serializer == "stj"

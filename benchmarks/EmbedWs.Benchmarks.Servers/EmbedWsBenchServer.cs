@@ -1,6 +1,8 @@
+using System;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using EmbedWs.Redis;
 
 namespace EmbedWs.Benchmarks.Servers;
 
@@ -10,12 +12,21 @@ namespace EmbedWs.Benchmarks.Servers;
 /// heartbeat is off, as it is for the other servers. Mode "echo-async" echoes through an async
 /// handler that awaits a completed task, to show what awaiting costs. <see cref="BenchSettings"/>
 /// may turn compression on (every other compression option its default) or choose
-/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated.
+/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated. With
+/// <c>--backplane redis=HOST:PORT</c> the server is a node of a cluster on that Redis
+/// (<see cref="RedisBackplane"/>, its defaults but a fixed channel prefix and node id): the
+/// fan-out's broadcast reaches the other nodes' connections too.
 /// </summary>
 internal static class EmbedWsBenchServer
 {
     public static async Task RunAsync(int port, string mode, BenchSettings settings, CancellationToken stop)
     {
+        await using var backplane = settings.Redis is null ? null : new RedisBackplane(new RedisBackplaneOptions
+        {
+            ConnectionString = settings.Redis,
+            ChannelPrefix = BenchSettings.ChannelPrefix,
+            NodeId = $"node-{port}",
+        });
         var server = new WsServer(new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
@@ -25,10 +36,18 @@ internal static class EmbedWsBenchServer
             JsonSerializer = settings.JsonSerializer(),
             HttpHandler = info => new ValueTask<WsHttpResponse?>(
                 info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson()) : null),
+            Backplane = backplane,
         });
         Wire(server, mode);
 
         await server.StartAsync();
+        if (backplane is not null)
+        {
+            // The backplane connects in the background: "ready" only once it listens on Redis
+            // (the broadcast channel and the node's own), or the first messages would not reach it.
+            await WaitForAsync(() => backplane.IsConnected && backplane.SubscribedChannels >= 2, stop);
+        }
+
         Program.Ready("embedws", mode, server.Port);
         try
         {
@@ -39,6 +58,16 @@ internal static class EmbedWsBenchServer
         }
 
         await server.StopAsync();
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, CancellationToken stop)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     /// <summary>The handlers of each mode; the mount bench server uses the same.</summary>
@@ -59,7 +88,8 @@ internal static class EmbedWsBenchServer
                 };
                 break;
             case "fanout":
-                // Encoded once, queued to every other connection.
+                // Encoded once, queued to every other connection (with a backplane, also published
+                // once for the other nodes, which send it to all of theirs): SignalR's Clients.Others.
                 server.OnMessage += (c, m) => server.Broadcast(m.Data, except: c);
                 break;
             case "route":

@@ -7,11 +7,13 @@ using System.Threading.Tasks;
 namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
-/// <c>--server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns
-/// [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]</c>: listens on 127.0.0.1:P, prints
+/// <c>--server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|route|conns
+/// [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]
+/// [--backplane redis=HOST:PORT]</c>: listens on 127.0.0.1:P, prints
 /// "ready" once listening, and runs until SIGTERM or Ctrl+C. EmbedWs and Kestrel answer
 /// <c>GET /stats</c> with the bytes the process allocated (<see cref="BenchSettings.StatsJson"/>).
-/// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout.
+/// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout;
+/// signalr (a SignalR hub on /hub) serves fanout only. The backplane is for embedws and signalr in fanout.
 /// </summary>
 public static class Program
 {
@@ -32,6 +34,9 @@ public static class Program
                     settings = settings with { CompressionLevel = args[i + 1] == "optimal" ? CompressionLevel.Optimal : CompressionLevel.Fastest };
                     break;
                 case "--serializer" when args[i + 1] is "newtonsoft" or "stj": settings = settings with { Serializer = args[i + 1] }; break;
+                case "--backplane" when args[i + 1].StartsWith("redis=", StringComparison.Ordinal):
+                    settings = settings with { Redis = args[i + 1].Substring("redis=".Length) };
+                    break;
                 default: return Usage($"unknown option {args[i]}");
             }
         }
@@ -59,6 +64,13 @@ public static class Program
             return Usage("--compression is for the WebSocket servers, --compression-level and --serializer for EmbedWs");
         }
 
+        if ((settings.Redis is not null && (mode != "fanout" || server is not ("embedws" or "signalr")))
+            || (server == "signalr" && (mode != "fanout" || settings.Compression)))
+        {
+            // The Redis rows compare one thing: a broadcast fanned out across nodes.
+            return Usage("--backplane and --server signalr are for --mode fanout, uncompressed; the backplane for embedws and signalr");
+        }
+
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
@@ -72,6 +84,9 @@ public static class Program
                 return 0;
             case "kestrel":
                 await KestrelBenchServer.RunAsync(port, mode == "conns" ? "echo" : mode, settings, stop.Token);
+                return 0;
+            case "signalr":
+                await SignalRBenchServer.RunAsync(port, settings, stop.Token);
                 return 0;
             case "rawtcp" when mode == "fanout":
                 // The fan-out ceiling: EmbedWs's broadcast and send batching at the byte level.
@@ -101,8 +116,9 @@ public static class Program
     private static int Usage(string error)
     {
         Console.Error.WriteLine(error);
-        Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp --port P --mode echo|echo-async|fanout|route|conns");
+        Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|route|conns");
         Console.Error.WriteLine("       [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]");
+        Console.Error.WriteLine("       [--backplane redis=HOST:PORT]");
         return 2;
     }
 }
