@@ -315,16 +315,23 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
 
     private static bool ServerHasShardedPubSub(IConnectionMultiplexer connection)
     {
-        // SSUBSCRIBE and SPUBLISH came with Redis 7.0; every server of the deployment must have them.
+        // SSUBSCRIBE and SPUBLISH came with Redis 7.0; every connected server must have them (a
+        // cluster master not connected yet is no vote for plain: that node would be cut off).
+        bool any = false;
         foreach (var server in connection.GetServers())
         {
-            if (!server.IsConnected || server.Version < new Version(7, 0))
+            if (server.IsConnected)
             {
-                return false;
+                if (server.Version < new Version(7, 0))
+                {
+                    return false;
+                }
+
+                any = true;
             }
         }
 
-        return true;
+        return any;
     }
 
     /// <summary>Redis was down at start: tries again with backoff until it is up, then joins the cluster.</summary>
