@@ -173,14 +173,14 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public void PublishToAll(ReadOnlySpan<byte> frame) => Publish(_names.All, RedisWire.Frame(_node, null, frame));
+    public void PublishToAll(ReadOnlySpan<byte> frame, WsDelivery delivery) => Publish(_names.All, RedisWire.Frame(_node, null, frame, delivery));
 
     /// <inheritdoc />
-    public void PublishToGroup(string group, ReadOnlySpan<byte> frame) => Publish(_names.Group(group), RedisWire.Frame(_node, null, frame));
+    public void PublishToGroup(string group, ReadOnlySpan<byte> frame, WsDelivery delivery) => Publish(_names.Group(group), RedisWire.Frame(_node, null, frame, delivery));
 
     /// <inheritdoc />
-    public void PublishToConnection(string nodeId, long connectionId, ReadOnlySpan<byte> frame) =>
-        Publish(_names.Node(nodeId), RedisWire.Frame(_node, connectionId, frame));
+    public void PublishToConnection(string nodeId, long connectionId, ReadOnlySpan<byte> frame, WsDelivery delivery) =>
+        Publish(_names.Node(nodeId), RedisWire.Frame(_node, connectionId, frame, delivery));
 
     /// <inheritdoc />
     public void PublishClose(string nodeId, long connectionId, ushort code, string? reason) =>
@@ -247,7 +247,7 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
         var span = bytes.Span;
         if (!RedisWire.TryRead(span, out var read))
         {
-            Drop(message, "not a message of format version 1");
+            Drop(message, "not a message of format version 1 (or a key too long)");
             return;
         }
 
@@ -275,15 +275,15 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
         string channel = message.Channel.ToString();
         if (read.Kind == RedisMessageKind.FrameToConnection)
         {
-            local.DeliverToConnection(read.ConnectionId, body);
+            local.DeliverToConnection(read.ConnectionId, body, read.Delivery);
         }
         else if (channel == _names.All)
         {
-            local.DeliverToAll(body);
+            local.DeliverToAll(body, read.Delivery);
         }
         else
         {
-            local.DeliverToGroup(channel.Substring(_names.Group(string.Empty).Length), body);
+            local.DeliverToGroup(channel.Substring(_names.Group(string.Empty).Length), body, read.Delivery);
         }
 
         _metrics.OnReceived();
@@ -315,16 +315,23 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
 
     private static bool ServerHasShardedPubSub(IConnectionMultiplexer connection)
     {
-        // SSUBSCRIBE and SPUBLISH came with Redis 7.0; every server of the deployment must have them.
+        // SSUBSCRIBE and SPUBLISH came with Redis 7.0; every connected server must have them (a
+        // cluster master not connected yet is no vote for plain: that node would be cut off).
+        bool any = false;
         foreach (var server in connection.GetServers())
         {
-            if (!server.IsConnected || server.Version < new Version(7, 0))
+            if (server.IsConnected)
             {
-                return false;
+                if (server.Version < new Version(7, 0))
+                {
+                    return false;
+                }
+
+                any = true;
             }
         }
 
-        return true;
+        return any;
     }
 
     /// <summary>Redis was down at start: tries again with backoff until it is up, then joins the cluster.</summary>

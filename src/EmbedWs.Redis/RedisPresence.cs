@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using StackExchange.Redis;
 
@@ -9,10 +9,13 @@ namespace EmbedWs.Redis;
 
 /// <summary>
 /// Approximate cluster-wide counts from per-node keys: each node writes its connection count and
-/// its groups' member counts into a hash of its own with a TTL, rewritten when they change and
-/// refreshed well within the TTL; a node that dies stops counting when its key expires. A count
-/// sums the hashes of the nodes in the node set, and removes from the set the nodes whose key
-/// expired. Members are never listed across nodes.
+/// its groups' member counts into a hash of its own with a TTL, and refreshes the TTL well within
+/// it; a node that dies stops counting when its key expires. A refresh writes only the counts that
+/// changed since the last one (a group that emptied is deleted from the hash), so a node with many
+/// groups writes a few fields a tick, not all of them; the whole hash is written the first time,
+/// after Redis came back, and when the key expired meanwhile. A count sums the hashes of the nodes
+/// in the node set, and removes from the set the nodes whose key expired. Members are never
+/// listed across nodes.
 /// </summary>
 internal sealed class RedisPresence
 {
@@ -22,9 +25,13 @@ internal sealed class RedisPresence
     private readonly string _nodeId;
     private readonly TimeSpan _ttl;
     private readonly long _refreshEvery;
-    private string? _written;
+
+    // What the hash holds, as far as this node knows: only the refresh (one at a time) touches it.
+    private Dictionary<string, long> _written = new(StringComparer.Ordinal);
     private long _writtenAt;
+    private int _invalidated = 1;
     private int _refreshing;
+    private long _fieldsWritten;
 
     public RedisPresence(RedisNames names, string nodeId, TimeSpan ttl)
     {
@@ -34,51 +41,113 @@ internal sealed class RedisPresence
         _refreshEvery = (long)(Stopwatch.Frequency * ttl.TotalSeconds / 3);
     }
 
-    /// <summary>The next refresh writes even when nothing changed (Redis came back, maybe empty).</summary>
-    public void Invalidate() => _written = null;
+    /// <summary>Fields written or deleted in Redis so far (for tests: what a refresh costs).</summary>
+    public long FieldsWritten => Interlocked.Read(ref _fieldsWritten);
 
-    /// <summary>Writes this node's counts when they changed or the key is a third of its TTL old. One at a time; never blocks.</summary>
+    /// <summary>The next refresh writes the whole hash (Redis came back, maybe empty).</summary>
+    public void Invalidate() => Volatile.Write(ref _invalidated, 1);
+
+    /// <summary>Writes the counts that changed, or the whole hash when due; refreshes the TTL when a third of it passed. One at a time; never blocks.</summary>
     public async Task RefreshAsync(IDatabase db, WsServer server)
     {
-        if (System.Threading.Interlocked.Exchange(ref _refreshing, 1) != 0)
+        if (Interlocked.Exchange(ref _refreshing, 1) != 0)
         {
             return;
         }
 
         try
         {
-            var fields = new List<HashEntry> { new(ConnectionsField, server.ConnectionCount) };
-            var signature = new StringBuilder().Append(server.ConnectionCount);
+            var counts = new Dictionary<string, long>(StringComparer.Ordinal) { [ConnectionsField] = server.ConnectionCount };
             foreach (var group in server.Groups.Names)
             {
                 int count = server.Groups.Count(group);
-                fields.Add(new HashEntry("g:" + group, count));
-                signature.Append('\n').Append(group).Append('=').Append(count);
+                if (count > 0)
+                {
+                    counts["g:" + group] = count;
+                }
             }
 
-            string written = signature.ToString();
-            long now = Stopwatch.GetTimestamp();
-            if (written == _written && now - _writtenAt < _refreshEvery)
+            // An incremental write asks for the key to exist: when it expired meanwhile (this node
+            // was cut off from Redis longer than the TTL), the whole hash is written at once.
+            bool whole = Interlocked.Exchange(ref _invalidated, 0) != 0;
+            if (!await WriteAsync(db, counts, whole).ConfigureAwait(false)
+                && (whole || !await WriteAsync(db, counts, whole: true).ConfigureAwait(false)))
             {
-                return;
+                Invalidate();
             }
-
-            var key = _names.Presence(_nodeId);
-            var transaction = db.CreateTransaction();
-            _ = transaction.KeyDeleteAsync(key);
-            _ = transaction.HashSetAsync(key, fields.ToArray());
-            _ = transaction.KeyExpireAsync(key, _ttl);
-            _ = transaction.SetAddAsync(_names.Nodes, _nodeId);
-            if (await transaction.ExecuteAsync().ConfigureAwait(false))
-            {
-                _written = written;
-                _writtenAt = now;
-            }
+        }
+        catch
+        {
+            Invalidate();
+            throw;
         }
         finally
         {
-            System.Threading.Volatile.Write(ref _refreshing, 0);
+            Volatile.Write(ref _refreshing, 0);
         }
+    }
+
+    private async Task<bool> WriteAsync(IDatabase db, Dictionary<string, long> counts, bool whole)
+    {
+        var set = new List<HashEntry>();
+        var deleted = new List<RedisValue>();
+        foreach (var pair in counts)
+        {
+            if (whole || !_written.TryGetValue(pair.Key, out long was) || was != pair.Value)
+            {
+                set.Add(new HashEntry(pair.Key, pair.Value));
+            }
+        }
+
+        if (!whole)
+        {
+            foreach (var field in _written.Keys)
+            {
+                if (!counts.ContainsKey(field))
+                {
+                    deleted.Add(field);
+                }
+            }
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (!whole && set.Count == 0 && deleted.Count == 0 && now - _writtenAt < _refreshEvery)
+        {
+            return true;
+        }
+
+        var key = _names.Presence(_nodeId);
+        var transaction = db.CreateTransaction();
+        if (whole)
+        {
+            _ = transaction.KeyDeleteAsync(key);
+        }
+        else
+        {
+            transaction.AddCondition(Condition.KeyExists(key));
+        }
+
+        if (set.Count > 0)
+        {
+            _ = transaction.HashSetAsync(key, set.ToArray());
+        }
+
+        if (deleted.Count > 0)
+        {
+            _ = transaction.HashDeleteAsync(key, deleted.ToArray());
+        }
+
+        _ = transaction.KeyExpireAsync(key, _ttl);
+        _ = transaction.SetAddAsync(_names.Nodes, _nodeId);
+        if (!await transaction.ExecuteAsync().ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        _written = counts;
+        _writtenAt = now;
+        Interlocked.Add(ref _fieldsWritten, set.Count + deleted.Count);
+        return true;
     }
 
     /// <summary>Removes this node's presence (at stop).</summary>

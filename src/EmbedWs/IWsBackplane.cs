@@ -19,6 +19,9 @@ namespace EmbedWs;
 /// broadcast. Every method may be called from any thread, concurrently; the publish methods are
 /// on the caller's send path and must not block (queue, and count what cannot be sent).
 /// Delivery is at most once; a backplane should keep the order of one node's messages.
+/// Each frame comes with its <see cref="WsDelivery"/> (reliable, droppable, or latest by key with
+/// its key): a backplane carries it and hands it back to the Deliver methods on the other nodes,
+/// so a slow client there is treated as a slow client of the sending node would be.
 /// </remarks>
 public interface IWsBackplane
 {
@@ -40,18 +43,21 @@ public interface IWsBackplane
 
     /// <summary>Sends a frame to the connections of every other node.</summary>
     /// <param name="frame">One whole data frame; valid only during the call.</param>
-    void PublishToAll(ReadOnlySpan<byte> frame);
+    /// <param name="delivery">The send's delivery class, to be applied by the receiving nodes.</param>
+    void PublishToAll(ReadOnlySpan<byte> frame, WsDelivery delivery);
 
     /// <summary>Sends a frame to the members of <paramref name="group"/> on every other node.</summary>
     /// <param name="group">The group name.</param>
     /// <param name="frame">One whole data frame; valid only during the call.</param>
-    void PublishToGroup(string group, ReadOnlySpan<byte> frame);
+    /// <param name="delivery">The send's delivery class, to be applied by the receiving nodes.</param>
+    void PublishToGroup(string group, ReadOnlySpan<byte> frame, WsDelivery delivery);
 
     /// <summary>Sends a frame to one connection of another node.</summary>
     /// <param name="nodeId">The node that holds the connection (never this one).</param>
     /// <param name="connectionId">The connection's id on that node.</param>
     /// <param name="frame">One whole data frame; valid only during the call.</param>
-    void PublishToConnection(string nodeId, long connectionId, ReadOnlySpan<byte> frame);
+    /// <param name="delivery">The send's delivery class, to be applied by the receiving node.</param>
+    void PublishToConnection(string nodeId, long connectionId, ReadOnlySpan<byte> frame, WsDelivery delivery);
 
     /// <summary>Asks another node to close one of its connections.</summary>
     /// <param name="nodeId">The node that holds the connection (never this one).</param>

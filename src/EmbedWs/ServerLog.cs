@@ -39,9 +39,6 @@ internal static partial class ServerLog
     [LoggerMessage(220, LogLevel.Warning, "Connection {Id} passed its rate limit ({Messages} messages/s, {Bytes} bytes/s; 0 is none): {Policy}")]
     public static partial void RateLimited(ILogger logger, long id, int messages, int bytes, WsRateLimitPolicy policy);
 
-    [LoggerMessage(221, LogLevel.Warning, "A {Delivery} broadcast or group send reaches this server's connections only: the backplane carries reliable messages alone (this is said once)")]
-    public static partial void DeliveryClassIsLocal(ILogger logger, WsDeliveryKind delivery);
-
     [LoggerMessage(230, LogLevel.Warning, "Network simulation is on for every connection: {Conditions}. For development only: what the server sends is delayed and droppable messages are lost on purpose")]
     public static partial void ServerSimulated(ILogger logger, string conditions);
 

@@ -8,7 +8,9 @@ namespace EmbedWs;
 /// What a backplane hands the frames of other nodes to: it sends them to this server's own
 /// connections through the same encode-once path as a local broadcast (one copy of the frame
 /// for every plain connection, one shared compressed frame for those that compress without
-/// context takeover). Safe from any thread.
+/// context takeover), with the delivery class the sending node gave: a droppable frame is dropped
+/// (and counted) for a congested connection, a latest-by-key frame replaces the one with the same
+/// key still waiting in a connection's queue. Safe from any thread.
 /// </summary>
 public sealed class WsBackplaneNode
 {
@@ -21,28 +23,31 @@ public sealed class WsBackplaneNode
 
     /// <summary>Sends a frame from another node to every open connection of this server; returns how many took it.</summary>
     /// <param name="frame">One whole, unmasked data frame (<see cref="IsDataFrame"/>).</param>
-    public int DeliverToAll(ReadOnlySpan<byte> frame)
+    /// <param name="delivery">The delivery class the sending node gave (<see cref="WsDelivery.Reliable"/> for an old-format message).</param>
+    public int DeliverToAll(ReadOnlySpan<byte> frame, WsDelivery delivery)
     {
         CheckFrame(frame);
-        return WsServer.SendFrame(_server.ConnectionTable, frame, except: null);
+        return WsServer.SendFrame(_server.ConnectionTable, frame, except: null, delivery);
     }
 
     /// <summary>Sends a frame from another node to this server's members of <paramref name="group"/>; returns how many took it.</summary>
     /// <param name="group">The group name.</param>
     /// <param name="frame">One whole, unmasked data frame (<see cref="IsDataFrame"/>).</param>
-    public int DeliverToGroup(string group, ReadOnlySpan<byte> frame)
+    /// <param name="delivery">The delivery class the sending node gave.</param>
+    public int DeliverToGroup(string group, ReadOnlySpan<byte> frame, WsDelivery delivery)
     {
         CheckFrame(frame);
-        return _server.Groups.SendEncoded(group ?? throw new ArgumentNullException(nameof(group)), frame);
+        return _server.Groups.SendEncoded(group ?? throw new ArgumentNullException(nameof(group)), frame, delivery);
     }
 
-    /// <summary>Sends a frame from another node to one connection of this server; false when it is not open here or its queue is full.</summary>
+    /// <summary>Sends a frame from another node to one connection of this server; false when it is not open here, its queue is full, or it dropped the frame.</summary>
     /// <param name="connectionId">The connection's <see cref="IWsConnection.Id"/>.</param>
     /// <param name="frame">One whole, unmasked data frame (<see cref="IsDataFrame"/>).</param>
-    public bool DeliverToConnection(long connectionId, ReadOnlySpan<byte> frame)
+    /// <param name="delivery">The delivery class the sending node gave.</param>
+    public bool DeliverToConnection(long connectionId, ReadOnlySpan<byte> frame, WsDelivery delivery)
     {
         CheckFrame(frame);
-        return _server.ConnectionTable.TryGetValue(connectionId, out var connection) && WsServer.SendEncoded(connection, frame);
+        return _server.ConnectionTable.TryGetValue(connectionId, out var connection) && WsServer.SendEncoded(connection, frame, delivery);
     }
 
     /// <summary>Closes one connection of this server at another node's request; false when it is not open here or the code is not valid on the wire.</summary>

@@ -118,7 +118,7 @@ public sealed partial class WsGroups
             throw new ArgumentNullException(nameof(group));
         }
 
-        var backplane = _server.BackplaneFor(delivery);
+        var backplane = _server.Backplane;
         if (!_groups.TryGetValue(group, out var members) && backplane is null)
         {
             return 0;
@@ -127,7 +127,7 @@ public sealed partial class WsGroups
         byte[] frame = _server.RentJsonFrame(type, data, out int length);
         try
         {
-            backplane?.PublishToGroup(group, frame.AsSpan(0, length));
+            backplane?.PublishToGroup(group, frame.AsSpan(0, length), delivery);
             return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except, delivery);
         }
         finally
@@ -163,7 +163,7 @@ public sealed partial class WsGroups
             throw new ArgumentNullException(nameof(group));
         }
 
-        var backplane = _server.BackplaneFor(delivery);
+        var backplane = _server.Backplane;
         if (!_groups.TryGetValue(group, out var members) && backplane is null)
         {
             return 0;
@@ -173,7 +173,7 @@ public sealed partial class WsGroups
         try
         {
             // Other nodes' members get the same encoded frame; this node's get it here, with no round trip.
-            backplane?.PublishToGroup(group, frame.AsSpan(0, length));
+            backplane?.PublishToGroup(group, frame.AsSpan(0, length), delivery);
             return members is null ? 0 : WsServer.SendFrame(members, frame.AsSpan(0, length), except, delivery);
         }
         finally
@@ -183,8 +183,8 @@ public sealed partial class WsGroups
     }
 
     /// <summary>Queues a frame that arrived from another node to this server's members of a group.</summary>
-    internal int SendEncoded(string group, ReadOnlySpan<byte> frame) =>
-        _groups.TryGetValue(group, out var members) ? WsServer.SendFrame(members, frame, except: null) : 0;
+    internal int SendEncoded(string group, ReadOnlySpan<byte> frame, WsDelivery delivery) =>
+        _groups.TryGetValue(group, out var members) ? WsServer.SendFrame(members, frame, except: null, delivery) : 0;
 
     // Called under the gate, so that a group is not removed while another thread adds to it.
     private bool RemoveMember(string group, long id)

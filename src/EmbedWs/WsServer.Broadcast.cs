@@ -34,7 +34,7 @@ public sealed partial class WsServer
 
     private int BroadcastJsonCore(string type, object? data, WsDelivery delivery, IWsConnection? except)
     {
-        var backplane = BackplaneFor(delivery);
+        var backplane = _backplane;
         if (_connections.IsEmpty && backplane is null)
         {
             return 0;
@@ -43,7 +43,7 @@ public sealed partial class WsServer
         byte[] frame = RentJsonFrame(type, data, out int length);
         try
         {
-            backplane?.PublishToAll(frame.AsSpan(0, length));
+            backplane?.PublishToAll(frame.AsSpan(0, length), delivery);
             return SendFrame(_connections, frame.AsSpan(0, length), except, delivery);
         }
         finally
@@ -97,7 +97,7 @@ public sealed partial class WsServer
 
     private int SendToAll(string? text, ReadOnlySpan<byte> binary, IWsConnection? except, WsDelivery delivery = default)
     {
-        var backplane = BackplaneFor(delivery);
+        var backplane = _backplane;
         if (_connections.IsEmpty && backplane is null)
         {
             return 0;
@@ -107,7 +107,7 @@ public sealed partial class WsServer
         try
         {
             // Other nodes get the same encoded frame; this node's own connections get it here, with no round trip.
-            backplane?.PublishToAll(frame.AsSpan(0, length));
+            backplane?.PublishToAll(frame.AsSpan(0, length), delivery);
             return SendFrame(_connections, frame.AsSpan(0, length), except, delivery);
         }
         finally

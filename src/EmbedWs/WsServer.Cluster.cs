@@ -123,12 +123,12 @@ public sealed partial class WsServer
             : new ValueTask<long>(Groups.Count(group));
 
     /// <summary>Queues an encoded frame to one connection, through the same primitive as a broadcast (the shared compressed frame included).</summary>
-    internal static bool SendEncoded(ServerConnection connection, ReadOnlySpan<byte> frame)
+    internal static bool SendEncoded(ServerConnection connection, ReadOnlySpan<byte> frame, WsDelivery delivery = default)
     {
         var compressed = default(SharedCompressedFrame);
         try
         {
-            return connection.Transport.SendShared(frame, ref compressed);
+            return connection.Transport.SendShared(frame, ref compressed, delivery);
         }
         finally
         {
@@ -196,7 +196,7 @@ public sealed partial class WsServer
             return false;
         }
 
-        backplane.PublishToConnection(node, id, frame);
+        backplane.PublishToConnection(node, id, frame, default);
         return true;
     }
 

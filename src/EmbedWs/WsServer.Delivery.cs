@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Threading;
 using EmbedWs.Protocol;
 using EmbedWs.Transport;
 
@@ -37,28 +36,6 @@ public sealed partial class WsServer
     /// <param name="except">A connection to leave out; null for none.</param>
     public int BroadcastJson(string type, object? data, WsDelivery delivery, IWsConnection? except = null) =>
         BroadcastJsonCore(type, data, delivery, except);
-
-    /// <summary>
-    /// The backplane a send goes through: a backplane carries frames without their delivery class
-    /// (yet), so a droppable or latest-by-key broadcast or group send reaches this server's
-    /// connections only, which the log says once.
-    /// </summary>
-    internal IWsBackplane? BackplaneFor(WsDelivery delivery)
-    {
-        if (delivery.IsReliable || _backplane is null)
-        {
-            return _backplane;
-        }
-
-        if (Interlocked.Exchange(ref _deliveryLocalWarned, 1) == 0)
-        {
-            ServerLog.DeliveryClassIsLocal(_logger, delivery.Kind);
-        }
-
-        return null;
-    }
-
-    private int _deliveryLocalWarned;
 
     private SendQueueTotals SendQueues()
     {

@@ -19,6 +19,8 @@ internal static class Program
         server.Route<ChatSend>("chat.send", (conn, m) => server.BroadcastJson("chat.message", m));  // every node's clients
         server.Route<Join>("room.join", (conn, m) => server.Groups.Add(conn, m.Room));             // this node subscribes the room
         server.Route<Whisper>("chat.whisper", (conn, m) => server.SendJsonTo(m.To, "chat.whisper", m.Text));
+        server.Route<Move>("player.move", (conn, m) =>      // a slow client on any node gets the newest position per player
+            server.BroadcastJson("player.pos", m, WsDelivery.Latest($"pos:{m.Player}")));
         server.OnConnect += conn => conn.SendJson("welcome", new { id = server.ClusterIdOf(conn) });  // "node:connection"
 
         await server.StartAsync();
@@ -34,4 +36,5 @@ internal static class Program
 record ChatSend(string Text);
 record Join(string Room);
 record Whisper(string To, string Text);
+record Move(string Player, float X, float Y);
 #endregion

@@ -40,7 +40,11 @@ public readonly struct WsDelivery
     /// the connection's queue (one not yet handed to the socket); a slow client gets the newest
     /// value per key and stays connected. For state: a player's position, a score, a gauge.
     /// </summary>
-    /// <param name="key">What the message is the state of, e.g. <c>pos:42</c>; compared ordinally, per connection.</param>
+    /// <param name="key">
+    /// What the message is the state of, e.g. <c>pos:42</c>; compared ordinally, per connection.
+    /// At most <see cref="MaxKeyLength"/> chars; empty is a key like any other.
+    /// </param>
+    /// <exception cref="ArgumentException">The key is longer than <see cref="MaxKeyLength"/>.</exception>
     public static WsDelivery Latest(string key)
     {
         if (key is null)
@@ -48,8 +52,19 @@ public readonly struct WsDelivery
             throw new ArgumentNullException(nameof(key));
         }
 
+        // Bounded so that a key always fits a backplane message (at most 768 bytes of UTF-8):
+        // a key the cluster could not carry is refused here, on every node alike, rather than
+        // clipped (two keys clipped alike would replace each other's messages).
+        if (key.Length > MaxKeyLength)
+        {
+            throw new ArgumentException($"A latest-by-key key is at most {MaxKeyLength} chars; this one has {key.Length}.", nameof(key));
+        }
+
         return new WsDelivery(WsDeliveryKind.Latest, key);
     }
+
+    /// <summary>The longest key <see cref="Latest(string)"/> takes, in UTF-16 chars (256).</summary>
+    public const int MaxKeyLength = 256;
 
     /// <summary>The delivery class.</summary>
     public WsDeliveryKind Kind { get; }

@@ -21,7 +21,11 @@ internal sealed class RecordingBackplane : IWsBackplane
 
     public int Ticks => Volatile.Read(ref _ticks);
 
-    /// <summary>Every call, as "all 8102hi", "group g 8102hi", "one n2:7 8102hi", "close n2:7 4000 bye", "first g", "last g".</summary>
+    /// <summary>
+    /// Every call, as "all 8102hi", "group g 8102hi", "one n2:7 8102hi", "close n2:7 4000 bye",
+    /// "first g", "last g"; a frame sent with another class than reliable ends with it, as in
+    /// "all 8102hi Droppable" or "group g 8102hi Latest(k)".
+    /// </summary>
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public Task StartAsync(WsBackplaneNode node, CancellationToken cancellationToken)
@@ -37,12 +41,13 @@ internal sealed class RecordingBackplane : IWsBackplane
         return Task.CompletedTask;
     }
 
-    public void PublishToAll(ReadOnlySpan<byte> frame) => Calls.Enqueue("all " + Convert.ToHexString(frame));
+    public void PublishToAll(ReadOnlySpan<byte> frame, WsDelivery delivery) => Calls.Enqueue("all " + Convert.ToHexString(frame) + Class(delivery));
 
-    public void PublishToGroup(string group, ReadOnlySpan<byte> frame) => Calls.Enqueue($"group {group} {Convert.ToHexString(frame)}");
+    public void PublishToGroup(string group, ReadOnlySpan<byte> frame, WsDelivery delivery) =>
+        Calls.Enqueue($"group {group} {Convert.ToHexString(frame)}{Class(delivery)}");
 
-    public void PublishToConnection(string nodeId, long connectionId, ReadOnlySpan<byte> frame) =>
-        Calls.Enqueue($"one {nodeId}:{connectionId} {Convert.ToHexString(frame)}");
+    public void PublishToConnection(string nodeId, long connectionId, ReadOnlySpan<byte> frame, WsDelivery delivery) =>
+        Calls.Enqueue($"one {nodeId}:{connectionId} {Convert.ToHexString(frame)}{Class(delivery)}");
 
     public void PublishClose(string nodeId, long connectionId, ushort code, string? reason) =>
         Calls.Enqueue($"close {nodeId}:{connectionId} {code} {reason}");
@@ -56,4 +61,6 @@ internal sealed class RecordingBackplane : IWsBackplane
     public ValueTask<long> CountConnectionsAsync(CancellationToken cancellationToken) => new(42);
 
     public ValueTask<long> CountGroupMembersAsync(string group, CancellationToken cancellationToken) => new(group.Length);
+
+    private static string Class(WsDelivery delivery) => delivery.IsReliable ? string.Empty : " " + delivery;
 }

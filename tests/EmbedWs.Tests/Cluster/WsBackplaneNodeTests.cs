@@ -19,11 +19,11 @@ public class WsBackplaneNodeTests
         server.Server.Groups.Add(second, "g");
         var node = backplane.Node!;
 
-        Assert.That(node.DeliverToAll(Convert.FromHexString("810161")), Is.EqualTo(2));
-        Assert.That(node.DeliverToGroup("g", Convert.FromHexString("810162")), Is.EqualTo(1));
-        Assert.That(node.DeliverToGroup("none", Convert.FromHexString("810162")), Is.EqualTo(0));
-        Assert.That(node.DeliverToConnection(first.Id, Convert.FromHexString("820103")), Is.True);
-        Assert.That(node.DeliverToConnection(999999, Convert.FromHexString("820103")), Is.False);
+        Assert.That(node.DeliverToAll(Convert.FromHexString("810161"), WsDelivery.Reliable), Is.EqualTo(2));
+        Assert.That(node.DeliverToGroup("g", Convert.FromHexString("810162"), WsDelivery.Droppable), Is.EqualTo(1));
+        Assert.That(node.DeliverToGroup("none", Convert.FromHexString("810162"), WsDelivery.Reliable), Is.EqualTo(0));
+        Assert.That(node.DeliverToConnection(first.Id, Convert.FromHexString("820103"), WsDelivery.Latest("k")), Is.True);
+        Assert.That(node.DeliverToConnection(999999, Convert.FromHexString("820103"), WsDelivery.Reliable), Is.False);
 
         Assert.That(await a.ReceiveTextAsync(), Is.EqualTo("a"));
         Assert.That(await a.ReceiveAsync(), Is.EqualTo((WebSocketMessageType.Binary, new byte[] { 3 })));
@@ -69,6 +69,6 @@ public class WsBackplaneNodeTests
         var backplane = new RecordingBackplane();
         await using var server = await RecordingServer.StartAsync(o => o.Backplane = backplane);
 
-        Assert.That(() => backplane.Node!.DeliverToAll(new byte[] { 0x81, 0x05, 0x61 }), Throws.ArgumentException);
+        Assert.That(() => backplane.Node!.DeliverToAll(new byte[] { 0x81, 0x05, 0x61 }, WsDelivery.Reliable), Throws.ArgumentException);
     }
 }

@@ -19,16 +19,24 @@ internal sealed class RedisNodes : IAsyncDisposable
 
     public IEnumerable<RedisBackplane> Backplanes => _nodes.Select(n => n.Backplane);
 
-    public static async Task<RedisNodes> StartAsync(RedisProcess redis, int count, Action<RedisBackplaneOptions>? configure = null)
+    public static Task<RedisNodes> StartAsync(RedisProcess redis, int count, Action<RedisBackplaneOptions>? configure = null, Action<WsServerOptions>? server = null) =>
+        StartAsync(redis.ConnectionString, count, configure, server);
+
+    /// <summary>Nodes on any Redis deployment (one server, or the seed list of a Redis Cluster).</summary>
+    public static async Task<RedisNodes> StartAsync(string connectionString, int count, Action<RedisBackplaneOptions>? configure = null, Action<WsServerOptions>? server = null)
     {
         var nodes = new RedisNodes();
         for (int i = 1; i <= count; i++)
         {
-            var options = new RedisBackplaneOptions { ConnectionString = redis.ConnectionString, NodeId = "n" + i };
+            var options = new RedisBackplaneOptions { ConnectionString = connectionString, NodeId = "n" + i };
             configure?.Invoke(options);
             var backplane = new RedisBackplane(options);
-            var server = await RecordingServer.StartAsync(o => o.Backplane = backplane);
-            nodes._nodes.Add((server, backplane));
+            var node = await RecordingServer.StartAsync(o =>
+            {
+                o.Backplane = backplane;
+                server?.Invoke(o);
+            });
+            nodes._nodes.Add((node, backplane));
         }
 
         await nodes.WaitJoinedAsync();
