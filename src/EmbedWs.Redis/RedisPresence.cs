@@ -31,6 +31,7 @@ internal sealed class RedisPresence
     private long _writtenAt;
     private int _invalidated = 1;
     private int _refreshing;
+    private int _again;
     private long _fieldsWritten;
 
     public RedisPresence(RedisNames names, string nodeId, TimeSpan ttl)
@@ -50,11 +51,28 @@ internal sealed class RedisPresence
     /// <summary>Writes the counts that changed, or the whole hash when due; refreshes the TTL when a third of it passed. One at a time; never blocks.</summary>
     public async Task RefreshAsync(IDatabase db, WsServer server)
     {
-        if (Interlocked.Exchange(ref _refreshing, 1) != 0)
+        // A tick that comes while a refresh is under way is not skipped: it asks for one more
+        // refresh after it, so a change made just after a refresh read the counts is written
+        // within the next tick, not the one after (presence converges within about a tick).
+        Volatile.Write(ref _again, 1);
+        while (Volatile.Read(ref _again) != 0 && Interlocked.Exchange(ref _refreshing, 1) == 0)
         {
-            return;
+            try
+            {
+                while (Interlocked.Exchange(ref _again, 0) != 0)
+                {
+                    await RefreshOnceAsync(db, server).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _refreshing, 0);
+            }
         }
+    }
 
+    private async Task RefreshOnceAsync(IDatabase db, WsServer server)
+    {
         try
         {
             var counts = new Dictionary<string, long>(StringComparer.Ordinal) { [ConnectionsField] = server.ConnectionCount };
@@ -80,10 +98,6 @@ internal sealed class RedisPresence
         {
             Invalidate();
             throw;
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
         }
     }
 
