@@ -44,24 +44,50 @@ public sealed partial class WsServer
     /// <param name="clusterId">A <c>node:connection</c> id from <see cref="ClusterIdOf"/>.</param>
     /// <param name="text">The message.</param>
     public bool SendTo(string clusterId, string text) =>
-        SendToOne(clusterId, text ?? throw new ArgumentNullException(nameof(text)), default);
+        SendToOne(clusterId, text ?? throw new ArgumentNullException(nameof(text)), default, default);
+
+    /// <summary>
+    /// Queues a text message to one connection of the cluster by its cluster-wide id with a
+    /// delivery class (droppable or latest by key, docs/sending.md), applied by the node that
+    /// holds the connection; otherwise as <see cref="SendTo(string, string)"/>. False when this
+    /// node holds the connection and dropped the message; another node's drop shows only in its
+    /// dropped count.
+    /// </summary>
+    /// <param name="clusterId">A <c>node:connection</c> id from <see cref="ClusterIdOf"/>.</param>
+    /// <param name="text">The message.</param>
+    /// <param name="delivery">Reliable, droppable or latest by key.</param>
+    public bool SendTo(string clusterId, string text, WsDelivery delivery) =>
+        SendToOne(clusterId, text ?? throw new ArgumentNullException(nameof(text)), default, delivery);
 
     /// <summary>Queues a binary message to one connection of the cluster by its cluster-wide id; as the text overload.</summary>
     /// <param name="clusterId">A <c>node:connection</c> id from <see cref="ClusterIdOf"/>.</param>
     /// <param name="data">The message.</param>
-    public bool SendTo(string clusterId, ReadOnlyMemory<byte> data) => SendToOne(clusterId, null, data.Span);
+    public bool SendTo(string clusterId, ReadOnlyMemory<byte> data) => SendToOne(clusterId, null, data.Span, default);
+
+    /// <summary>Queues a binary message to one connection of the cluster by its cluster-wide id with a delivery class; as the text overload.</summary>
+    /// <param name="clusterId">A <c>node:connection</c> id from <see cref="ClusterIdOf"/>.</param>
+    /// <param name="data">The message.</param>
+    /// <param name="delivery">Reliable, droppable or latest by key.</param>
+    public bool SendTo(string clusterId, ReadOnlyMemory<byte> data, WsDelivery delivery) => SendToOne(clusterId, null, data.Span, delivery);
 
     /// <summary>Queues the JSON message <c>{"type":type,"data":data}</c> to one connection of the cluster by its cluster-wide id; as <see cref="SendTo(string, string)"/>.</summary>
     /// <param name="clusterId">A <c>node:connection</c> id from <see cref="ClusterIdOf"/>.</param>
     /// <param name="type">The message type.</param>
     /// <param name="data">The payload.</param>
-    public bool SendJsonTo(string clusterId, string type, object? data)
+    public bool SendJsonTo(string clusterId, string type, object? data) => SendJsonTo(clusterId, type, data, default);
+
+    /// <summary>Queues the JSON message <c>{"type":type,"data":data}</c> to one connection of the cluster by its cluster-wide id with a delivery class; as <see cref="SendTo(string, string, WsDelivery)"/>.</summary>
+    /// <param name="clusterId">A <c>node:connection</c> id from <see cref="ClusterIdOf"/>.</param>
+    /// <param name="type">The message type.</param>
+    /// <param name="data">The payload.</param>
+    /// <param name="delivery">Reliable, droppable or latest by key.</param>
+    public bool SendJsonTo(string clusterId, string type, object? data, WsDelivery delivery)
     {
         var (node, id) = ParseClusterId(clusterId);
         byte[] frame = RentJsonFrame(type, data, out int length);
         try
         {
-            return SendToOne(node, id, frame.AsSpan(0, length));
+            return SendToOne(node, id, frame.AsSpan(0, length), delivery);
         }
         finally
         {
@@ -169,13 +195,13 @@ public sealed partial class WsServer
 
     internal void OnLastLocalMemberLeft(string group) => _backplane?.OnLastLocalMemberLeft(group);
 
-    private bool SendToOne(string clusterId, string? text, ReadOnlySpan<byte> binary)
+    private bool SendToOne(string clusterId, string? text, ReadOnlySpan<byte> binary, WsDelivery delivery)
     {
         var (node, id) = ParseClusterId(clusterId);
         byte[] frame = FrameWriter.RentFrame(text, binary, out int length);
         try
         {
-            return SendToOne(node, id, frame.AsSpan(0, length));
+            return SendToOne(node, id, frame.AsSpan(0, length), delivery);
         }
         finally
         {
@@ -183,12 +209,12 @@ public sealed partial class WsServer
         }
     }
 
-    private bool SendToOne(string node, long id, ReadOnlySpan<byte> frame)
+    private bool SendToOne(string node, long id, ReadOnlySpan<byte> frame, WsDelivery delivery)
     {
         // A node's own connection is served here, without a round trip through the backplane.
         if (string.Equals(node, NodeId, StringComparison.Ordinal))
         {
-            return _connections.TryGetValue(id, out var connection) && SendEncoded(connection, frame);
+            return _connections.TryGetValue(id, out var connection) && SendEncoded(connection, frame, delivery);
         }
 
         if (_backplane is not { } backplane)
@@ -196,7 +222,7 @@ public sealed partial class WsServer
             return false;
         }
 
-        backplane.PublishToConnection(node, id, frame, default);
+        backplane.PublishToConnection(node, id, frame, delivery);
         return true;
     }
 

@@ -139,6 +139,52 @@ public class RedisDeliveryClassTests
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
     }
 
+    [Test]
+    public async Task LatestSendToFromA_SlowClientOnB_GetsNewestValuePerKey_StaysConnected()
+    {
+        const int keys = 4;
+        await using var nodes = await StartNodesAsync();
+        var (slow, connection) = await OpenStalledAsync(nodes[1]);
+        await using var _ = slow;
+        string clusterId = nodes[1].Server.ClusterIdOf(connection);
+        var a = nodes[0].Server;
+        var received = nodes.Backplane(1);
+
+        // Send-to-one by cluster id from node A, latest by key: node B's queue replaces.
+        int round = 0;
+        long sent = 0;
+        for (; connection.MessagesReplaced < 100; round++)
+        {
+            Assert.That(round, Is.LessThan(20_000), "no message was ever replaced on node B");
+            for (int k = 0; k < keys; k++)
+            {
+                Assert.That(a.SendTo(clusterId, Update(k, round), WsDelivery.Latest("k" + k)), Is.True, "handed to the backplane");
+            }
+
+            sent += keys;
+            if (round % 10 == 9)
+            {
+                await Poll.UntilAsync(() => received.Received >= sent, "node B receives what node A sent");
+            }
+        }
+
+        int last = round - 1;
+        a.SendJsonTo(clusterId, "end", null, WsDelivery.Reliable);
+        await Poll.UntilAsync(() => received.Received >= sent + 1, "node B receives the end");
+        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
+
+        var seen = Enumerable.Repeat(-1, keys).ToArray();
+        for (string text; !(text = await slow.ReadTextAsync()).StartsWith("{\"type\":\"end\"", StringComparison.Ordinal);)
+        {
+            var (k, v) = Parse(text);
+            Assert.That(v, Is.GreaterThan(seen[k]), $"key {k}: values out of order");
+            seen[k] = v;
+        }
+
+        Assert.That(seen, Is.All.EqualTo(last), "each key's final state is the newest value sent to the connection");
+        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
+    }
+
     private Task<RedisNodes> StartNodesAsync() => RedisNodes.StartAsync(_redis, 2, server: o =>
     {
         o.MaxSendQueueBytes = Max;
