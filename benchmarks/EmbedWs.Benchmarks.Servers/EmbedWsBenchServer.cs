@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,12 +11,19 @@ namespace EmbedWs.Benchmarks.Servers;
 /// heartbeat is off, as it is for the other servers. Mode "echo-async" echoes through an async
 /// handler that awaits a completed task, to show what awaiting costs. <see cref="BenchSettings"/>
 /// may turn compression on (every other compression option its default) or choose
-/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated.
+/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated and the
+/// messages replaced (latest by key). Mode "fanout-latest" broadcasts with
+/// <c>WsDelivery.Latest(key)</c>, the key being the message's first 8 bytes (little-endian: the
+/// load generator's sequence number) modulo <see cref="LatestKeys"/>.
 /// </summary>
 internal static class EmbedWsBenchServer
 {
+    /// <summary>fanout-latest: the number of keys; a slow subscriber holds at most this many messages in its queue.</summary>
+    internal const int LatestKeys = 64;
+
     public static async Task RunAsync(int port, string mode, BenchSettings settings, CancellationToken stop)
     {
+        WsServer? self = null;
         var server = new WsServer(new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
@@ -24,8 +32,9 @@ internal static class EmbedWsBenchServer
             CompressionLevel = settings.CompressionLevel,
             JsonSerializer = settings.JsonSerializer(),
             HttpHandler = info => new ValueTask<WsHttpResponse?>(
-                info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson()) : null),
+                info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson(self?.GetSnapshot().MessagesReplaced ?? 0)) : null),
         });
+        self = server;
         Wire(server, mode);
 
         await server.StartAsync();
@@ -61,6 +70,14 @@ internal static class EmbedWsBenchServer
             case "fanout":
                 // Encoded once, queued to every other connection.
                 server.OnMessage += (c, m) => server.Broadcast(m.Data, except: c);
+                break;
+            case "fanout-latest":
+                // A newer message with the same key replaces the one still waiting for a slow subscriber.
+                server.OnMessage += (c, m) =>
+                {
+                    long key = m.Data.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(m.Data.Span) % LatestKeys : 0;
+                    server.Broadcast(m.Data, WsDelivery.Latest(key), except: c);
+                };
                 break;
             case "route":
                 server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));
