@@ -38,7 +38,7 @@ internal sealed class LoadOptions
 
     /// <summary>fanout --slow N: N of the subscribers (spread evenly) read slowly: a 4 KiB receive buffer and at most --slow-rate messages/s.</summary>
     public int Slow { get; private set; }
-    public double SlowRate { get; private set; } = 100;
+    public double SlowRate { get; private set; } = 20;
 
     /// <summary>The whole run is cut off here, whatever happens (seconds).</summary>
     public double Deadline { get; private set; }
