@@ -15,6 +15,9 @@ internal readonly struct DeliveryKey : IEquatable<DeliveryKey>
         Number = text is null ? number : 0;
     }
 
+    /// <summary>The key of a latest-by-key <paramref name="delivery"/>, as the queue compares it.</summary>
+    public static DeliveryKey Of(in WsDelivery delivery) => new(delivery.Key, delivery.NumericKey.GetValueOrDefault());
+
     /// <summary>The string key; null for a numeric key.</summary>
     public string? Text { get; }
 

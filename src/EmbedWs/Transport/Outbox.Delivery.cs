@@ -86,7 +86,7 @@ internal sealed partial class Outbox
             int live = LiveBytes;
             int old = -1;
             int oldLength = 0;
-            if (delivery.Kind == WsDeliveryKind.Latest && _keyIndex is not null && _keyIndex.TryGetValue(delivery.QueueKey, out int found))
+            if (delivery.Kind == WsDeliveryKind.Latest && _keyIndex is not null && _keyIndex.TryGetValue(DeliveryKey.Of(delivery), out int found))
             {
                 old = found;
                 oldLength = _keyed![old].Length;
@@ -116,7 +116,7 @@ internal sealed partial class Outbox
                     Interlocked.Increment(ref _replaced);
                 }
 
-                AddKeyed(delivery.QueueKey, offset, length);
+                AddKeyed(DeliveryKey.Of(delivery), offset, length);
                 if (_deadBytes > 4096 && _deadBytes > _pendingLength - _deadBytes)
                 {
                     Compact();

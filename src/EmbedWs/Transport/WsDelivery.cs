@@ -1,5 +1,4 @@
 using System;
-using EmbedWs.Transport;
 
 namespace EmbedWs;
 
@@ -80,9 +79,6 @@ public readonly struct WsDelivery
 
     /// <summary>The numeric key of a message made by <see cref="Latest(long)"/>; null for the others.</summary>
     public long? NumericKey => _hasNumber ? _number : null;
-
-    /// <summary>The key as the send queue compares it; for the queue.</summary>
-    internal DeliveryKey QueueKey => new(Key, _number);
 
     /// <summary>True for <see cref="Reliable"/>.</summary>
     public bool IsReliable => Kind == WsDeliveryKind.Reliable;

@@ -209,7 +209,7 @@ public class OutboxDeliveryTests
         public DeliveryResult Send(string text, int length, WsDelivery delivery, int max, int soft)
         {
             int live = LiveBytes;
-            int old = delivery.Kind == WsDeliveryKind.Latest ? _waiting.FindIndex(w => w.Key.Equals(delivery.QueueKey)) : -1;
+            int old = delivery.Kind == WsDeliveryKind.Latest ? _waiting.FindIndex(w => w.Key.Equals(DeliveryKey.Of(delivery))) : -1;
             int before = live - (old >= 0 ? _waiting[old].Length : 0);
             bool fits = before == 0 || before + length <= max;
             if (delivery.IsReliable && !fits)
@@ -237,7 +237,7 @@ public class OutboxDeliveryTests
                 Replaced++;
             }
 
-            _waiting.Add((text, length, delivery.QueueKey));
+            _waiting.Add((text, length, DeliveryKey.Of(delivery)));
             Sent.Add(text);
             return old >= 0 ? DeliveryResult.Replaced : DeliveryResult.Queued;
         }
