@@ -3,7 +3,9 @@
 # pinned to CPU 1 for SECONDS, every message checked, the server process sampled throughout.
 # Usage: benchmarks/soak.sh [SECONDS (default 600)] [CONNECTIONS (default 5000)]
 # Environment: PORT (default 18900), SAMPLE (seconds between samples, default 10), OUT (results
-# dir), SERVER_ARGS and CLIENT_ARGS (extra options for each side, e.g. "--dispatch threadpool").
+# dir), SERVER_ARGS and CLIENT_ARGS (extra options for each side, e.g. "--dispatch threadpool"),
+# SCENARIO (default churn; "latest": latest-by-key updates to readers of which SLOW (default a
+# tenth) read slowly, README "Slow readers on latest-by-key traffic").
 # Writes benchmarks/results/soak-<timestamp>.md; exits with the client's code (0 = every check passed).
 set -uo pipefail
 
@@ -15,6 +17,7 @@ SAMPLE="${SAMPLE:-10}"
 OUT="${OUT:-$here/results}"
 SERVER_ARGS="${SERVER_ARGS:-}"
 CLIENT_ARGS="${CLIENT_ARGS:-}"
+SCENARIO="${SCENARIO:-churn}"
 HEARTBEAT=5
 HEARTBEAT_TIMEOUT=5
 GRACE=60
@@ -50,8 +53,15 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The churn scenario's server has a short heartbeat; the latest scenario's has every option its default.
+server_args=(--server --port "$PORT" --heartbeat "$HEARTBEAT" --heartbeat-timeout "$HEARTBEAT_TIMEOUT")
+client_args=(--grace "$GRACE" --heartbeat "$HEARTBEAT" --heartbeat-timeout "$HEARTBEAT_TIMEOUT")
+if [ "$SCENARIO" = latest ]; then
+  server_args=(--server --scenario latest --port "$PORT")
+  client_args=(--scenario latest --grace "$GRACE" --slow "${SLOW:-$((CONNECTIONS / 10))}")
+fi
 # shellcheck disable=SC2086 # the extra arguments are meant to split
-taskset -c 0 dotnet "$dll" --server --port "$PORT" --heartbeat "$HEARTBEAT" --heartbeat-timeout "$HEARTBEAT_TIMEOUT" $SERVER_ARGS >"$server_log" 2>&1 &
+taskset -c 0 dotnet "$dll" "${server_args[@]}" $SERVER_ARGS >"$server_log" 2>&1 &
 server_pid=$!
 for _ in $(seq 300); do grep -q '^ready' "$server_log" && break; kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
 if ! grep -q '^ready' "$server_log"; then
@@ -65,8 +75,8 @@ fi
   echo
   echo "- machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr), $(free -g | awk '/^Mem:/{print $2}') GiB"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the machine may be shared: other builds and tests count here)"
-  echo "- server: \`taskset -c 0 dotnet EmbedWs.Benchmarks.Soak.dll --server --port $PORT --heartbeat $HEARTBEAT --heartbeat-timeout $HEARTBEAT_TIMEOUT $SERVER_ARGS\`: $(head -n 1 "$server_log")"
-  echo "- clients: \`taskset -c 1 dotnet EmbedWs.Benchmarks.Soak.dll --url ws://127.0.0.1:$PORT/ --connections $CONNECTIONS --duration $SECONDS_TO_RUN --sample $SAMPLE $CLIENT_ARGS\`"
+  echo "- server: \`taskset -c 0 dotnet EmbedWs.Benchmarks.Soak.dll ${server_args[*]} $SERVER_ARGS\`: $(head -n 1 "$server_log")"
+  echo "- clients: \`taskset -c 1 dotnet EmbedWs.Benchmarks.Soak.dll --url ws://127.0.0.1:$PORT/ --connections $CONNECTIONS --duration $SECONDS_TO_RUN --sample $SAMPLE ${client_args[*]} $CLIENT_ARGS\`"
   echo "- open files limit $(ulimit -n); ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range); tcp_tw_reuse $(cat /proc/sys/net/ipv4/tcp_tw_reuse)"
   echo
 } >"$report"
@@ -75,8 +85,8 @@ start=$(date +%s)
 # The client has its own deadline (duration + grace + 120 s); timeout is the backstop.
 # shellcheck disable=SC2086
 taskset -c 1 timeout -k 10 $((SECONDS_TO_RUN + GRACE + 180)) dotnet "$dll" --url "ws://127.0.0.1:$PORT/" \
-  --connections "$CONNECTIONS" --duration "$SECONDS_TO_RUN" --sample "$SAMPLE" --grace "$GRACE" \
-  --heartbeat "$HEARTBEAT" --heartbeat-timeout "$HEARTBEAT_TIMEOUT" --server-pid "$server_pid" $CLIENT_ARGS 2>&1 | tee -a "$report"
+  --connections "$CONNECTIONS" --duration "$SECONDS_TO_RUN" --sample "$SAMPLE" "${client_args[@]}" \
+  --server-pid "$server_pid" $CLIENT_ARGS 2>&1 | tee -a "$report"
 rc=${PIPESTATUS[0]}
 
 server_alive=yes

@@ -22,6 +22,11 @@ namespace EmbedWs.Benchmarks.Load;
 /// travel as hex in the argument of a <c>Publish</c> invocation, and the same checks apply. With
 /// several <c>--url</c>s (the nodes of a cluster), subscribers are spread over them in turn and
 /// the publisher connects to the first.
+/// inflate what arrives (<see cref="ClientDeflate"/>). With <c>--slow N</c>, N subscribers (spread
+/// evenly) read slowly: a 4 KiB receive buffer, and at most <c>--slow-rate</c> messages/s. They are
+/// outside the publisher's window and the deliveries/s (reported apart), so the figures say what
+/// a slow reader costs everyone else; against the <c>fanout-latest</c> bench server (latest by key)
+/// the server replaces what they cannot take.
 /// </summary>
 internal static class FanoutMode
 {
@@ -41,13 +46,14 @@ internal static class FanoutMode
             await SignalRWire.HandshakeAsync(pubSocket, pubLeftover, deadline);
         }
 
-        var subscribers = clients.Select(c => new Subscriber(c.Socket, c.Leftover, o.SignalR)).ToArray();
+        var subscribers = clients.Select((c, i) => new Subscriber(c.Socket, c.Leftover, o.SignalR, IsSlow(i, o) ? o.SlowRate : 0)).ToArray();
+        int fast = o.Connections - subscribers.Count(s => s.IsSlow);
         double connectSeconds = sw.Elapsed.TotalSeconds;
 
         // The server adds a connection to its set around the time it sends the 101: give the
         // last ones a moment so that none misses the first messages.
         await Task.Delay(500, deadline);
-        var shared = new Shared(o.Connections);
+        var shared = new Shared(fast);
         foreach (var s in subscribers)
         {
             s.Shared = shared;
@@ -70,12 +76,13 @@ internal static class FanoutMode
         Func<long> delivered = () => Volatile.Read(ref shared.Delivered);
         Func<long> wireIn = () => subscribers.Sum(s => Volatile.Read(ref s.WireIn));
         Func<long> published = () => Volatile.Read(ref publisher.Published), wireOut = () => Volatile.Read(ref publisher.WireOut);
-        var window = await Measurement.RunAsync(o, deadline, delivered, wireIn, published, wireOut);
+        Func<long> slowDelivered = () => Volatile.Read(ref shared.SlowDelivered);
+        var window = await Measurement.RunAsync(o, deadline, delivered, wireIn, published, wireOut, slowDelivered);
         publisher.Stop();
         await publishing;
-        long expected = publisher.Published * o.Connections;
+        long expected = publisher.Published * fast;
         var drain = Stopwatch.StartNew();
-        while (Volatile.Read(ref shared.Delivered) < expected && drain.Elapsed < TimeSpan.FromSeconds(3))
+        while (Volatile.Read(ref shared.Progress) < expected && drain.Elapsed < TimeSpan.FromSeconds(3))
         {
             await Task.Delay(20, deadline);
         }
@@ -89,7 +96,7 @@ internal static class FanoutMode
         await Connections.CloseAsync(subscribers.Select(s => s.Socket).Append(pubSocket), loops.ToArray());
         var h = Latency.Merge();
         long deliveredTotal = Volatile.Read(ref shared.Delivered);
-        return new Dictionary<string, object>
+        var result = new Dictionary<string, object>
         {
             ["subscribers"] = o.Connections,
             ["inflight"] = o.InFlight,
@@ -104,12 +111,29 @@ internal static class FanoutMode
             ["p99Us"] = h.Percentile(99),
             ["p999Us"] = h.Percentile(99.9),
             ["lost"] = Math.Max(0, expected - deliveredTotal),
-            ["gaps"] = subscribers.Sum(s => s.Gaps),
+            ["gaps"] = subscribers.Where(s => !s.IsSlow).Sum(s => s.Gaps),
             ["closedByServer"] = subscribers.Count(s => s.Closed),
             // WebSocket frames per message: from the publisher to the server, and from the server to one subscriber.
             ["wireOutPerMsg"] = window.Of(published) == 0 ? 0 : Math.Round(window.Of(wireOut) / (double)window.Of(published), 1),
             ["wireInPerMsg"] = window.Count == 0 ? 0 : Math.Round(window.Of(wireIn) / (double)window.Count, 1),
+            ["fastPerSubscriberPerSec"] = Math.Round(window.Count / window.Seconds / fast, 1),
         };
+        if (o.Slow > 0)
+        {
+            result["slow"] = o.Slow;
+            result["slowRate"] = o.SlowRate;
+            result["slowDeliveriesPerSec"] = Math.Round(window.Of(slowDelivered) / window.Seconds);
+            result["slowPerSubscriberPerSec"] = Math.Round(window.Of(slowDelivered) / window.Seconds / o.Slow, 1);
+            // What the slow ones missed: replaced by the server (latest by key), or never sent.
+            result["slowGaps"] = subscribers.Where(s => s.IsSlow).Sum(s => s.Gaps);
+        }
+
+        if (new ServerStats(o).Read("replaced") is { } replaced)
+        {
+            result["serverReplaced"] = replaced;
+        }
+
+        return result;
     }
 
     private static void Ping(Subscriber[] subscribers)
@@ -126,19 +150,38 @@ internal static class FanoutMode
         }
     }
 
-    /// <summary>Deliveries over all subscribers, and the publisher's wake-up when enough arrived.</summary>
+    /// <summary>With <c>--slow N</c>: every (connections / N)th subscriber, N in all.</summary>
+    private static bool IsSlow(int index, LoadOptions o)
+    {
+        if (o.Slow == 0)
+        {
+            return false;
+        }
+
+        int stride = o.Connections / o.Slow;
+        return index % stride == 0 && index / stride < o.Slow;
+    }
+
+    /// <summary>
+    /// Deliveries over the fast subscribers, and the publisher's wake-up when enough arrived.
+    /// Progress counts a message as done when it or a later one arrived: a message the server
+    /// replaced (latest by key) never arrives, and must not hold the publisher's window forever.
+    /// </summary>
     private sealed class Shared
     {
         public Shared(int subscribers) => Subscribers = subscribers;
 
         public readonly int Subscribers;
         public long Delivered;
+        public long Progress;
+        public long SlowDelivered;
         public long WakeAt = long.MaxValue;
         public TaskCompletionSource? Waiter;
 
-        public void Add(int count)
+        public void Add(int count, long progress)
         {
-            if (Interlocked.Add(ref Delivered, count) >= Volatile.Read(ref WakeAt) && Volatile.Read(ref Waiter) is not null)
+            Interlocked.Add(ref Delivered, count);
+            if (Interlocked.Add(ref Progress, progress) >= Volatile.Read(ref WakeAt) && Volatile.Read(ref Waiter) is not null)
             {
                 Wake();
             }
@@ -152,17 +195,26 @@ internal static class FanoutMode
         private readonly FrameScanner? _scanner;
         private readonly SignalRScanner? _signalR;
         private readonly byte[] _leftover;
+        private readonly double _slowRate;
         private long _next;
         private int _received;
+        private long _progress;
         private long _now;
 
-        public Subscriber(Socket socket, byte[] leftover, bool signalR)
+        /// <param name="socket">The subscriber's connection, upgraded.</param>
+        /// <param name="leftover">Bytes read with the 101 response (after the hub handshake's reply with SignalR).</param>
+        /// <param name="signalR">Whether the connection speaks SignalR's JSON hub protocol.</param>
+        /// <param name="slowRate">0 for a fast subscriber; else the most messages per second it reads.</param>
+        public Subscriber(Socket socket, byte[] leftover, bool signalR, double slowRate)
         {
             Socket = socket;
             _leftover = leftover;
             _scanner = signalR ? null : new FrameScanner();
             _signalR = signalR ? new SignalRScanner() : null;
+            _slowRate = slowRate;
         }
+
+        public bool IsSlow => _slowRate > 0;
 
         public Socket Socket { get; }
         public Shared Shared { get; set; } = null!;
@@ -173,12 +225,30 @@ internal static class FanoutMode
 
         public async Task RunAsync()
         {
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[IsSlow ? 1024 : 64 * 1024];
+            var clock = Stopwatch.StartNew();
+            long slowReceived = 0;
             try
             {
+                if (IsSlow)
+                {
+                    Socket.ReceiveBufferSize = 4096;
+                }
+
                 Receive(_leftover);
                 while (!Stopping)
                 {
+                    if (IsSlow)
+                    {
+                        // At most _slowRate messages/s on average: wait until the clock catches up with what was read.
+                        slowReceived += _received;
+                        double ahead = (slowReceived / _slowRate) - clock.Elapsed.TotalSeconds;
+                        if (ahead > 0.002)
+                        {
+                            await Task.Delay(TimeSpan.FromSeconds(ahead));
+                        }
+                    }
+
                     int n = await Socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None);
                     if (n == 0)
                     {
@@ -199,6 +269,7 @@ internal static class FanoutMode
         private void Receive(ReadOnlySpan<byte> data)
         {
             _received = 0;
+            _progress = 0;
             _now = Stopwatch.GetTimestamp();
             if (_signalR is null)
             {
@@ -209,9 +280,13 @@ internal static class FanoutMode
                 _signalR.Scan(data, this);
             }
 
-            if (_received > 0)
+            if (_received > 0 && IsSlow)
             {
-                Shared.Add(_received);
+                Interlocked.Add(ref Shared.SlowDelivered, _received);
+            }
+            else if (_received > 0)
+            {
+                Shared.Add(_received, _progress);
             }
         }
 
@@ -228,8 +303,14 @@ internal static class FanoutMode
                 Gaps += Math.Max(0, seq - _next);
             }
 
+            _progress += Math.Max(0, seq + 1 - _next);
             _next = seq + 1;
-            Latency.Record(BinaryPrimitives.ReadInt64LittleEndian(prefix.Slice(8)), _now);
+            if (!IsSlow)
+            {
+                // The latency figures are the fast subscribers': a slow one's are its own doing.
+                Latency.Record(BinaryPrimitives.ReadInt64LittleEndian(prefix.Slice(8)), _now);
+            }
+
             _received++;
         }
 
@@ -284,7 +365,7 @@ internal static class FanoutMode
             {
                 while (!_stopping)
                 {
-                    long pending = (Published * n) - Volatile.Read(ref _shared.Delivered);
+                    long pending = (Published * n) - Volatile.Read(ref _shared.Progress);
                     long allowed = _window - (pending / n);
                     if (allowed <= 0)
                     {
@@ -292,7 +373,7 @@ internal static class FanoutMode
                         var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                         Volatile.Write(ref _shared.Waiter, waiter);
                         Volatile.Write(ref _shared.WakeAt, (Published - (_window / 2)) * n);
-                        if (Volatile.Read(ref _shared.Delivered) >= Volatile.Read(ref _shared.WakeAt))
+                        if (Volatile.Read(ref _shared.Progress) >= Volatile.Read(ref _shared.WakeAt))
                         {
                             _shared.Wake();
                         }

@@ -46,6 +46,10 @@ internal sealed class LoadOptions
     public double Hold { get; private set; } = 2;
     public int Concurrency { get; private set; } = 100;
 
+    /// <summary>fanout --slow N: N of the subscribers (spread evenly) read slowly: a 4 KiB receive buffer and at most --slow-rate messages/s.</summary>
+    public int Slow { get; private set; }
+    public double SlowRate { get; private set; } = 20;
+
     /// <summary>The whole run is cut off here, whatever happens (seconds).</summary>
     public double Deadline { get; private set; }
 
@@ -88,6 +92,8 @@ internal sealed class LoadOptions
                 case "--concurrency": o.Concurrency = Int(v, 1, 10_000, name); break;
                 case "--messages": o.Messages = Int(v, 0, 1000, name); break;
                 case "--deadline": o.Deadline = Num(v, 1, 3600, name); break;
+                case "--slow": o.Slow = Int(v, 0, 60_000, name); break;
+                case "--slow-rate": o.SlowRate = Num(v, 1, 1_000_000, name); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
@@ -95,6 +101,11 @@ internal sealed class LoadOptions
         if (o.Mode is not ("echo" or "fanout" or "conns" or "route"))
         {
             throw new ArgumentException($"unknown mode {o.Mode}");
+        }
+
+        if (o.Slow >= o.Connections && o.Slow > 0)
+        {
+            throw new ArgumentException("--slow must leave at least one fast subscriber");
         }
 
         if (o.EndPoint.Port == 0)

@@ -64,7 +64,9 @@ internal static class Report
         ["route"] = new[] { ("msgPerSec", "replies/s", 0), ("p50Us", "p50 µs", 1), ("p99Us", "p99 µs", 1), ("fairness", "fairness (min/max per connection)", 2),
             ("allocBytesPerMsg", "server bytes allocated per reply", 0) },
         ["fanout"] = new[] { ("deliveriesPerSec", "deliveries/s", 0), ("p50Us", "p50 µs", 1), ("p90Us", "p90 µs", 1), ("p99Us", "p99 µs", 1), ("lost", "lost messages", 0), ("gaps", "sequence gaps", 0),
-            ("wireOutPerMsg", "bytes on the wire per message, publisher → server", 1), ("wireInPerMsg", "bytes on the wire per message, server → subscriber", 1) },
+            ("wireOutPerMsg", "bytes on the wire per message, publisher → server", 1), ("wireInPerMsg", "bytes on the wire per message, server → subscriber", 1),
+            ("fastPerSubscriberPerSec", "deliveries/s per fast subscriber", 0), ("slowPerSubscriberPerSec", "deliveries/s per slow subscriber (--slow)", 0),
+            ("serverReplaced", "messages the server replaced (latest by key)", 0) },
         ["conns"] = new[] { ("connPerSec", "connections/s", 0), ("kibPerConn", "server KiB/connection", 1), ("failures", "failures", 0), ("exchangeFailures", "connections whose messages failed", 0) },
     };
 
@@ -172,6 +174,8 @@ internal static class Report
         Target("mount (MapEmbedWs), echo 1 × 1, 32 B: p50 ≤ Kestrel's WebSockets middleware's", E1, "p50Us", "embedws-mount", E1, "p50Us", "kestrel", 1.0, atLeast: false);
         Target("echo 10 × 4, 64 KiB: ≥ 3 × Kestrel MB/s", E64, "mbPerSec", "embedws", E64, "mbPerSec", "kestrel", 3.0, atLeast: true);
         Target("fanout, 1,000 subscribers, 64 B: ≥ 3 × Kestrel deliveries/s", Fan, "deliveriesPerSec", "embedws", Fan, "deliveriesPerSec", "kestrel", 3.0, atLeast: true);
+        Target("fanout latest-by-key, 1,000 subscribers, 100 read slowly: deliveries/s per fast subscriber ≥ 0.9 × the all-fast run's",
+            "fanout-1000-latest-100slow", "fastPerSubscriberPerSec", "embedws", "fanout-1000-latest", "fastPerSubscriberPerSec", "embedws", 0.9, atLeast: true);
         var lost = Values(Fan, "embedws", "lost");
         if (lost.Count > 0)
         {

@@ -38,9 +38,21 @@ internal sealed class ServerStats
         }
     }
 
-    // Called synchronously by Measurement at the edges of the window: a blocking request is fine there.
-    private long Allocated()
+    /// <summary>One number of the server's <c>GET /stats</c>; null when the server has no such figure.</summary>
+    public long? Read(string field)
     {
+        bool failed = _failed;
+        long value = Read(field, out bool found);
+        _failed = failed;
+        return found ? value : null;
+    }
+
+    // Called synchronously by Measurement at the edges of the window: a blocking request is fine there.
+    private long Allocated() => Read("allocatedBytes", out _);
+
+    private long Read(string field, out bool found)
+    {
+        found = false;
         try
         {
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -65,7 +77,9 @@ internal sealed class ServerStats
             }
 
             using var doc = JsonDocument.Parse(text.Substring(open + 4, close - open - 3));
-            return doc.RootElement.GetProperty("allocatedBytes").GetInt64();
+            long value = doc.RootElement.GetProperty(field).GetInt64();
+            found = true;
+            return value;
         }
         catch (Exception ex) when (ex is SocketException or JsonException or KeyNotFoundException or InvalidOperationException)
         {

@@ -31,6 +31,10 @@ internal sealed record BenchSettings(bool Compression, CompressionLevel Compress
     /// load generator (<c>--server-stats</c>) reads at both ends of its window.
     /// </summary>
     public static byte[] StatsJson() => Encoding.ASCII.GetBytes($"{{\"allocatedBytes\":{GC.GetTotalAllocatedBytes(precise: true)}}}");
+
+    /// <summary>EmbedWs's: <see cref="StatsJson()"/> and <c>"replaced":N</c>, the latest-by-key messages replaced so far.</summary>
+    public static byte[] StatsJson(long replaced) =>
+        Encoding.ASCII.GetBytes($"{{\"allocatedBytes\":{GC.GetTotalAllocatedBytes(precise: true)},\"replaced\":{replaced}}}");
 }
 
 /// <summary>The route benchmark's types for System.Text.Json, generated at compile time.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,13 +13,19 @@ namespace EmbedWs.Benchmarks.Servers;
 /// heartbeat is off, as it is for the other servers. Mode "echo-async" echoes through an async
 /// handler that awaits a completed task, to show what awaiting costs. <see cref="BenchSettings"/>
 /// may turn compression on (every other compression option its default) or choose
-/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated. With
+/// System.Text.Json for the routes; <c>GET /stats</c> answers the bytes allocated and the
+/// messages replaced (latest by key). Mode "fanout-latest" broadcasts with
+/// <c>WsDelivery.Latest(key)</c>, the key being the message's first 8 bytes (little-endian: the
+/// load generator's sequence number) modulo <see cref="LatestKeys"/>. With
 /// <c>--backplane redis=HOST:PORT</c> the server is a node of a cluster on that Redis
 /// (<see cref="RedisBackplane"/>, its defaults but a fixed channel prefix and node id): the
 /// fan-out's broadcast reaches the other nodes' connections too.
 /// </summary>
 internal static class EmbedWsBenchServer
 {
+    /// <summary>fanout-latest: the number of keys; a slow subscriber holds at most this many messages in its queue.</summary>
+    internal const int LatestKeys = 64;
+
     public static async Task RunAsync(int port, string mode, BenchSettings settings, CancellationToken stop)
     {
         await using var backplane = settings.Redis is null ? null : new RedisBackplane(new RedisBackplaneOptions
@@ -27,6 +34,7 @@ internal static class EmbedWsBenchServer
             ChannelPrefix = BenchSettings.ChannelPrefix,
             NodeId = $"node-{port}",
         });
+        WsServer? self = null;
         var server = new WsServer(new WsServerOptions
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, port),
@@ -35,9 +43,10 @@ internal static class EmbedWsBenchServer
             CompressionLevel = settings.CompressionLevel,
             JsonSerializer = settings.JsonSerializer(),
             HttpHandler = info => new ValueTask<WsHttpResponse?>(
-                info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson()) : null),
+                info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson(self?.GetSnapshot().MessagesReplaced ?? 0)) : null),
             Backplane = backplane,
         });
+        self = server;
         Wire(server, mode);
 
         await server.StartAsync();
@@ -91,6 +100,14 @@ internal static class EmbedWsBenchServer
                 // Encoded once, queued to every other connection (with a backplane, also published
                 // once for the other nodes, which send it to all of theirs): SignalR's Clients.Others.
                 server.OnMessage += (c, m) => server.Broadcast(m.Data, except: c);
+                break;
+            case "fanout-latest":
+                // A newer message with the same key replaces the one still waiting for a slow subscriber.
+                server.OnMessage += (c, m) =>
+                {
+                    long key = m.Data.Length >= 8 ? BinaryPrimitives.ReadInt64LittleEndian(m.Data.Span) % LatestKeys : 0;
+                    server.Broadcast(m.Data, WsDelivery.Latest(key), except: c);
+                };
                 break;
             case "route":
                 server.Route<AddRequest, AddReply>("math.add", (c, r) => new AddReply(r.A + r.B));

@@ -7,12 +7,13 @@ using System.Threading.Tasks;
 namespace EmbedWs.Benchmarks.Servers;
 
 /// <summary>
-/// <c>--server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|route|conns
+/// <c>--server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|fanout-latest|route|conns
 /// [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]
 /// [--backplane redis=HOST:PORT]</c>: listens on 127.0.0.1:P, prints
 /// "ready" once listening, and runs until SIGTERM or Ctrl+C. EmbedWs and Kestrel answer
-/// <c>GET /stats</c> with the bytes the process allocated (<see cref="BenchSettings.StatsJson"/>).
-/// echo-async is EmbedWs's echo through an async handler; rawtcp serves echo, conns and fanout;
+/// <c>GET /stats</c> with the bytes the process allocated (<see cref="BenchSettings.StatsJson()"/>).
+/// echo-async is EmbedWs's echo through an async handler; fanout-latest is EmbedWs's fanout with
+/// latest-by-key delivery; rawtcp serves echo, conns and fanout;
 /// signalr (a SignalR hub on /hub) serves fanout only. The backplane is for embedws and signalr in fanout.
 /// </summary>
 public static class Program
@@ -47,7 +48,7 @@ public static class Program
         }
 
         // conns: idle connections; every server echoes, the raw TCP one holding no buffer while idle.
-        if (mode is not ("echo" or "echo-async" or "fanout" or "route" or "conns"))
+        if (mode is not ("echo" or "echo-async" or "fanout" or "fanout-latest" or "route" or "conns"))
         {
             return Usage($"unknown mode {mode}");
         }
@@ -56,6 +57,12 @@ public static class Program
         {
             // What an awaited async handler costs is a question about EmbedWs's dispatch only.
             return Usage("--mode echo-async is for --server embedws only");
+        }
+
+        if (mode == "fanout-latest" && server is not ("embedws" or "embedws-mount"))
+        {
+            // Delivery classes are EmbedWs's own.
+            return Usage("--mode fanout-latest is for --server embedws and embedws-mount only");
         }
 
         if ((settings.Compression && server == "rawtcp")
@@ -116,7 +123,7 @@ public static class Program
     private static int Usage(string error)
     {
         Console.Error.WriteLine(error);
-        Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|route|conns");
+        Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|fanout-latest|route|conns");
         Console.Error.WriteLine("       [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]");
         Console.Error.WriteLine("       [--backplane redis=HOST:PORT]");
         return 2;

@@ -24,13 +24,16 @@ internal enum RedisMessageKind : byte
 ///  byte 0      format version (1); a message of another version is dropped and counted
 ///  byte 1      kind (RedisMessageKind)
 ///  byte 2      flags: bits 0-1 the delivery class (0 reliable, 1 droppable, 2 latest by key;
-///              3 is read as reliable), bits 2-7 reserved (sent 0, ignored when read). A message
-///              of the first release has 0 here: reliable, as it was.
+///              3 is read as reliable), bit 2 set when a latest-by-key key is a number
+///              (WsDelivery.Latest(long)), bits 3-7 reserved (sent 0, ignored when read). A
+///              message of the first release has 0 here: reliable, as it was.
 ///  byte 3      n, the length of the sending node's id (1..255)
 ///  n bytes     the sending node's id, UTF-8: a node skips its own messages (it delivered them itself)
 ///  [8 bytes]   kinds 2 and 3: the connection id on the receiving node, big-endian
 ///  [2 bytes]   kind 3: the close code, big-endian (RFC 6455 §7.4), then the reason in UTF-8
-///  [2+k bytes] kinds 1 and 2, class latest: k big-endian (0..MaxKeyBytes), then the key in UTF-8
+///  [2+k bytes] kinds 1 and 2, class latest, a string key: k big-endian (0..MaxKeyBytes), then
+///              the key in UTF-8
+///  [8 bytes]   kinds 1 and 2, class latest, a numeric key (bit 2): the key, big-endian
 ///  rest        kinds 1 and 2: the frame
 /// </code>
 /// A key is at most <see cref="WsDelivery.MaxKeyLength"/> chars, so at most
@@ -45,6 +48,7 @@ internal static class RedisWire
     public const int MaxKeyBytes = WsDelivery.MaxKeyLength * 3;
 
     private const int ClassMask = 0x03;
+    private const int NumericKeyFlag = 0x04;
 
     /// <summary>Encodes a node id once, for every message the node sends.</summary>
     public static byte[] EncodeNodeId(string nodeId)
@@ -62,16 +66,18 @@ internal static class RedisWire
     public static byte[] Frame(byte[] node, long? connectionId, ReadOnlySpan<byte> frame, WsDelivery delivery = default)
     {
         int at = 4 + node.Length + (connectionId is null ? 0 : 8);
-        string? key = delivery.Kind == WsDeliveryKind.Latest ? delivery.Key! : null;
+        long? number = delivery.Kind == WsDeliveryKind.Latest ? delivery.NumericKey : null;
+        string? key = delivery.Kind == WsDeliveryKind.Latest && number is null ? delivery.Key! : null;
         int keyBytes = key is null ? 0 : Encoding.UTF8.GetByteCount(key);
         if (keyBytes > MaxKeyBytes)
         {
             throw new ArgumentException($"A latest-by-key key is at most {MaxKeyBytes} bytes of UTF-8.", nameof(delivery));
         }
 
-        int header = at + (key is null ? 0 : 2 + keyBytes);
+        int header = at + (key is not null ? 2 + keyBytes : number is not null ? 8 : 0);
         byte[] message = new byte[header + frame.Length];
-        WriteHeader(message, connectionId is null ? RedisMessageKind.Frame : RedisMessageKind.FrameToConnection, (byte)delivery.Kind, node);
+        byte flags = (byte)((int)delivery.Kind | (number is null ? 0 : NumericKeyFlag));
+        WriteHeader(message, connectionId is null ? RedisMessageKind.Frame : RedisMessageKind.FrameToConnection, flags, node);
         if (connectionId is { } id)
         {
             BinaryPrimitives.WriteInt64BigEndian(message.AsSpan(4 + node.Length), id);
@@ -81,6 +87,10 @@ internal static class RedisWire
         {
             BinaryPrimitives.WriteUInt16BigEndian(message.AsSpan(at), (ushort)keyBytes);
             Encoding.UTF8.GetBytes(key, message.AsSpan(at + 2));
+        }
+        else if (number is { } n)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(message.AsSpan(at), n);
         }
 
         frame.CopyTo(message.AsSpan(header));
@@ -145,6 +155,18 @@ internal static class RedisWire
             default:
                 // 0 (and 3, which no release sends): reliable, as every message of the first release.
                 return true;
+        }
+
+        if ((flags & NumericKeyFlag) != 0)
+        {
+            if (message.Length < at + 8)
+            {
+                return false;
+            }
+
+            delivery = WsDelivery.Latest(BinaryPrimitives.ReadInt64BigEndian(message.Slice(at)));
+            at += 8;
+            return true;
         }
 
         if (message.Length < at + 2)

@@ -34,11 +34,11 @@ internal sealed partial class Outbox
     private readonly int _softQueueBytes;
 
     // The latest-by-key frames waiting in _pending, in queue order (so also in offset order); a
-    // dead one (Key null) was replaced. _keyIndex finds a key's entry. Both exist once a keyed
+    // dead one (Live false) was replaced. _keyIndex finds a key's entry. Both exist once a keyed
     // frame was queued; a connection that sends none holds neither.
     private KeyedFrame[]? _keyed;
     private int _keyedCount;
-    private Dictionary<string, int>? _keyIndex;
+    private Dictionary<DeliveryKey, int>? _keyIndex;
     private int _deadBytes;
     private long _dropped;
     private long _replaced;
@@ -86,7 +86,7 @@ internal sealed partial class Outbox
             int live = LiveBytes;
             int old = -1;
             int oldLength = 0;
-            if (delivery.Kind == WsDeliveryKind.Latest && _keyIndex is not null && _keyIndex.TryGetValue(delivery.Key!, out int found))
+            if (delivery.Kind == WsDeliveryKind.Latest && _keyIndex is not null && _keyIndex.TryGetValue(DeliveryKey.Of(delivery), out int found))
             {
                 old = found;
                 oldLength = _keyed![old].Length;
@@ -110,13 +110,13 @@ internal sealed partial class Outbox
             {
                 if (old >= 0)
                 {
-                    _keyed![old].Key = null;
+                    _keyed![old].Live = false;
                     _deadBytes += oldLength;
                     replaced = true;
                     Interlocked.Increment(ref _replaced);
                 }
 
-                AddKeyed(delivery.Key!, offset, length);
+                AddKeyed(DeliveryKey.Of(delivery), offset, length);
                 if (_deadBytes > 4096 && _deadBytes > _pendingLength - _deadBytes)
                 {
                     Compact();
@@ -211,16 +211,16 @@ internal sealed partial class Outbox
         }
     }
 
-    private void AddKeyed(string key, int offset, int length)
+    private void AddKeyed(DeliveryKey key, int offset, int length)
     {
-        _keyIndex ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        _keyIndex ??= new Dictionary<DeliveryKey, int>();
         _keyed ??= new KeyedFrame[8];
         if (_keyedCount == _keyed.Length)
         {
             Array.Resize(ref _keyed, _keyed.Length * 2);
         }
 
-        _keyed[_keyedCount] = new KeyedFrame { Key = key, Offset = offset, Length = length };
+        _keyed[_keyedCount] = new KeyedFrame { Key = key, Live = true, Offset = offset, Length = length };
         _keyIndex[key] = _keyedCount++;
     }
 
@@ -235,7 +235,7 @@ internal sealed partial class Outbox
         for (int i = 0; i < _keyedCount; i++)
         {
             var entry = _keyed![i];
-            if (entry.Key is not null)
+            if (entry.Live)
             {
                 entry.Offset -= read - write;
                 _keyed[kept] = entry;
@@ -261,7 +261,8 @@ internal sealed partial class Outbox
 
     private struct KeyedFrame
     {
-        public string? Key;
+        public DeliveryKey Key;
+        public bool Live;
         public int Offset;
         public int Length;
     }

@@ -5,7 +5,7 @@ namespace EmbedWs;
 /// <summary>
 /// How one message is queued for a client that reads slower than the server sends: the delivery
 /// class of a send. <see cref="Reliable"/> (the default, what every send without one uses),
-/// <see cref="Droppable"/> or <see cref="Latest(string)"/>. See docs/sending.md, "Delivery classes".
+/// <see cref="Droppable"/> or <see cref="Latest(string)"/> (or <see cref="Latest(long)"/>). See docs/sending.md, "Delivery classes".
 /// </summary>
 /// <remarks>
 /// Order: the messages a client receives are the messages sent to it, in the order they were
@@ -15,10 +15,22 @@ namespace EmbedWs;
 /// </remarks>
 public readonly struct WsDelivery
 {
+    // A numeric key is kept apart from the string one (Key null, _hasNumber set), so keying by an
+    // entity id allocates nothing: neither a string per send nor a box in the queue's key table.
+    private readonly long _number;
+    private readonly bool _hasNumber;
+
     private WsDelivery(WsDeliveryKind kind, string? key)
     {
         Kind = kind;
         Key = key;
+    }
+
+    private WsDelivery(long key)
+    {
+        Kind = WsDeliveryKind.Latest;
+        _number = key;
+        _hasNumber = true;
     }
 
     /// <summary>
@@ -65,18 +77,28 @@ public readonly struct WsDelivery
 
     /// <summary>The longest key <see cref="Latest(string)"/> takes, in UTF-16 chars (256).</summary>
     public const int MaxKeyLength = 256;
+    /// <summary>
+    /// Latest by key, keyed by a number (an entity or player id) instead of a string: the same as
+    /// <see cref="Latest(string)"/>, without building a key string per send. Numeric keys and string
+    /// keys never match each other: <c>Latest(42)</c> does not replace <c>Latest("42")</c>.
+    /// </summary>
+    /// <param name="key">What the message is the state of, e.g. an entity id; per connection.</param>
+    public static WsDelivery Latest(long key) => new(key);
 
     /// <summary>The delivery class.</summary>
     public WsDeliveryKind Kind { get; }
 
-    /// <summary>The key of a <see cref="WsDeliveryKind.Latest"/> message; null for the others.</summary>
+    /// <summary>The string key of a <see cref="WsDeliveryKind.Latest"/> message; null for the others and for a numeric key.</summary>
     public string? Key { get; }
+
+    /// <summary>The numeric key of a message made by <see cref="Latest(long)"/>; null for the others.</summary>
+    public long? NumericKey => _hasNumber ? _number : null;
 
     /// <summary>True for <see cref="Reliable"/>.</summary>
     public bool IsReliable => Kind == WsDeliveryKind.Reliable;
 
     /// <summary>The class, and the key of a latest-by-key message.</summary>
-    public override string ToString() => Kind == WsDeliveryKind.Latest ? $"Latest({Key})" : Kind.ToString();
+    public override string ToString() => Kind != WsDeliveryKind.Latest ? Kind.ToString() : _hasNumber ? $"Latest({_number}L)" : $"Latest({Key})";
 }
 
 /// <summary>The delivery classes of <see cref="WsDelivery"/>.</summary>

@@ -26,8 +26,9 @@ public class RedisDeliveryClassTests
     [TearDown]
     public void StopRedis() => _redis?.Dispose();
 
-    [Test]
-    public async Task LatestBroadcastFromA_SlowClientOnB_GetsNewestValuePerKey_ReliableInOrder_StaysConnected()
+    [TestCase(false)]
+    [TestCase(true)] // WsDelivery.Latest(long): the number crosses nodes as a number
+    public async Task LatestBroadcastFromA_SlowClientOnB_GetsNewestValuePerKey_ReliableInOrder_StaysConnected(bool numericKeys)
     {
         const int keys = 8;
         await using var nodes = await StartNodesAsync();
@@ -47,7 +48,7 @@ public class RedisDeliveryClassTests
             Assert.That(round, Is.LessThan(20_000), "no message was ever replaced on node B");
             for (int k = 0; k < keys; k++)
             {
-                a.Broadcast(Update(k, round), WsDelivery.Latest("k" + k));
+                a.Broadcast(Update(k, round), numericKeys ? WsDelivery.Latest((long)k) : WsDelivery.Latest("k" + k));
             }
 
             sent += keys;

@@ -90,6 +90,33 @@ public class RedisWireTests
         }
     }
 
+    // Numeric keys (WsDelivery.Latest(long)): bit 2 of the flags and 8 bytes, never confused with a string key.
+    [TestCase(0L)]
+    [TestCase(42L)]
+    [TestCase(-1L)]
+    [TestCase(long.MinValue)]
+    [TestCase(long.MaxValue)]
+    public void Frame_NumericKey_RoundTrips(long key)
+    {
+        byte[] frame = Convert.FromHexString("8203010203");
+        foreach (long? connection in new long?[] { null, 7 })
+        {
+            byte[] message = RedisWire.Frame(s_node, connection, frame, WsDelivery.Latest(key));
+
+            Assert.That(message[2], Is.EqualTo(0x06), "latest, numeric key");
+            Assert.That(RedisWire.TryRead(message, out var read), Is.True);
+            Assert.That(read.Delivery.Kind, Is.EqualTo(WsDeliveryKind.Latest));
+            Assert.That(read.Delivery.NumericKey, Is.EqualTo(key));
+            Assert.That(read.Delivery.Key, Is.Null);
+            Assert.That(read.ConnectionId, Is.EqualTo(connection ?? 0));
+            Assert.That(message.AsSpan(read.BodyStart).ToArray(), Is.EqualTo(frame));
+        }
+    }
+
+    [Test]
+    public void Frame_NumericKeyCutShort_IsNotRead() =>
+        Assert.That(RedisWire.TryRead(Convert.FromHexString("01010602" + "6E31" + "00000000000000"), out _), Is.False);
+
     [Test]
     public void Frame_LongestKeyIn3ByteChars_IsMaxKeyBytes()
     {
@@ -110,7 +137,7 @@ public class RedisWireTests
         Assert.That(RedisWire.TryRead(Convert.FromHexString("01010302" + "6E31" + "8100"), out var three), Is.True);
         Assert.That(three.Delivery.IsReliable, Is.True, "class 3 (sent by no release) is reliable");
         Assert.That(RedisWire.TryRead(Convert.FromHexString("0101FD02" + "6E31" + "8100"), out var reserved), Is.True);
-        Assert.That(reserved.Delivery.Kind, Is.EqualTo(WsDeliveryKind.Droppable), "reserved bits 2-7 are ignored");
+        Assert.That(reserved.Delivery.Kind, Is.EqualTo(WsDeliveryKind.Droppable), "bits 2-7 mean nothing to a droppable message");
     }
 
     [Test]

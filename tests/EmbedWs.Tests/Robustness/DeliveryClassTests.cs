@@ -59,8 +59,10 @@ public class DeliveryClassTests
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
     }
 
-    [Test]
-    public async Task Latest_ClientStopsReading_LeavesNewestValuePerKey_ConnectionStaysOpen()
+    // Keys as strings ("k3") and as numbers (Latest(3L), no string per send): the same behaviour.
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Latest_ClientStopsReading_LeavesNewestValuePerKey_ConnectionStaysOpen(bool numericKeys)
     {
         const int keys = 10;
         await using var server = await StartAsync();
@@ -73,7 +75,8 @@ public class DeliveryClassTests
             Assert.That(round, Is.LessThan(100_000), "no message was ever replaced");
             for (int k = 0; k < keys; k++)
             {
-                Assert.That(connection.Send(Update(k, round), WsDelivery.Latest("k" + k)), Is.True, $"round {round}, key {k}");
+                var delivery = numericKeys ? WsDelivery.Latest((long)k) : WsDelivery.Latest("k" + k);
+                Assert.That(connection.Send(Update(k, round), delivery), Is.True, $"round {round}, key {k}");
             }
         }
 

@@ -42,7 +42,7 @@ public class OutboxDeliveryTests
             int frameLength = FrameLength(payload);
             int pick = random.Next(10);
             int others = 10 - latestTenths;
-            var delivery = pick >= others ? WsDelivery.Latest("k" + random.Next(6)) : pick < (others + 1) / 2 ? WsDelivery.Reliable : WsDelivery.Droppable;
+            var delivery = pick >= others ? LatestKey(random.Next(6)) : pick < (others + 1) / 2 ? WsDelivery.Reliable : WsDelivery.Droppable;
             var expected = model.Send(payload, frameLength, delivery, Max, Soft);
             var result = outbox.Write(OutgoingFrame.Text(payload.AsSpan()), delivery);
 
@@ -68,6 +68,54 @@ public class OutboxDeliveryTests
         Assert.That(ReadTexts(stream.Written), Is.EqualTo(model.Sent), "frames on the wire, in order");
         Assert.That(outbox.QueuedBytes, Is.Zero);
         Assert.That(outbox.BytesSent, Is.EqualTo(stream.Written.Length));
+    }
+
+    // Half the keys are strings, half numbers; "k3" and 3L are different keys.
+    private static WsDelivery LatestKey(int key) => key % 2 == 0 ? WsDelivery.Latest("k" + key) : WsDelivery.Latest((long)key);
+
+    [Test]
+    public async Task Write_NumericAndStringKeys_ReplaceOnlyTheirOwnKind()
+    {
+        var stream = new GatedStream();
+        var outbox = new Outbox(stream, null, Max, new Owner(), Soft);
+        outbox.Write(OutgoingFrame.Text("first".AsSpan()));
+
+        // Latest(42) and Latest("42") are two keys: each replaces only its own waiting frame.
+        Assert.That(outbox.Write(OutgoingFrame.Text("n1".AsSpan()), WsDelivery.Latest(42L)), Is.EqualTo(DeliveryResult.Queued));
+        Assert.That(outbox.Write(OutgoingFrame.Text("s1".AsSpan()), WsDelivery.Latest("42")), Is.EqualTo(DeliveryResult.Queued));
+        Assert.That(outbox.Write(OutgoingFrame.Text("n2".AsSpan()), WsDelivery.Latest(42L)), Is.EqualTo(DeliveryResult.Replaced));
+        Assert.That(outbox.Write(OutgoingFrame.Text("m1".AsSpan()), WsDelivery.Latest(-42L)), Is.EqualTo(DeliveryResult.Queued));
+        Assert.That(outbox.Write(OutgoingFrame.Text("s2".AsSpan()), WsDelivery.Latest("42")), Is.EqualTo(DeliveryResult.Replaced));
+
+        stream.Open();
+        await outbox.WhenDrainedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(ReadTexts(stream.Written), Is.EqualTo(new[] { "first", "n2", "m1", "s2" }));
+        Assert.That(outbox.MessagesReplaced, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Write_NumericKeyReplacingWaitingFrame_AllocatesNothing()
+    {
+        var stream = new GatedStream();
+        var outbox = new Outbox(stream, null, Max, new Owner(), Soft);
+        outbox.Write(OutgoingFrame.Text("first".AsSpan()));
+        var payload = new string('x', 64);
+        for (int i = 0; i < 1000; i++)
+        {
+            outbox.Write(OutgoingFrame.Text(payload.AsSpan()), WsDelivery.Latest((long)(i % 16)));
+        }
+
+        // Steady state: every send replaces a waiting frame, and the queue compacts in place. No
+        // string key, no boxed long in the key table, no enumerator.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            outbox.Write(OutgoingFrame.Text(payload.AsSpan()), WsDelivery.Latest((long)(i % 16)));
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+        Assert.That(outbox.MessagesReplaced, Is.GreaterThanOrEqualTo(10_000));
+        stream.Open();
     }
 
     [Test]
@@ -147,7 +195,7 @@ public class OutboxDeliveryTests
     /// </summary>
     private sealed class QueueModel
     {
-        private readonly List<(string Text, int Length, string? Key)> _waiting = new();
+        private readonly List<(string Text, int Length, DeliveryKey Key)> _waiting = new();
         private (string Text, int Length)? _inFlight;
 
         public List<string> Sent { get; } = new();
@@ -161,7 +209,7 @@ public class OutboxDeliveryTests
         public DeliveryResult Send(string text, int length, WsDelivery delivery, int max, int soft)
         {
             int live = LiveBytes;
-            int old = delivery.Kind == WsDeliveryKind.Latest ? _waiting.FindIndex(w => w.Key == delivery.Key) : -1;
+            int old = delivery.Kind == WsDeliveryKind.Latest ? _waiting.FindIndex(w => w.Key.Equals(DeliveryKey.Of(delivery))) : -1;
             int before = live - (old >= 0 ? _waiting[old].Length : 0);
             bool fits = before == 0 || before + length <= max;
             if (delivery.IsReliable && !fits)
@@ -189,7 +237,7 @@ public class OutboxDeliveryTests
                 Replaced++;
             }
 
-            _waiting.Add((text, length, delivery.Key));
+            _waiting.Add((text, length, DeliveryKey.Of(delivery)));
             Sent.Add(text);
             return old >= 0 ? DeliveryResult.Replaced : DeliveryResult.Queued;
         }
