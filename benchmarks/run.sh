@@ -43,8 +43,8 @@ TABLE=(
   "echo-1x1-32B|echo|echo|embedws embedws-async embedws-mount consolehost kestrel rawtcp|--connections 1 --inflight 1 --size 32"
   "echo-10x4-64KiB|echo|echo|embedws embedws-async consolehost kestrel rawtcp|--connections 10 --inflight 4 --size 65536"
   "fanout-1000-64B|fanout|fanout|embedws kestrel rawtcp|--connections 1000 --inflight 8 --size 64"
-  "fanout-1000-latest|fanout|fanout-latest|embedws|--connections 1000 --inflight 8 --size 64"
-  "fanout-1000-latest-100slow|fanout|fanout-latest|embedws|--connections 1000 --inflight 8 --size 64 --slow 100"
+  "fanout-1000-latest|fanout|fanout-latest|embedws embedws-sndbuf|--connections 1000 --inflight 8 --size 64"
+  "fanout-1000-latest-100slow|fanout|fanout-latest|embedws embedws-sndbuf|--connections 1000 --inflight 8 --size 64 --slow 100"
   "conns-10000|conns|conns|embedws kestrel rawtcp|--connections 10000 --hold 2 --concurrency 100"
   "route-50x8|route|route|embedws embedws-stj kestrel|--connections 50 --inflight 8 --server-stats"
   "echo-50x8-4KiB-json|echo|echo|embedws consolehost kestrel ws|--connections 50 --inflight 8 --size 4096 --json --server-stats"
@@ -131,6 +131,12 @@ run_one() {
       [ "$smode" = route ] || { error_line "$test" "$server" "$run" "$lmode" "embedws-stj serves route only"; return; }
       # shellcheck disable=SC2086
       taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode route --serializer stj $sargs >"$log.out" 2>"$log" &
+      ;;
+    embedws-sndbuf)
+      # The default server but SocketSendBufferBytes = 16 KiB: a slow reader's backlog waits in
+      # EmbedWs's queue (where latest-by-key replaces) rather than in the kernel's buffers.
+      # shellcheck disable=SC2086
+      taskset -c 0 dotnet "$server_dll" --server embedws --port "$port" --mode "$smode" --send-buffer 16384 $sargs >"$log.out" 2>"$log" &
       ;;
     embedws-0.1)
       taskset -c 0 dotnet "$SERVERS_0_1" --server embedws --port "$port" --mode "$smode" >"$log.out" 2>"$log" &

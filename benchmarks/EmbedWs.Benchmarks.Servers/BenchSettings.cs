@@ -12,9 +12,11 @@ namespace EmbedWs.Benchmarks.Servers;
 /// optimal</c> (zlib level 6, Kestrel's, instead of the default <c>Fastest</c>) and
 /// <c>--serializer stj</c> (System.Text.Json with a source-generated context instead of the
 /// Newtonsoft.Json default); for EmbedWs and SignalR, <c>--backplane redis=HOST:PORT</c> (the
-/// fan-out goes through a Redis backplane: EmbedWs.Redis, or SignalR's <c>AddStackExchangeRedis</c>).
+/// fan-out goes through a Redis backplane: EmbedWs.Redis, or SignalR's <c>AddStackExchangeRedis</c>);
+/// for EmbedWs, <c>--send-buffer BYTES</c> (<c>SocketSendBufferBytes</c>: the kernel's send buffer
+/// of each accepted socket, instead of the system's).
 /// </summary>
-internal sealed record BenchSettings(bool Compression, CompressionLevel CompressionLevel, string Serializer, string? Redis = null)
+internal sealed record BenchSettings(bool Compression, CompressionLevel CompressionLevel, string Serializer, string? Redis = null, int? SendBuffer = null)
 {
     public static readonly BenchSettings Default = new(false, CompressionLevel.Fastest, "newtonsoft");
 

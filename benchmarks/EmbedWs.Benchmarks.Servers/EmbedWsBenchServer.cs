@@ -45,6 +45,7 @@ internal static class EmbedWsBenchServer
             HttpHandler = info => new ValueTask<WsHttpResponse?>(
                 info.Path == "/stats" ? new WsHttpResponse(200, "application/json", BenchSettings.StatsJson(self?.GetSnapshot().MessagesReplaced ?? 0)) : null),
             Backplane = backplane,
+            SocketSendBufferBytes = settings.SendBuffer,
         });
         self = server;
         Wire(server, mode);

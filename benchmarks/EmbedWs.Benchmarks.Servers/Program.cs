@@ -9,7 +9,7 @@ namespace EmbedWs.Benchmarks.Servers;
 /// <summary>
 /// <c>--server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|fanout-latest|route|conns
 /// [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]
-/// [--backplane redis=HOST:PORT]</c>: listens on 127.0.0.1:P, prints
+/// [--backplane redis=HOST:PORT] [--send-buffer BYTES]</c>: listens on 127.0.0.1:P, prints
 /// "ready" once listening, and runs until SIGTERM or Ctrl+C. EmbedWs and Kestrel answer
 /// <c>GET /stats</c> with the bytes the process allocated (<see cref="BenchSettings.StatsJson()"/>).
 /// echo-async is EmbedWs's echo through an async handler; fanout-latest is EmbedWs's fanout with
@@ -37,6 +37,9 @@ public static class Program
                 case "--serializer" when args[i + 1] is "newtonsoft" or "stj": settings = settings with { Serializer = args[i + 1] }; break;
                 case "--backplane" when args[i + 1].StartsWith("redis=", StringComparison.Ordinal):
                     settings = settings with { Redis = args[i + 1].Substring("redis=".Length) };
+                    break;
+                case "--send-buffer" when int.TryParse(args[i + 1], out int sendBuffer):
+                    settings = settings with { SendBuffer = sendBuffer };
                     break;
                 default: return Usage($"unknown option {args[i]}");
             }
@@ -125,7 +128,7 @@ public static class Program
         Console.Error.WriteLine(error);
         Console.Error.WriteLine("usage: --server embedws|embedws-mount|kestrel|rawtcp|signalr --port P --mode echo|echo-async|fanout|fanout-latest|route|conns");
         Console.Error.WriteLine("       [--compression on|off] [--compression-level fastest|optimal] [--serializer newtonsoft|stj]");
-        Console.Error.WriteLine("       [--backplane redis=HOST:PORT]");
+        Console.Error.WriteLine("       [--backplane redis=HOST:PORT] [--send-buffer BYTES (embedws: SocketSendBufferBytes)]");
         return 2;
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class WsServerOptions
             MaxHandshakeSize = _maxHandshakeSize,
             MaxSendQueueBytes = _maxSendQueueBytes,
             SendQueueSoftLimitBytes = ResolveSendQueueSoftLimit(),
+            SocketSendBufferBytes = _socketSendBufferBytes ?? 0,
             MaxMessagesPerSecond = _maxMessagesPerSecond,
             MaxBytesPerSecond = _maxBytesPerSecond,
             RateLimitPolicy = _rateLimitPolicy,

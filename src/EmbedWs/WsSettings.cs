@@ -47,6 +47,9 @@ internal sealed class WsSettings
     /// <summary>Resolved: never 0 (a quarter of MaxSendQueueBytes when the option was not set).</summary>
     public int SendQueueSoftLimitBytes { get; init; }
 
+    /// <summary>SO_SNDBUF of accepted sockets; 0 for the system's.</summary>
+    public int SocketSendBufferBytes { get; init; }
+
     /// <summary>0 for no limit.</summary>
     public int MaxMessagesPerSecond { get; init; }
 

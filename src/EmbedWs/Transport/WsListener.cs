@@ -167,6 +167,11 @@ internal sealed partial class WsListener
             // Inside the try: on a socket the client already reset, even this may throw, and
             // nothing may escape this fire-and-forget task.
             socket.NoDelay = true;
+            if (_settings.SocketSendBufferBytes != 0)
+            {
+                socket.SendBufferSize = _settings.SocketSendBufferBytes;
+            }
+
             remote = socket.RemoteEndPoint;
             local = socket.LocalEndPoint;
             stream = new NetworkStream(socket, ownsSocket: true);

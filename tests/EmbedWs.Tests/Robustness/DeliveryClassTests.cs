@@ -210,6 +210,47 @@ public class DeliveryClassTests
         await reader.WaitAsync(RawClient.Timeout);
     }
 
+    [Test]
+    public async Task SocketSendBufferBytes_SetOnEachAcceptedSocket_SlowReadersBacklogStaysReplaceable()
+    {
+        const int buffer = 8 * 1024;
+        await using var server = await RecordingServer.StartAsync(o =>
+        {
+            o.MaxSendQueueBytes = Max;
+            o.SocketSendBufferBytes = buffer;
+        });
+        await using var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
+        var connection = await server.NextConnectionAsync();
+
+        // Linux doubles what it is given (socket(7)); other systems take it as it is.
+        int actual = connection.Transport().Socket!.SendBufferSize;
+        Assert.That(actual, Is.InRange(buffer, 2 * buffer));
+
+        // 1 KB states over 4 keys, far more than the kernel's buffers hold: the rest waits in the
+        // queue, where each key keeps only its newest value.
+        for (int round = 0; round < 300; round++)
+        {
+            for (int k = 0; k < 4; k++)
+            {
+                Assert.That(connection.Send(Update(k, round), WsDelivery.Latest(k)), Is.True);
+            }
+        }
+
+        Assert.That(connection.MessagesReplaced, Is.GreaterThan(1000), "the backlog waited in EmbedWs's queue, where it was replaced");
+        Assert.That(connection.SendQueueBytes, Is.LessThan(16 * 1024), "at most about one value per key still waits");
+        Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
+    }
+
+    [Test]
+    public void SocketSendBufferBytes_OutOfRange_Throws()
+    {
+        var options = new WsServerOptions();
+        Assert.That(() => options.SocketSendBufferBytes = 1023, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => options.SocketSendBufferBytes = 16 * 1024 * 1024 + 1, Throws.InstanceOf<ArgumentOutOfRangeException>());
+        options.SocketSendBufferBytes = null;
+        Assert.That(options.SocketSendBufferBytes, Is.Null);
+    }
+
     private static Task<RecordingServer> StartAsync() => RecordingServer.StartAsync(o =>
     {
         o.MaxSendQueueBytes = Max;
