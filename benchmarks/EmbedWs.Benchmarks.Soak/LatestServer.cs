@@ -36,6 +36,7 @@ internal sealed class LatestServer
         {
             Endpoint = new IPEndPoint(IPAddress.Loopback, o.Port),
             ListenBacklog = 4096,
+            SocketSendBufferBytes = o.SendBuffer,
             HttpHandler = info => info.Path == "/stats" ? StatsAsync(info.Query.ContainsKey("stop")) : new ValueTask<WsHttpResponse?>((WsHttpResponse?)null),
         });
         _server.OnConnect += _ => Interlocked.Increment(ref _connects);
@@ -166,6 +167,9 @@ internal sealed class LatestServerOptions
     public int Size { get; private set; } = 48;
     public int Seed { get; private set; } = 1;
 
+    /// <summary><c>--send-buffer BYTES</c>: <c>SocketSendBufferBytes</c>; null for the system's buffers.</summary>
+    public int? SendBuffer { get; private set; }
+
     public static LatestServerOptions Parse(string[] args)
     {
         var o = new LatestServerOptions();
@@ -192,6 +196,7 @@ internal sealed class LatestServerOptions
                 case "--tick-ms": o.TickMs = Args.Int(v, 1, 10_000, name); break;
                 case "--size": o.Size = Args.Int(v, 1, 1 << 20, name); break;
                 case "--seed": o.Seed = Args.Int(v, 0, int.MaxValue, name); break;
+                case "--send-buffer": o.SendBuffer = Args.Int(v, 1024, 16 << 20, name); break;
                 default: throw new ArgumentException($"unknown option {name}");
             }
         }
