@@ -180,26 +180,12 @@ internal sealed class LatestDriverOptions
     public static LatestDriverOptions Parse(string[] args)
     {
         var o = new LatestDriverOptions();
-        for (int i = 0; i < args.Length; i++)
+        foreach (var (name, v) in Args.Pairs(args))
         {
-            string name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"{name} needs a value");
-            }
-
-            string v = args[++i];
             switch (name)
             {
                 case "--scenario": break;
-                case "--url":
-                    o.Url = new Uri(v);
-                    if (o.Url.Scheme != "ws" || !IPAddress.TryParse(o.Url.Host, out var address) || !IPAddress.IsLoopback(address))
-                    {
-                        throw new ArgumentException("--url must be ws://127.x.x.x:PORT/: the soak runs on this machine's loopback only");
-                    }
-
-                    break;
+                case "--url": o.Url = Args.LoopbackUrl(v).Uri; break;
                 case "--connections": o.Connections = Args.Int(v, 1, 60_000, name); break;
                 case "--slow": o.Slow = Args.Int(v, 0, 60_000, name); break;
                 case "--duration": o.Duration = Args.Num(v, 5, 24 * 3600, name); break;

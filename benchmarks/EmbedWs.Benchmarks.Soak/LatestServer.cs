@@ -173,20 +173,8 @@ internal sealed class LatestServerOptions
     public static LatestServerOptions Parse(string[] args)
     {
         var o = new LatestServerOptions();
-        for (int i = 0; i < args.Length; i++)
+        foreach (var (name, v) in Args.Pairs(args))
         {
-            string name = args[i];
-            if (name == "--server")
-            {
-                continue;
-            }
-
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"{name} needs a value");
-            }
-
-            string v = args[++i];
             switch (name)
             {
                 case "--scenario": break;

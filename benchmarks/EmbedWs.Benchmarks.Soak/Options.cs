@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Net;
@@ -44,15 +45,8 @@ internal sealed class DriverOptions
     public static DriverOptions Parse(string[] args)
     {
         var o = new DriverOptions();
-        for (int i = 0; i < args.Length; i++)
+        foreach (var (name, v) in Args.Pairs(args))
         {
-            string name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                throw new ArgumentException($"{name} needs a value");
-            }
-
-            string v = args[++i];
             switch (name)
             {
                 case "--url": o.SetUrl(v); break;
@@ -89,12 +83,7 @@ internal sealed class DriverOptions
 
     private void SetUrl(string url)
     {
-        var uri = new Uri(url);
-        if (uri.Scheme != "ws" || !IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
-        {
-            throw new ArgumentException("--url must be ws://127.x.x.x:PORT/...: the soak runs on this machine's loopback only");
-        }
-
+        var (uri, address) = Args.LoopbackUrl(url);
         EndPoint = new IPEndPoint(address, uri.Port);
         HostHeader = $"{uri.Host}:{uri.Port}";
         Path = uri.PathAndQuery;
@@ -104,9 +93,24 @@ internal sealed class DriverOptions
 /// <summary>Parsing helpers shared by both command lines.</summary>
 internal static class Args
 {
-    public static ServerOptions ParseServer(string[] args)
+    /// <summary><c>--url</c>: a ws:// address on this machine's loopback, and its IP address.</summary>
+    public static (Uri Uri, IPAddress Address) LoopbackUrl(string url)
     {
-        var o = new ServerOptions();
+        var uri = new Uri(url);
+        if (uri.Scheme != "ws" || !IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
+        {
+            throw new ArgumentException("--url must be ws://127.x.x.x:PORT/...: the soak runs on this machine's loopback only");
+        }
+
+        return (uri, address);
+    }
+
+    /// <summary>
+    /// The command line as option/value pairs: every option takes one value. A bare
+    /// <c>--server</c> (which picks the server side in Program) is skipped.
+    /// </summary>
+    public static IEnumerable<(string Name, string Value)> Pairs(string[] args)
+    {
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
@@ -120,7 +124,15 @@ internal static class Args
                 throw new ArgumentException($"{name} needs a value");
             }
 
-            string v = args[++i];
+            yield return (name, args[++i]);
+        }
+    }
+
+    public static ServerOptions ParseServer(string[] args)
+    {
+        var o = new ServerOptions();
+        foreach (var (name, v) in Args.Pairs(args))
+        {
             switch (name)
             {
                 case "--port": o.Port = Int(v, 1, 65535, name); break;

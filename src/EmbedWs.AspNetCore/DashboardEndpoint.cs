@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Net;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +35,7 @@ internal sealed class DashboardEndpoint
         WsHttpResponse? answer;
         try
         {
-            answer = await _server.ServeDashboardAsync(Describe(context, path)).ConfigureAwait(false);
+            answer = await _server.ServeDashboardAsync(UpgradeEndpoint.Describe(context, path, http2: false, IsAuthorizedByHost(context))).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
@@ -66,27 +64,4 @@ internal sealed class DashboardEndpoint
         context.GetEndpoint()?.Metadata is { } metadata
         && metadata.GetMetadata<IAuthorizeData>() is not null
         && metadata.GetMetadata<IAllowAnonymous>() is null;
-
-    private static WsUpgradeRequest Describe(HttpContext context, string path)
-    {
-        var request = context.Request;
-        var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
-        foreach (var header in request.Headers)
-        {
-            headers.Add(new(header.Key, header.Value.ToString()));
-        }
-
-        var connection = context.Connection;
-        string query = request.QueryString.HasValue ? request.QueryString.Value!.Substring(1) : string.Empty;
-        return new WsUpgradeRequest(path, query, headers)
-        {
-            Method = request.Method,
-            HttpVersion = request.Protocol,
-            RemoteEndPoint = connection.RemoteIpAddress is { } remote ? new IPEndPoint(remote, connection.RemotePort) : null,
-            LocalEndPoint = connection.LocalIpAddress is { } local ? new IPEndPoint(local, connection.LocalPort) : null,
-            IsSecure = request.IsHttps,
-            User = context.User,
-            IsAuthorizedByHost = IsAuthorizedByHost(context),
-        };
-    }
 }

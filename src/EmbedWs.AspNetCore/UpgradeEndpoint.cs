@@ -44,7 +44,7 @@ internal sealed class UpgradeEndpoint
         WsUpgradeDecision decision;
         try
         {
-            decision = await _server.AdmitAsync(Describe(context, http2, _authorizedByHost?.Invoke(context) == true)).ConfigureAwait(false);
+            decision = await _server.AdmitAsync(Describe(context, (context.Request.PathBase + context.Request.Path).ToString(), http2, _authorizedByHost?.Invoke(context) == true)).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
@@ -93,7 +93,8 @@ internal sealed class UpgradeEndpoint
 
     private static readonly KeyValuePair<string, string>[] s_retryAfter = { new("Retry-After", "1") };
 
-    private static WsUpgradeRequest Describe(HttpContext context, bool http2, bool authorizedByHost)
+    /// <summary>What the core's admission (and the dashboard) is given of an ASP.NET Core request.</summary>
+    internal static WsUpgradeRequest Describe(HttpContext context, string path, bool http2, bool authorizedByHost)
     {
         var request = context.Request;
         var headers = new List<KeyValuePair<string, string>>(request.Headers.Count);
@@ -104,7 +105,7 @@ internal sealed class UpgradeEndpoint
 
         var connection = context.Connection;
         string query = request.QueryString.HasValue ? request.QueryString.Value!.Substring(1) : string.Empty;
-        return new WsUpgradeRequest((request.PathBase + request.Path).ToString(), query, headers)
+        return new WsUpgradeRequest(path, query, headers)
         {
             Method = request.Method,
             HttpVersion = request.Protocol,

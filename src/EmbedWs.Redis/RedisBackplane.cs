@@ -283,7 +283,7 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
         }
         else
         {
-            local.DeliverToGroup(channel.Substring(_names.Group(string.Empty).Length), body, read.Delivery);
+            local.DeliverToGroup(_names.GroupOf(channel), body, read.Delivery);
         }
 
         _metrics.OnReceived();
@@ -304,34 +304,13 @@ public sealed class RedisBackplane : IWsBackplane, IAsyncDisposable
             return false;
         }
 
-        bool sharded = _options.ShardedPubSub ?? ServerHasShardedPubSub(connection);
+        bool sharded = _options.ShardedPubSub ?? RedisSubscriptions.ServerHasShardedPubSub(connection);
         _sharded = sharded;
         _subscriber = connection.GetSubscriber();
         _subscriptions.Attach(_subscriber, sharded);
         _connected = true;
         RedisLog.Attached(_logger, NodeId, sharded ? "sharded" : "plain", _options.ChannelPrefix);
         return true;
-    }
-
-    private static bool ServerHasShardedPubSub(IConnectionMultiplexer connection)
-    {
-        // SSUBSCRIBE and SPUBLISH came with Redis 7.0; every connected server must have them (a
-        // cluster master not connected yet is no vote for plain: that node would be cut off).
-        bool any = false;
-        foreach (var server in connection.GetServers())
-        {
-            if (server.IsConnected)
-            {
-                if (server.Version < new Version(7, 0))
-                {
-                    return false;
-                }
-
-                any = true;
-            }
-        }
-
-        return any;
     }
 
     /// <summary>Redis was down at start: tries again with backoff until it is up, then joins the cluster.</summary>

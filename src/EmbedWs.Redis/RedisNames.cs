@@ -10,14 +10,23 @@ namespace EmbedWs.Redis;
 internal sealed class RedisNames
 {
     private readonly string _prefix;
+    private readonly string _groupPrefix;
 
-    public RedisNames(string prefix) => _prefix = prefix;
+    public RedisNames(string prefix)
+    {
+        _prefix = prefix;
+        _groupPrefix = prefix + ":group:";
+        All = prefix + ":all";
+    }
 
     /// <summary>Broadcasts: every node listens.</summary>
-    public string All => _prefix + ":all";
+    public string All { get; }
 
     /// <summary>A group's sends: a node listens only while it has members.</summary>
-    public string Group(string group) => _prefix + ":group:" + group;
+    public string Group(string group) => _groupPrefix + group;
+
+    /// <summary>The group whose channel <paramref name="channel"/> is (one of <see cref="Group"/>'s names).</summary>
+    public string GroupOf(string channel) => channel.Substring(_groupPrefix.Length);
 
     /// <summary>Sends to one connection and closes, for one node.</summary>
     public string Node(string nodeId) => _prefix + ":node:" + nodeId;

@@ -213,6 +213,28 @@ internal sealed class RedisSubscriptions
         }
     }
 
+    /// <summary>True when every connected server has sharded pub/sub (Redis 7.0 and later).</summary>
+    public static bool ServerHasShardedPubSub(IConnectionMultiplexer connection)
+    {
+        // SSUBSCRIBE and SPUBLISH came with Redis 7.0; every connected server must have them (a
+        // cluster master not connected yet is no vote for plain: that node would be cut off).
+        bool any = false;
+        foreach (var server in connection.GetServers())
+        {
+            if (server.IsConnected)
+            {
+                if (server.Version < new Version(7, 0))
+                {
+                    return false;
+                }
+
+                any = true;
+            }
+        }
+
+        return any;
+    }
+
     private sealed class Entry
     {
         public bool Wanted;

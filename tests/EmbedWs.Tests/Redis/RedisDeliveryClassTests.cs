@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using EmbedWs.Redis;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
@@ -16,7 +15,6 @@ public class RedisDeliveryClassTests
 {
     private const int Max = 256 * 1024;
     private const int Soft = 32 * 1024;
-    private static readonly string s_pad = new('p', 1000);
 
     private RedisProcess _redis = null!;
 
@@ -32,7 +30,7 @@ public class RedisDeliveryClassTests
     {
         const int keys = 8;
         await using var nodes = await StartNodesAsync();
-        var (slow, connection) = await OpenStalledAsync(nodes[1]);
+        var (slow, connection) = await StalledClient.OpenAsync(nodes[1]);
         await using var _ = slow;
         var a = nodes[0].Server;
         var received = nodes.Backplane(1);
@@ -48,7 +46,7 @@ public class RedisDeliveryClassTests
             Assert.That(round, Is.LessThan(20_000), "no message was ever replaced on node B");
             for (int k = 0; k < keys; k++)
             {
-                a.Broadcast(Update(k, round), numericKeys ? WsDelivery.Latest((long)k) : WsDelivery.Latest("k" + k));
+                a.Broadcast(StalledClient.Update(k, round), numericKeys ? WsDelivery.Latest((long)k) : WsDelivery.Latest("k" + k));
             }
 
             sent += keys;
@@ -83,7 +81,7 @@ public class RedisDeliveryClassTests
                 continue;
             }
 
-            var (k, v) = Parse(text);
+            var (k, v) = StalledClient.Parse(text);
             Assert.That(v, Is.GreaterThan(seen[k]), $"key {k}: values out of order");
             seen[k] = v;
         }
@@ -98,7 +96,7 @@ public class RedisDeliveryClassTests
     public async Task DroppableGroupSendFromA_SlowClientOnB_DroppedAndCountedOnB_StaysConnected()
     {
         await using var nodes = await StartNodesAsync();
-        var (slow, connection) = await OpenStalledAsync(nodes[1]);
+        var (slow, connection) = await StalledClient.OpenAsync(nodes[1]);
         await using var _ = slow;
         nodes[1].Server.Groups.Add(connection, "cursor");
         await Poll.UntilAsync(() => nodes.Backplane(1).SubscribedChannels == 3, "node B subscribes the group's channel");
@@ -109,7 +107,7 @@ public class RedisDeliveryClassTests
         while (connection.MessagesDropped < 100)
         {
             Assert.That(sent, Is.LessThan(100_000), "node B never dropped a message for its stalled client");
-            a.Groups.Send("cursor", $"{sent++}:{s_pad}", WsDelivery.Droppable);
+            a.Groups.Send("cursor", $"{sent++}:{StalledClient.Pad}", WsDelivery.Droppable);
             if (sent % 20 == 0)
             {
                 await Poll.UntilAsync(() => received.Received >= sent, "node B receives what node A sent");
@@ -145,7 +143,7 @@ public class RedisDeliveryClassTests
     {
         const int keys = 4;
         await using var nodes = await StartNodesAsync();
-        var (slow, connection) = await OpenStalledAsync(nodes[1]);
+        var (slow, connection) = await StalledClient.OpenAsync(nodes[1]);
         await using var _ = slow;
         string clusterId = nodes[1].Server.ClusterIdOf(connection);
         var a = nodes[0].Server;
@@ -159,7 +157,7 @@ public class RedisDeliveryClassTests
             Assert.That(round, Is.LessThan(20_000), "no message was ever replaced on node B");
             for (int k = 0; k < keys; k++)
             {
-                Assert.That(a.SendTo(clusterId, Update(k, round), WsDelivery.Latest("k" + k)), Is.True, "handed to the backplane");
+                Assert.That(a.SendTo(clusterId, StalledClient.Update(k, round), WsDelivery.Latest("k" + k)), Is.True, "handed to the backplane");
             }
 
             sent += keys;
@@ -177,7 +175,7 @@ public class RedisDeliveryClassTests
         var seen = Enumerable.Repeat(-1, keys).ToArray();
         for (string text; !(text = await slow.ReadTextAsync()).StartsWith("{\"type\":\"end\"", StringComparison.Ordinal);)
         {
-            var (k, v) = Parse(text);
+            var (k, v) = StalledClient.Parse(text);
             Assert.That(v, Is.GreaterThan(seen[k]), $"key {k}: values out of order");
             seen[k] = v;
         }
@@ -191,21 +189,4 @@ public class RedisDeliveryClassTests
         o.MaxSendQueueBytes = Max;
         o.SendQueueSoftLimitBytes = Soft;
     });
-
-    /// <summary>A client that did its handshake and reads nothing, with small socket buffers on both ends.</summary>
-    private static async Task<(RawClient Client, IWsConnection Connection)> OpenStalledAsync(RecordingServer server)
-    {
-        var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
-        var connection = await server.NextConnectionAsync();
-        connection.Transport().Socket!.SendBufferSize = 4096;
-        return (client, connection);
-    }
-
-    private static string Update(int key, int value) => $"{{\"k\":{key},\"v\":{value},\"pad\":\"{s_pad}\"}}";
-
-    private static (int Key, int Value) Parse(string text)
-    {
-        using var json = JsonDocument.Parse(text);
-        return (json.RootElement.GetProperty("k").GetInt32(), json.RootElement.GetProperty("v").GetInt32());
-    }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using EmbedWs.Tests.TestSupport;
 using EmbedWs.Transport;
 
@@ -15,14 +14,13 @@ public class DeliveryClassTests
 {
     private const int Max = 256 * 1024;
     private const int Soft = 32 * 1024;
-    private static readonly string s_pad = new('p', 1000);
 
     [Test]
     public async Task Droppable_ClientStopsReading_DroppedAndCounted_ConnectionStaysOpen()
     {
         await using var server = await StartAsync();
         using var meter = new MeterRecorder(server.Server);
-        var (client, connection) = await OpenStalledAsync(server);
+        var (client, connection) = await StalledClient.OpenAsync(server);
         await using var _ = client;
 
         var queued = new List<int>();
@@ -30,7 +28,7 @@ public class DeliveryClassTests
         for (int i = 0; refused < 200; i++)
         {
             Assert.That(i, Is.LessThan(100_000), "the queue never became congested");
-            if (connection.Send($"{i}:{s_pad}", WsDelivery.Droppable))
+            if (connection.Send($"{i}:{StalledClient.Pad}", WsDelivery.Droppable))
             {
                 queued.Add(i);
             }
@@ -53,7 +51,7 @@ public class DeliveryClassTests
         // The client reads again: it gets exactly the messages that were queued, in order.
         foreach (int i in queued)
         {
-            Assert.That(await client.ReadTextAsync(), Is.EqualTo($"{i}:{s_pad}"));
+            Assert.That(await client.ReadTextAsync(), Is.EqualTo($"{i}:{StalledClient.Pad}"));
         }
 
         Assert.That(connection.State, Is.EqualTo(WsConnectionState.Open));
@@ -66,7 +64,7 @@ public class DeliveryClassTests
     {
         const int keys = 10;
         await using var server = await StartAsync();
-        var (client, connection) = await OpenStalledAsync(server);
+        var (client, connection) = await StalledClient.OpenAsync(server);
         await using var _ = client;
 
         int round = 0;
@@ -76,7 +74,7 @@ public class DeliveryClassTests
             for (int k = 0; k < keys; k++)
             {
                 var delivery = numericKeys ? WsDelivery.Latest((long)k) : WsDelivery.Latest("k" + k);
-                Assert.That(connection.Send(Update(k, round), delivery), Is.True, $"round {round}, key {k}");
+                Assert.That(connection.Send(StalledClient.Update(k, round), delivery), Is.True, $"round {round}, key {k}");
             }
         }
 
@@ -92,7 +90,7 @@ public class DeliveryClassTests
         long expected = connection.Transport().Traffic.MessagesSent - connection.MessagesReplaced;
         for (long n = 0; n < expected; n++)
         {
-            var (k, v) = Parse(await client.ReadTextAsync());
+            var (k, v) = StalledClient.Parse(await client.ReadTextAsync());
             Assert.That(v, Is.GreaterThan(seen[k]), $"key {k}: values out of order");
             seen[k] = v;
         }
@@ -107,15 +105,15 @@ public class DeliveryClassTests
     public async Task Reliable_BehindDroppableTraffic_StillClosesAtHardLimit()
     {
         await using var server = await StartAsync();
-        var (client, connection) = await OpenStalledAsync(server);
+        var (client, connection) = await StalledClient.OpenAsync(server);
         await using var _ = client;
         while (connection.MessagesDropped == 0)
         {
-            connection.Send(s_pad, WsDelivery.Droppable);
+            connection.Send(StalledClient.Pad, WsDelivery.Droppable);
         }
 
         int sent = 0;
-        while (connection.Send(s_pad))
+        while (connection.Send(StalledClient.Pad))
         {
             Assert.That(++sent, Is.LessThan(100_000), "the reliable sends never reached the hard limit");
         }
@@ -131,7 +129,7 @@ public class DeliveryClassTests
     {
         const int keys = 4;
         await using var server = await StartAsync();
-        var (slow, slowConnection) = await OpenStalledAsync(server);
+        var (slow, slowConnection) = await StalledClient.OpenAsync(server);
         await using var _ = slow;
         await using var fast = await RawClient.OpenAsync(server.Port);
         var fastConnection = await server.NextConnectionAsync();
@@ -152,7 +150,7 @@ public class DeliveryClassTests
                     return;
                 }
 
-                var (k, v) = Parse(text);
+                var (k, v) = StalledClient.Parse(text);
                 Assert.That(v, Is.GreaterThan(fastSeen[k]));
                 fastSeen[k] = v;
             }
@@ -163,7 +161,7 @@ public class DeliveryClassTests
             Assert.That(rounds, Is.LessThan(100_000), "no message was ever replaced");
             for (int k = 0; k < keys; k++)
             {
-                Assert.That(server.Server.Groups.Send("room", Update(k, rounds), WsDelivery.Latest("k" + k)), Is.EqualTo(2));
+                Assert.That(server.Server.Groups.Send("room", StalledClient.Update(k, rounds), WsDelivery.Latest("k" + k)), Is.EqualTo(2));
             }
         }
 
@@ -174,7 +172,7 @@ public class DeliveryClassTests
         var slowSeen = new int[keys];
         for (string text; (text = await slow.ReadTextAsync()) != "end";)
         {
-            var (k, v) = Parse(text);
+            var (k, v) = StalledClient.Parse(text);
             slowSeen[k] = v;
         }
 
@@ -186,12 +184,12 @@ public class DeliveryClassTests
     public async Task WhenUncongested_ClientReadsAgain_CompletesTrue()
     {
         await using var server = await StartAsync();
-        var (client, connection) = await OpenStalledAsync(server);
+        var (client, connection) = await StalledClient.OpenAsync(server);
         await using var _ = client;
         int queued = 0;
         while (connection.MessagesDropped == 0)
         {
-            queued += connection.Send(s_pad, WsDelivery.Droppable) ? 1 : 0;
+            queued += connection.Send(StalledClient.Pad, WsDelivery.Droppable) ? 1 : 0;
         }
 
         var uncongested = connection.WhenUncongestedAsync().AsTask();
@@ -232,7 +230,7 @@ public class DeliveryClassTests
         {
             for (int k = 0; k < 4; k++)
             {
-                Assert.That(connection.Send(Update(k, round), WsDelivery.Latest(k)), Is.True);
+                Assert.That(connection.Send(StalledClient.Update(k, round), WsDelivery.Latest(k)), Is.True);
             }
         }
 
@@ -256,21 +254,4 @@ public class DeliveryClassTests
         o.MaxSendQueueBytes = Max;
         o.SendQueueSoftLimitBytes = Soft;
     });
-
-    /// <summary>A client that did its handshake and reads nothing, with small socket buffers on both ends.</summary>
-    private static async Task<(RawClient Client, IWsConnection Connection)> OpenStalledAsync(RecordingServer server)
-    {
-        var client = await RawClient.OpenAsync(server.Port, s => s.ReceiveBufferSize = 4096);
-        var connection = await server.NextConnectionAsync();
-        connection.Transport().Socket!.SendBufferSize = 4096;
-        return (client, connection);
-    }
-
-    private static string Update(int key, int value) => $"{{\"k\":{key},\"v\":{value},\"pad\":\"{s_pad}\"}}";
-
-    private static (int Key, int Value) Parse(string text)
-    {
-        using var json = JsonDocument.Parse(text);
-        return (json.RootElement.GetProperty("k").GetInt32(), json.RootElement.GetProperty("v").GetInt32());
-    }
 }
